@@ -1,0 +1,146 @@
+"""create_app(config): one ASGI app that dispatches by path to Partner Center, the control API and Entra ID."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from emulator.config import Config
+from emulator.control import build_control_app, client_allowed, error_response
+from emulator.identity import discovery
+from emulator.identity.token import token_endpoint
+from emulator.partner import resources
+from emulator.partner.gate import PartnerGate
+from emulator.partner.responses import PartnerError, gateway_error
+from emulator.state import EmulatorState
+from emulator.world import World
+
+Handler = Callable[[EmulatorState, Request], Response]
+
+
+def _bind(state: EmulatorState, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return handler(state, request)
+
+    return endpoint
+
+
+def build_partner_app(state: EmulatorState) -> ASGIApp:
+    async def partner_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PartnerError)
+        return exc.response()
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            return gateway_error(404, "Resource not found")
+        return gateway_error(exc.status_code, str(exc.detail))
+
+    router = Starlette(
+        routes=[
+            Route("/v1/profiles/organization", _bind(state, resources.organization_profile), methods=["GET"]),
+            Route("/v1/customers", _bind(state, resources.list_customers), methods=["GET"]),
+            Route("/v1/customers/{customer_id}", _bind(state, resources.get_customer), methods=["GET"]),
+        ],
+        exception_handlers={PartnerError: partner_error, HTTPException: http_error},
+    )
+    return PartnerGate(state, router)
+
+
+def build_identity_app(state: EmulatorState) -> Starlette:
+    async def v2_config(request: Request) -> Response:
+        return discovery.openid_configuration_v2(state, request)
+
+    async def v1_config(request: Request) -> Response:
+        return discovery.openid_configuration_v1(state, request)
+
+    async def keys_v1(request: Request) -> Response:
+        return discovery.jwks(state, request, v2=False)
+
+    async def keys_v2(request: Request) -> Response:
+        return discovery.jwks(state, request, v2=True)
+
+    async def token_v1(request: Request) -> Response:
+        return await token_endpoint(state, request, v2=False)
+
+    async def token_v2(request: Request) -> Response:
+        return await token_endpoint(state, request, v2=True)
+
+    async def index(request: Request) -> Response:
+        tenant = state.world.partner
+        origin = discovery.origin(request)
+        return PlainTextResponse(
+            "Partner Center Emulator\n\n"
+            f"Partner tenant: {tenant.domain} ({tenant.id})\n"
+            f"Enforcement profile: {state.profile.name}\n\n"
+            f"Entra ID authority:  {origin}/{tenant.id}\n"
+            f"v2 token endpoint:   {origin}/{tenant.id}/oauth2/v2.0/token\n"
+            f"v1 token endpoint:   {origin}/{tenant.id}/oauth2/token\n"
+            f"Partner Center API:  {origin}/v1/\n"
+            f"Control API:         {origin}/_emulator/health\n"
+        )
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        return PlainTextResponse(f"{exc.status_code} {exc.detail}", status_code=exc.status_code)
+
+    return Starlette(
+        routes=[
+            Route("/", index, methods=["GET"]),
+            Route("/{tenant}/v2.0/.well-known/openid-configuration", v2_config, methods=["GET"]),
+            Route("/{tenant}/.well-known/openid-configuration", v1_config, methods=["GET"]),
+            Route("/{tenant}/discovery/keys", keys_v1, methods=["GET"]),
+            Route("/{tenant}/discovery/v2.0/keys", keys_v2, methods=["GET"]),
+            Route("/{tenant}/oauth2/token", token_v1, methods=["GET", "POST"]),
+            Route("/{tenant}/oauth2/v2.0/token", token_v2, methods=["GET", "POST"]),
+        ],
+        exception_handlers={HTTPException: not_found},
+    )
+
+
+class EmulatorApp:
+    """Dispatch by path prefix in plain ASGI, so a Partner Center call pays for no routing it does not need."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.partner = build_partner_app(state)
+        self.control = build_control_app(state)
+        self.identity = build_identity_app(state)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path: str = scope.get("path", "")
+        if path.startswith("/v1/"):
+            await self.partner(scope, receive, send)
+        elif path.startswith("/_emulator/"):
+            client = scope.get("client")
+            if not client_allowed(client[0] if client else None, self.state.config.control_hosts):
+                response = error_response(
+                    403, "forbidden", "the control API answers loopback clients only (see --control-host)"
+                )
+                await response(scope, receive, send)
+                return
+            await self.control(scope, receive, send)
+        else:
+            await self.identity(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(config: Config | None = None, *, world: World | None = None) -> EmulatorApp:
+    return EmulatorApp(EmulatorState(config or Config(), world=world))

@@ -1,0 +1,172 @@
+"""pcemu: serve the emulator, mint a token, show the world."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+from emulator.clock import Clock
+from emulator.config import Config
+from emulator.keys import KeyFileError, KeyRing, load_or_create
+from emulator.profiles import PROFILES
+from emulator.tokens import PARTNER_CENTER_RESOURCE, TokenIssuer
+from emulator.world import App, World, WorldError, load_world, world_summary
+
+
+def _add_world_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fixtures", type=Path, help="world directory (default: the packaged default world)")
+
+
+def _add_state_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--state-dir", type=Path, help="where the signing key lives (default ~/.local/state/pcemu)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pcemu", description="Partner Center Emulator")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the emulator")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="HTTP port; 0 picks a free one (default 8080)")
+    serve.add_argument("--profile", choices=list(PROFILES), help="enforcement profile (default enforced-2026)")
+    serve.add_argument("--rollout-percent", type=int, help="share of tenant+app pairs enforced by rollout-2026")
+    _add_world_args(serve)
+    _add_state_arg(serve)
+    serve.add_argument("--clock-skew", type=float, help="seconds of skew allowed on exp/nbf (default 300)")
+    serve.add_argument(
+        "--control-host",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="client address or network allowed to use /_emulator/ besides loopback ('any' for all); repeatable",
+    )
+    serve.add_argument("--seed", type=int, help="deterministic ids and token lifetimes")
+    serve.add_argument("--token-lifetime", type=int, help="fixed access-token lifetime in seconds")
+    serve.add_argument("--access-log", action="store_true", help="log each request line (never headers or bodies)")
+
+    token = sub.add_parser("token", help="print one signed access token")
+    who = token.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", metavar="UPN", help="an app+user token for this user")
+    who.add_argument("--app", metavar="CLIENT_ID", help="an app-only token for this app")
+    mfa = token.add_mutually_exclusive_group()
+    mfa.add_argument("--mfa", dest="mfa", action="store_true", default=None, help="amr [pwd, mfa]")
+    mfa.add_argument("--no-mfa", dest="mfa", action="store_false", help="amr [pwd]")
+    token.add_argument(
+        "--client", metavar="CLIENT_ID", help="the app a user token is issued to (default: the public app)"
+    )
+    token.add_argument("--tenant", help="tenant id or domain (default: the partner tenant)")
+    token.add_argument("--expired", action="store_true", help="a token that expired an hour ago")
+    token.add_argument("--audience", default=PARTNER_CENTER_RESOURCE, help="the aud claim")
+    _add_world_args(token)
+    _add_state_arg(token)
+
+    world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
+    world.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_world_args(world)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"pcemu: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from emulator.server import run  # uvicorn only for the command that serves
+
+    config = Config(host=args.host, port=args.port, fixtures=args.fixtures, access_log=args.access_log)
+    if args.profile:
+        config.profile = args.profile
+    if args.rollout_percent is not None:
+        if not 0 <= args.rollout_percent <= 100:
+            return _fail("--rollout-percent must be from 0 to 100")
+        config.rollout_percent = args.rollout_percent
+    if args.state_dir:
+        config.state_dir = args.state_dir
+    if args.clock_skew is not None:
+        config.clock_skew = args.clock_skew
+    config.control_hosts = tuple(args.control_host)
+    config.seed = args.seed
+    config.token_lifetime = args.token_lifetime
+    try:
+        return run(config)
+    except (WorldError, KeyFileError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    try:
+        world = load_world(args.fixtures)
+        key, _ = load_or_create(args.state_dir or Config(in_memory_key=False).resolved_state_dir())
+    except (WorldError, KeyFileError) as exc:
+        return _fail(str(exc))
+    tenant = world.tenant(args.tenant) if args.tenant else world.partner
+    if tenant is None:
+        return _fail(f"unknown tenant '{args.tenant}'; known: {', '.join(t.domain for t in world.tenants.values())}")
+    issuer = TokenIssuer(KeyRing(key), Clock(), random.Random())
+    issued_at = int(time.time()) - 7200 if args.expired else None
+    lifetime = 3600 if args.expired else None
+    if args.app:
+        app = world.apps.get(args.app.lower())
+        if app is None:
+            return _fail(f"unknown app '{args.app}'; see 'pcemu world'")
+        if args.mfa is not None:
+            return _fail("--mfa/--no-mfa apply to user tokens; app-only tokens carry no amr")
+        issued = issuer.app_token(tenant, app, args.audience, lifetime=lifetime, issued_at=issued_at)
+    else:
+        user = world.user(args.user)
+        if user is None:
+            return _fail(f"unknown user '{args.user}'; see 'pcemu world'")
+        app = _client_for_user(world, args.client)
+        if app is None:
+            return _fail(f"unknown app '{args.client}'; see 'pcemu world'")
+        amr = user.default_amr if args.mfa is None else (["pwd", "mfa"] if args.mfa else ["pwd"])
+        issued = issuer.user_token(tenant, app, user, amr, args.audience, lifetime=lifetime, issued_at=issued_at)
+    print(issued.token)
+    return 0
+
+
+def _client_for_user(world: World, client_id: str | None) -> App | None:
+    if client_id:
+        return world.apps.get(client_id.lower())
+    public = [a for a in world.apps.values() if not a.confidential]
+    return next(iter(public or world.apps.values()), None)
+
+
+def cmd_world(args: argparse.Namespace) -> int:
+    try:
+        world = load_world(args.fixtures)
+    except WorldError as exc:
+        return _fail(str(exc))
+    summary = world_summary(world)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    for tenant in summary["tenants"]:
+        print(f"Tenant  {tenant['displayName']}: {tenant['domain']} ({tenant['id']})")
+    print("\nApps")
+    for app in summary["apps"]:
+        secret = f"  secret {app['secret']}" if app["secret"] else ""
+        print(f"  {app['displayName']:<32} {app['type']:<12} {app['clientId']}{secret}")
+    print("\nUsers")
+    for user in summary["users"]:
+        posture = (
+            "MFA required" if user["mfaRequired"] else ("MFA registered" if user["mfaRegistered"] else "password only")
+        )
+        print(f"  {user['userPrincipalName']:<50} {user['password']:<20} {posture}")
+    print(f"\nCustomers ({len(summary['customers'])})")
+    for customer in summary["customers"]:
+        print(f"  {customer['companyName']:<28} {customer['domain']:<36} {customer['id']}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {"serve": cmd_serve, "token": cmd_token, "world": cmd_world}
+    return commands[args.command](args)

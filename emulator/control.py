@@ -1,0 +1,147 @@
+"""The control API under /_emulator/: health, reset, profile, clock. Loopback clients only unless configured."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import math
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+import emulator
+from emulator.profiles import PROFILES
+from emulator.state import EmulatorState
+
+MAX_BODY = 64 * 1024
+
+
+class ControlError(Exception):
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+
+
+def error_response(status: int, error: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message}, status_code=status)
+
+
+def client_allowed(host: str | None, allowed: tuple[str, ...]) -> bool:
+    """Loopback always; other client addresses only when named (an address, a network, or 'any')."""
+    if host is None:
+        return True  # a Unix socket: only local processes reach it
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return True
+    for entry in allowed:
+        if entry == "any":
+            return True
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise ControlError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes")
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ControlError(400, "invalid_json", f"the request body is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ControlError(400, "invalid_body", "the request body must be a JSON object")
+    return data
+
+
+def build_control_app(state: EmulatorState) -> Starlette:
+    def profile_doc() -> dict[str, Any]:
+        profile = state.profile
+        return {
+            "name": profile.name,
+            "description": profile.description,
+            "rolloutPercent": profile.rollout_percent,
+            "profiles": [{"name": p.name, "description": p.description} for p in PROFILES.values()],
+        }
+
+    def clock_doc() -> dict[str, Any]:
+        return {"now": state.clock.now(), "iso": state.clock.isoformat(), "offsetSeconds": state.clock.offset}
+
+    async def health(request: Request) -> Response:
+        world = state.world
+        return JSONResponse(
+            {
+                "status": "ready",
+                "version": emulator.__version__,
+                "profile": state.profile.name,
+                "tenant": {"id": world.partner.id, "domain": world.partner.domain},
+                "customers": len(world.customers),
+                "now": state.clock.isoformat(),
+            }
+        )
+
+    async def reset(request: Request) -> Response:
+        state.reset()
+        return JSONResponse({"status": "reset", "profile": state.profile.name, "clock": clock_doc()})
+
+    async def get_profile(request: Request) -> Response:
+        return JSONResponse(profile_doc())
+
+    async def put_profile(request: Request) -> Response:
+        data = await _json_object(request)
+        name = data.get("name")
+        if not isinstance(name, str):
+            raise ControlError(400, "invalid_body", "'name' (a profile name) is required")
+        if name not in PROFILES:
+            raise ControlError(400, "unknown_profile", f"unknown profile '{name}'; known: {', '.join(PROFILES)}")
+        percent = data.get("rolloutPercent")
+        if percent is not None and (
+            isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100
+        ):
+            raise ControlError(400, "invalid_body", "'rolloutPercent' must be a whole number from 0 to 100")
+        state.set_profile(name, percent)
+        return JSONResponse(profile_doc())
+
+    async def get_clock(request: Request) -> Response:
+        return JSONResponse(clock_doc())
+
+    async def advance_clock(request: Request) -> Response:
+        data = await _json_object(request)
+        seconds = data.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
+            raise ControlError(400, "invalid_body", "'seconds' (a finite number) is required")
+        state.clock.advance(seconds)
+        return JSONResponse(clock_doc())
+
+    async def control_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ControlError)
+        return error_response(exc.status, exc.error, exc.message)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
+        return error_response(exc.status_code, error, f"{request.method} {request.url.path}: {exc.detail}")
+
+    return Starlette(
+        routes=[
+            Route("/_emulator/health", health, methods=["GET"]),
+            Route("/_emulator/reset", reset, methods=["POST"]),
+            Route("/_emulator/profile", get_profile, methods=["GET"]),
+            Route("/_emulator/profile", put_profile, methods=["PUT"]),
+            Route("/_emulator/clock", get_clock, methods=["GET"]),
+            Route("/_emulator/clock/advance", advance_clock, methods=["POST"]),
+        ],
+        exception_handlers={ControlError: control_error, HTTPException: http_error},
+    )

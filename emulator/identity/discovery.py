@@ -1,0 +1,172 @@
+"""OpenID discovery (v1 and v2) and the signing keys, with URLs built from the request's own origin."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from emulator.identity.errors import EntraError, entra_error_response, unknown_tenant
+from emulator.state import EmulatorState
+from emulator.tokens import v1_issuer
+
+MULTI_TENANT = ("common", "organizations", "consumers")
+
+
+def origin(request: Request) -> str:
+    """scheme://host[:port] as the client addressed us, so discovery works on any port and through a proxy."""
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return f"{request.url.scheme}://{host}"
+
+
+def _json(body: object, status: int = 200) -> Response:
+    return JSONResponse(body, status_code=status, media_type="application/json; charset=utf-8")
+
+
+def _tenant_or_error(state: EmulatorState, request: Request) -> tuple[str, str] | Response:
+    """(path segment, tenant id or '{tenantid}') or an Entra error for an unknown tenant."""
+    segment = request.path_params["tenant"]
+    if segment.lower() in MULTI_TENANT:
+        return segment, "{tenantid}"
+    tenant = state.world.tenant(segment)
+    if tenant is None:
+        exc = unknown_tenant(segment)
+        exc.error = "invalid_tenant"
+        return entra_error_response(exc, state.clock.now(), request.headers.get("client-request-id"))
+    return segment, tenant.id
+
+
+CLAIMS_SUPPORTED = [
+    "sub",
+    "iss",
+    "cloud_instance_name",
+    "cloud_instance_host_name",
+    "cloud_graph_host_name",
+    "msgraph_host",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "acr",
+    "nonce",
+    "preferred_username",
+    "name",
+    "tid",
+    "ver",
+    "at_hash",
+    "c_hash",
+    "email",
+]
+
+
+def openid_configuration_v2(state: EmulatorState, request: Request) -> Response:
+    found = _tenant_or_error(state, request)
+    if isinstance(found, Response):
+        return found
+    segment, tenant_id = found
+    base = f"{origin(request)}/{segment}"
+    return _json(
+        {
+            "token_endpoint": f"{base}/oauth2/v2.0/token",
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_post",
+                "private_key_jwt",
+                "client_secret_basic",
+            ],
+            "jwks_uri": f"{base}/discovery/v2.0/keys",
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "issuer": f"{origin(request)}/{tenant_id}/v2.0",
+            "request_uri_parameter_supported": False,
+            "userinfo_endpoint": "https://graph.microsoft.com/oidc/userinfo",
+            "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+            "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+            "http_logout_supported": True,
+            "frontchannel_logout_supported": True,
+            "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
+            "claims_supported": CLAIMS_SUPPORTED,
+            "kerberos_endpoint": f"{base}/kerberos",
+            "tenant_region_scope": "NA",
+            "cloud_instance_name": "microsoftonline.com",
+            "cloud_graph_host_name": "graph.windows.net",
+            "msgraph_host": "graph.microsoft.com",
+            "rbac_url": "https://pas.windows.net",
+        }
+    )
+
+
+def openid_configuration_v1(state: EmulatorState, request: Request) -> Response:
+    found = _tenant_or_error(state, request)
+    if isinstance(found, Response):
+        return found
+    segment, tenant_id = found
+    base = f"{origin(request)}/{segment}"
+    issuer = v1_issuer(tenant_id) if tenant_id != "{tenantid}" else "https://sts.windows.net/{tenantid}/"
+    return _json(
+        {
+            "token_endpoint": f"{base}/oauth2/token",
+            "token_endpoint_auth_methods_supported": [
+                "client_secret_post",
+                "private_key_jwt",
+                "client_secret_basic",
+            ],
+            "jwks_uri": f"{origin(request)}/common/discovery/keys",
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "id_token", "code id_token", "token id_token", "token"],
+            "scopes_supported": ["openid"],
+            "issuer": issuer,
+            "microsoft_multi_refresh_token": True,
+            "authorization_endpoint": f"{base}/oauth2/authorize",
+            "device_authorization_endpoint": f"{base}/oauth2/devicecode",
+            "http_logout_supported": True,
+            "frontchannel_logout_supported": True,
+            "end_session_endpoint": f"{base}/oauth2/logout",
+            "claims_supported": [
+                "sub",
+                "iss",
+                "cloud_instance_name",
+                "cloud_instance_host_name",
+                "cloud_graph_host_name",
+                "msgraph_host",
+                "aud",
+                "exp",
+                "iat",
+                "auth_time",
+                "acr",
+                "amr",
+                "nonce",
+                "email",
+                "given_name",
+                "family_name",
+                "nickname",
+            ],
+            "check_session_iframe": f"{base}/oauth2/checksession",
+            "userinfo_endpoint": f"{base}/openid/userinfo",
+            "kerberos_endpoint": f"{base}/kerberos",
+            "tenant_region_scope": "NA",
+            "cloud_instance_name": "microsoftonline.com",
+            "cloud_graph_host_name": "graph.windows.net",
+            "msgraph_host": "graph.microsoft.com",
+            "rbac_url": "https://pas.windows.net",
+        }
+    )
+
+
+def jwks(state: EmulatorState, request: Request, *, v2: bool) -> Response:
+    segment = request.path_params.get("tenant", "common")
+    issuer = None
+    if v2:
+        found = _tenant_or_error(state, request)
+        if isinstance(found, Response):
+            return found
+        issuer = f"{origin(request)}/{found[1]}/v2.0"
+    elif segment.lower() not in MULTI_TENANT and state.world.tenant(segment) is None:
+        return entra_error_response(unknown_tenant(segment), state.clock.now(), None)
+    return _json(state.keys.jwks(issuer))
+
+
+__all__ = ["EntraError", "jwks", "openid_configuration_v1", "openid_configuration_v2", "origin"]

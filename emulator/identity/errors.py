@@ -1,0 +1,182 @@
+"""Entra ID's OAuth error body: error, AADSTS description with trace and correlation ids, codes, timestamp."""
+
+from __future__ import annotations
+
+import uuid
+
+from starlette.responses import JSONResponse
+
+from emulator.clock import iso
+
+NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
+
+
+class EntraError(Exception):
+    """An AADSTS error to answer with; raised by grant handlers, rendered once by the endpoint."""
+
+    def __init__(self, status: int, error: str, code: int, message: str) -> None:
+        super().__init__(f"AADSTS{code}: {message}")
+        self.status, self.error, self.code, self.message = status, error, code, message
+
+
+def entra_error_response(exc: EntraError, now: float, correlation_id: str | None) -> JSONResponse:
+    trace_id = str(uuid.uuid4())
+    correlation_id = correlation_id or str(uuid.uuid4())
+    timestamp = iso(now)
+    body = {
+        "error": exc.error,
+        "error_description": f"AADSTS{exc.code}: {exc.message}\r\nTrace ID: {trace_id}\r\n"
+        f"Correlation ID: {correlation_id}\r\nTimestamp: {timestamp}",
+        "error_codes": [exc.code],
+        "timestamp": timestamp,
+        "trace_id": trace_id,
+        "correlation_id": correlation_id,
+        "error_uri": f"https://login.microsoftonline.com/error?code={exc.code}",
+    }
+    headers = dict(NO_STORE)
+    headers["client-request-id"] = correlation_id
+    return JSONResponse(body, status_code=exc.status, headers=headers, media_type="application/json; charset=utf-8")
+
+
+# The errors the grants raise, in one place so their status and `error` value never drift apart.
+def missing_parameter(name: str) -> EntraError:
+    return EntraError(
+        400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'."
+    )
+
+
+def unknown_tenant(name: str) -> EntraError:
+    return EntraError(
+        400,
+        "invalid_request",
+        90002,
+        f"Tenant '{name}' not found. Check to make sure you have the correct tenant ID and are signing into "
+        "the correct cloud. Check with your subscription administrator, this may happen if there are no "
+        "active subscriptions for the tenant.",
+    )
+
+
+def no_tenant_information() -> EntraError:
+    return EntraError(
+        400,
+        "invalid_request",
+        50059,
+        "No tenant-identifying information found in either the request or implied by any provided credentials.",
+    )
+
+
+def unknown_client(client_id: str, tenant: str) -> EntraError:
+    return EntraError(
+        400,
+        "unauthorized_client",
+        700016,
+        f"Application with identifier '{client_id}' was not found in the directory '{tenant}'. This can happen "
+        "if the application has not been installed by the administrator of the tenant or consented to by any "
+        "user in the tenant. You may have sent your authentication request to the wrong tenant.",
+    )
+
+
+def invalid_secret(client_id: str) -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        7000215,
+        f"Invalid client secret provided. Ensure the secret being sent in the request is the client secret "
+        f"value, not the client secret ID, for a secret added to app '{client_id}'.",
+    )
+
+
+def missing_secret() -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    )
+
+
+def bad_credentials() -> EntraError:
+    return EntraError(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.")
+
+
+def unknown_user(upn: str, tenant: str) -> EntraError:
+    return EntraError(
+        400,
+        "invalid_grant",
+        50034,
+        f"The user account {upn} does not exist in the {tenant} directory. To sign into this application, "
+        "the account must be added to the directory.",
+    )
+
+
+def mfa_required(resource_app_id: str) -> EntraError:
+    # Text as in Partner-Center-PowerShell#259 and PartnerCenterPowerShellModule#37.
+    return EntraError(
+        400,
+        "interaction_required",
+        50076,
+        "Due to a configuration change made by your administrator, or because you moved to a new location, "
+        f"you must use multi-factor authentication to access '{resource_app_id}'.",
+    )
+
+
+def refresh_token_inactive(issued: str, inactive_days: float) -> EntraError:
+    days = int(inactive_days)
+    return EntraError(
+        400,
+        "invalid_grant",
+        700082,
+        f"The refresh token has expired due to inactivity. The token was issued on {issued} and was inactive "
+        f"for {days}.00:00:00.",
+    )
+
+
+def malformed_grant() -> EntraError:
+    return EntraError(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.")
+
+
+def grant_not_for_client() -> EntraError:
+    return EntraError(400, "invalid_grant", 70000, "Provided grant is invalid or malformed.")
+
+
+def invalid_scope(detail: str) -> EntraError:
+    return EntraError(
+        400,
+        "invalid_scope",
+        70011,
+        f"The provided value for the input parameter 'scope' is not valid. {detail}",
+    )
+
+
+def client_credentials_scope(scope: str) -> EntraError:
+    return EntraError(
+        400,
+        "invalid_scope",
+        1002012,
+        f"The provided value for scope {scope} is not valid. Client credential flows must have a scope value "
+        "with /.default suffixed to the resource identifier (application ID URI).",
+    )
+
+
+def unknown_resource(resource: str, tenant: str) -> EntraError:
+    return EntraError(
+        400,
+        "invalid_resource",
+        500011,
+        f"The resource principal named {resource} was not found in the tenant named {tenant}. This can happen "
+        "if the application has not been installed by the administrator of the tenant or consented to by any "
+        "user in the tenant. You might have sent your authentication request to the wrong tenant.",
+    )
+
+
+def unsupported_grant(grant: str) -> EntraError:
+    return EntraError(400, "unsupported_grant_type", 70003, f"The app requested an unsupported grant type '{grant}'.")
+
+
+def secret_from_public_client() -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        700025,
+        "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    )

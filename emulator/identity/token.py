@@ -1,0 +1,300 @@
+"""Entra's token endpoints, v1 (`resource=`) and v2 (`scope=`): client credentials, password, refresh token."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from emulator.clock import iso
+from emulator.identity import errors
+from emulator.identity.discovery import MULTI_TENANT, origin
+from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
+from emulator.state import REFRESH_TOKEN_INACTIVITY, EmulatorState
+from emulator.tokens import USER_IMPERSONATION, IssuedToken, Resource
+from emulator.world import App, Tenant, User
+
+OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
+DEVICE_CODE_GRANTS = ("urn:ietf:params:oauth:grant-type:device_code", "device_code")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the caller asked a token for: the resource, the `aud` to put in it and how to echo the request."""
+
+    resource: Resource
+    aud: str
+    named: str  # the resource as the caller wrote it (v1 `resource`, v2 scope prefix)
+    permission: str  # user_impersonation or .default
+    oidc: frozenset[str]
+
+
+class TokenRequest:
+    def __init__(self, state: EmulatorState, request: Request, params: dict[str, str], *, v2: bool) -> None:
+        self.state, self.request, self.params, self.v2 = state, request, params, v2
+        self.segment: str = request.path_params["tenant"]
+        self.now = state.clock.now()
+
+    def param(self, name: str) -> str:
+        value = self.params.get(name)
+        if not value:
+            raise errors.missing_parameter(name)
+        return value
+
+    # --- who is asking --------------------------------------------------------------------------------------
+
+    def path_tenant(self) -> Tenant | None:
+        """The tenant named in the path; None for common/organizations (resolved from the user later)."""
+        if self.segment.lower() in MULTI_TENANT:
+            return None
+        tenant = self.state.world.tenant(self.segment)
+        if tenant is None:
+            raise errors.unknown_tenant(self.segment)
+        return tenant
+
+    def client_credentials_from_basic(self) -> tuple[str | None, str | None]:
+        header = self.request.headers.get("authorization", "")
+        if not header.lower().startswith("basic "):
+            return None, None
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise EntraError(
+                401,
+                "invalid_client",
+                7000216,
+                "The client credentials in the Authorization header are malformed.",
+            ) from None
+        client_id, _, secret = decoded.partition(":")
+        return client_id or None, secret or None
+
+    def client(self) -> App:
+        basic_id, basic_secret = self.client_credentials_from_basic()
+        client_id = self.params.get("client_id") or basic_id
+        if not client_id:
+            raise errors.missing_parameter("client_id")
+        app = self.state.world.apps.get(client_id.strip().lower())
+        if app is None:
+            raise errors.unknown_client(client_id, self.segment)
+        secret = self.params.get("client_secret") or basic_secret
+        if app.confidential:
+            if not secret:
+                raise errors.missing_secret()
+            if not hmac.compare_digest(secret.encode(), (app.secret or "").encode()):
+                raise errors.invalid_secret(app.client_id)
+        elif secret:
+            raise errors.secret_from_public_client()
+        return app
+
+    # --- what for -------------------------------------------------------------------------------------------
+
+    def target(self, tenant_name: str, default_aud: str | None = None) -> Target:
+        if not self.v2:
+            named = self.params.get("resource")
+            if not named:
+                if default_aud is None:
+                    raise errors.missing_parameter("resource")
+                named = default_aud
+            found = Resource.resolve(named)
+            if found is None:
+                raise errors.unknown_resource(named, tenant_name)
+            v1_oidc = frozenset(self.params.get("scope", "").split()) & OIDC_SCOPES
+            return Target(found[0], found[1], named, USER_IMPERSONATION, v1_oidc)
+        scope = self.params.get("scope", "")
+        if not scope.strip():
+            raise errors.missing_parameter("scope")
+        oidc: set[str] = set()
+        targets: list[tuple[str, str]] = []
+        for item in scope.split():
+            if item in OIDC_SCOPES:
+                oidc.add(item)
+                continue
+            prefix, slash, permission = item.rpartition("/")
+            if not slash or not prefix:
+                raise errors.invalid_scope(f"The scope '{item}' does not name a resource.")
+            targets.append((prefix, permission))
+        if not targets:
+            raise errors.invalid_scope(
+                "The scope names no resource; ask for https://api.partnercenter.microsoft.com/user_impersonation."
+            )
+        if len({prefix.rstrip("/").lower() for prefix, _ in targets}) > 1:
+            raise errors.invalid_scope("The scopes name more than one resource; ask for one resource per token.")
+        named, permission = targets[0]
+        found = Resource.resolve(named)
+        if found is None:
+            raise errors.unknown_resource(named, tenant_name)
+        if permission not in (USER_IMPERSONATION, ".default"):
+            raise errors.invalid_scope(f"The scope '{named}/{permission}' does not exist on the resource.")
+        return Target(found[0], found[1], named, permission, frozenset(oidc))
+
+    # --- answers --------------------------------------------------------------------------------------------
+
+    def issuer_url(self, tenant: Tenant) -> str:
+        return f"{origin(self.request)}/{tenant.id}/v2.0" if self.v2 else f"https://sts.windows.net/{tenant.id}/"
+
+    def app_response(self, issued: IssuedToken, target: Target) -> dict[str, Any]:
+        if self.v2:
+            return {
+                "token_type": "Bearer",
+                "expires_in": issued.expires_in,
+                "ext_expires_in": issued.expires_in,
+                "access_token": issued.token,
+            }
+        return {
+            "token_type": "Bearer",
+            "expires_in": str(issued.expires_in),
+            "ext_expires_in": str(issued.expires_in),
+            "expires_on": str(issued.expires_on),
+            "not_before": str(issued.claims["nbf"]),
+            "resource": target.named,
+            "access_token": issued.token,
+        }
+
+    def user_response(self, tenant: Tenant, app: App, user: User, amr: list[str], target: Target) -> dict[str, Any]:
+        state = self.state
+        issued = state.issuer.user_token(tenant, app, user, amr, target.aud, ipaddr=self.client_ip())
+        refresh = state.refresh_tokens.issue(app.client_id, tenant.id, user.object_id, amr, self.now)
+        body: dict[str, Any]
+        if self.v2:
+            body = {
+                "token_type": "Bearer",
+                "scope": f"{target.named}/{USER_IMPERSONATION}",
+                "expires_in": issued.expires_in,
+                "ext_expires_in": issued.expires_in,
+                "access_token": issued.token,
+            }
+            # Entra v2 returns a refresh token only for offline_access and an id_token only for openid.
+            if "offline_access" in target.oidc:
+                body["refresh_token"] = refresh
+            if "openid" in target.oidc:
+                body["id_token"] = state.issuer.id_token(self.issuer_url(tenant), tenant, app, user, amr, v2=True)
+            info = f'{{"uid":"{user.object_id}","utid":"{tenant.id}"}}'.encode()
+            body["client_info"] = base64.urlsafe_b64encode(info).rstrip(b"=").decode()
+            return body
+        body = {
+            "token_type": "Bearer",
+            "scope": USER_IMPERSONATION,
+            "expires_in": str(issued.expires_in),
+            "ext_expires_in": str(issued.expires_in),
+            "expires_on": str(issued.expires_on),
+            "not_before": str(issued.claims["nbf"]),
+            "resource": target.named,
+            "access_token": issued.token,
+            "refresh_token": refresh,
+        }
+        if "openid" in target.oidc:
+            body["id_token"] = state.issuer.id_token(self.issuer_url(tenant), tenant, app, user, amr, v2=False)
+        return body
+
+    def client_ip(self) -> str:
+        client = self.request.client
+        return client.host if client else "127.0.0.1"
+
+    # --- grants ---------------------------------------------------------------------------------------------
+
+    def client_credentials(self) -> dict[str, Any]:
+        tenant = self.path_tenant()
+        if tenant is None:
+            raise errors.no_tenant_information()
+        app = self.client()
+        target = self.target(tenant.id)
+        if self.v2 and target.permission != ".default":
+            raise errors.client_credentials_scope(self.params.get("scope", ""))
+        issued = self.state.issuer.app_token(tenant, app, target.aud)
+        return self.app_response(issued, target)
+
+    def password(self) -> dict[str, Any]:
+        tenant = self.path_tenant()
+        username = self.param("username")
+        password = self.param("password")
+        app = self.client()
+        domain = username.rpartition("@")[2]
+        home = tenant or self.state.world.tenant(domain)
+        if home is None:
+            raise errors.unknown_user(username, self.segment)
+        target = self.target(home.id)
+        user = self.state.world.user(username)
+        if user is None or user.tenant_id != home.id:
+            raise errors.unknown_user(username, home.domain)
+        if not hmac.compare_digest(password.encode(), user.password.encode()):
+            raise errors.bad_credentials()
+        if user.mfa_required:
+            raise errors.mfa_required(target.resource.app_id)
+        # A password sign-in proves a password and nothing more: it can never satisfy MFA.
+        return self.user_response(home, app, user, ["pwd"], target)
+
+    def refresh_token(self) -> dict[str, Any]:
+        tenant = self.path_tenant()
+        token = self.param("refresh_token")
+        app = self.client()
+        refresh_tokens = self.state.refresh_tokens
+        grant = refresh_tokens.get(token)
+        if grant is None or grant.revoked:
+            raise errors.malformed_grant()
+        if grant.client_id != app.client_id:
+            raise errors.grant_not_for_client()
+        if tenant is not None and tenant.id != grant.tenant_id:
+            raise errors.malformed_grant()
+        inactive = self.now - grant.last_used
+        if inactive > REFRESH_TOKEN_INACTIVITY:
+            raise errors.refresh_token_inactive(iso(grant.issued_at), inactive / 86400)
+        home = self.state.world.tenants.get(grant.tenant_id)
+        user = self.state.world.user_by_oid(grant.user_oid)
+        if home is None or user is None:
+            raise errors.malformed_grant()
+        target = self.target(home.id, default_aud="https://api.partnercenter.microsoft.com")
+        amr = list(grant.amr)
+        if user.mfa_required and "mfa" not in amr:
+            raise errors.mfa_required(target.resource.app_id)
+        refresh_tokens.touch(grant, self.now)
+        return self.user_response(home, app, user, amr, target)
+
+
+async def token_endpoint(state: EmulatorState, request: Request, *, v2: bool) -> Response:
+    correlation_id = request.headers.get("client-request-id")
+    try:
+        if request.method != "POST":
+            raise EntraError(
+                400,
+                "invalid_request",
+                900561,
+                f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.",
+            )
+        params = await _form(request)
+        grant = params.get("grant_type")
+        handler = TokenRequest(state, request, params, v2=v2)
+        if not grant:
+            raise errors.missing_parameter("grant_type")
+        if grant == "client_credentials":
+            body = handler.client_credentials()
+        elif grant == "password":
+            body = handler.password()
+        elif grant == "refresh_token":
+            body = handler.refresh_token()
+        elif grant == "authorization_code" or grant in DEVICE_CODE_GRANTS:
+            # No code or device code can have been issued by this emulator yet.
+            handler.path_tenant()
+            handler.client()
+            raise errors.malformed_grant()
+        else:
+            raise errors.unsupported_grant(grant)
+    except EntraError as exc:
+        return entra_error_response(exc, state.clock.now(), correlation_id)
+    headers = dict(NO_STORE)
+    if correlation_id:
+        headers["client-request-id"] = correlation_id
+    return JSONResponse(body, headers=headers, media_type="application/json; charset=utf-8")
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The form body's text fields; anything that is not a readable form counts as an empty form (Entra)."""
+    try:
+        form = await request.form(max_files=0, max_fields=200)
+    except Exception:  # malformed multipart, too many fields, bad encoding: the grant checks then say what's missing
+        return {}
+    return {key: value for key, value in form.items() if isinstance(value, str)}

@@ -1,0 +1,137 @@
+"""The RS256 signing key: generated once into the state directory, loaded once into key objects, published as JWKS."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+KEY_FILE = "signing-key.pem"
+CERT_FILE = "signing-cert.pem"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _int_b64url(value: int) -> str:
+    return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """One key pair with its self-signed certificate; `kid` = `x5t` = SHA-1 thumbprint, as Entra publishes."""
+
+    private_key: rsa.RSAPrivateKey
+    certificate: x509.Certificate
+
+    @property
+    def public_key(self) -> rsa.RSAPublicKey:
+        return self.private_key.public_key()
+
+    @property
+    def kid(self) -> str:
+        der = self.certificate.public_bytes(serialization.Encoding.DER)
+        return b64url(hashlib.sha1(der).digest())
+
+    def jwk(self, issuer: str | None = None) -> dict[str, object]:
+        numbers = self.public_key.public_numbers()
+        der = self.certificate.public_bytes(serialization.Encoding.DER)
+        jwk: dict[str, object] = {
+            "kty": "RSA",
+            "use": "sig",
+            "kid": self.kid,
+            "x5t": self.kid,
+            "n": _int_b64url(numbers.n),
+            "e": _int_b64url(numbers.e),
+            "x5c": [base64.b64encode(der).decode("ascii")],
+        }
+        if issuer is not None:
+            jwk["issuer"] = issuer
+        return jwk
+
+
+def generate_key() -> SigningKey:
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Partner Center Emulator token signing")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .sign(private_key, hashes.SHA256())
+    )
+    return SigningKey(private_key, certificate)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    # Created 0600 from the first byte: the key is never readable by others, not even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+class KeyFileError(Exception):
+    """A key file in the state directory could not be read."""
+
+
+def load_or_create(state_dir: Path) -> tuple[SigningKey, bool]:
+    """The state directory's signing key, created on first use. Returns (key, created)."""
+    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key_path, cert_path = state_dir / KEY_FILE, state_dir / CERT_FILE
+    if key_path.exists() and cert_path.exists():
+        try:
+            private_key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+            certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        except (ValueError, TypeError, OSError) as exc:
+            raise KeyFileError(f"cannot read the signing key in {state_dir}: {exc}") from exc
+        if not isinstance(private_key, rsa.RSAPrivateKey) or private_key.key_size != 2048:
+            raise KeyFileError(f"{key_path} is not an RSA-2048 key")
+        return SigningKey(private_key, certificate), False
+    key = generate_key()
+    tmp_key, tmp_cert = key_path.with_suffix(".tmp"), cert_path.with_suffix(".tmp")
+    for tmp in (tmp_key, tmp_cert):
+        tmp.unlink(missing_ok=True)
+    _write_private(
+        tmp_key,
+        key.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    )
+    _write_private(tmp_cert, key.certificate.public_bytes(serialization.Encoding.PEM))
+    os.replace(tmp_cert, cert_path)
+    os.replace(tmp_key, key_path)
+    return key, True
+
+
+class KeyRing:
+    """The keys tokens may be signed with: one active key that signs, all of them verify; looked up by `kid` only."""
+
+    def __init__(self, active: SigningKey) -> None:
+        self.active = active
+        self._by_kid: dict[str, SigningKey] = {active.kid: active}
+
+    def by_kid(self, kid: str) -> SigningKey | None:
+        return self._by_kid.get(kid)
+
+    def jwks(self, issuer: str | None = None) -> dict[str, object]:
+        return {"keys": [key.jwk(issuer) for key in self._by_kid.values()]}
+
+
+def default_state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "pcemu"

@@ -1,0 +1,133 @@
+"""The Partner Center gate, pure ASGI: verify the bearer token, apply the active profile, stamp MS-* headers.
+
+A refusal never reaches a handler; its status, reason phrase, headers and body come from the profile's data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.partner.responses import CONTENT_TYPE, error_body
+from emulator.policy import decide
+from emulator.profiles import REQUEST_CONTEXT, WWW_AUTHENTICATE_INVALID_TOKEN, Refusal
+from emulator.state import EmulatorState
+from emulator.tokens import InvalidToken
+
+CLAIMS_KEY = "pcemu.claims"
+DECISION_KEY = "pcemu.decision"
+
+_REQUEST_CONTEXT = (REQUEST_CONTEXT[0].lower().encode(), REQUEST_CONTEXT[1].encode())
+_WWW_AUTHENTICATE = (
+    WWW_AUTHENTICATE_INVALID_TOKEN[0].lower().encode(),
+    WWW_AUTHENTICATE_INVALID_TOKEN[1].encode(),
+)
+
+
+def _correlation_vector(incoming: bytes | None) -> bytes:
+    # A caller's vector is extended by one element; otherwise a fresh 16-character base plus ".0".
+    if incoming:
+        return incoming + b".0"
+    return base64.b64encode(os.urandom(12)).replace(b"+", b"A").replace(b"/", b"B") + b".0"
+
+
+def token_refusal(why: str, *, missing: bool = False) -> Refusal:
+    """401 for a token that is absent or not acceptable: Partner Center's body, saying why."""
+    if missing:
+        body = error_body(800001, f"Partner Token missing in request context: {why}")
+    else:
+        body = error_body(400, f"Access denied: {why}")
+    return Refusal(401, None, (WWW_AUTHENTICATE_INVALID_TOKEN,), body)
+
+
+class PartnerGate:
+    def __init__(self, state: EmulatorState, app: ASGIApp) -> None:
+        self.state, self.app = state, app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        authorization = request_id = correlation_id = enforce_mfa = cv = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                authorization = value
+            elif name == b"ms-requestid":
+                request_id = value
+            elif name == b"ms-correlationid":
+                correlation_id = value
+            elif name == b"ms-enforce-mfa":
+                enforce_mfa = value
+            elif name == b"ms-cv":
+                cv = value
+        stamp = [
+            (b"ms-correlationid", correlation_id or str(uuid.uuid4()).encode()),
+            (b"ms-requestid", request_id or str(uuid.uuid4()).encode()),
+            (b"ms-cv", _correlation_vector(cv)),
+            _REQUEST_CONTEXT,
+        ]
+
+        async def stamped_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *stamp]
+            await send(message)
+
+        token, problem = _bearer(authorization)
+        if token is None:
+            await _send_refusal(token_refusal(problem, missing=authorization is None), stamped_send)
+            return
+        try:
+            claims = self.state.verifier.verify(token)
+        except InvalidToken as exc:
+            await _send_refusal(token_refusal(str(exc)), stamped_send)
+            return
+        decision = decide(claims, enforce_mfa.decode("latin-1") if enforce_mfa else None, self.state.profile)
+        if decision.refusal is not None:
+            await _send_refusal(decision.refusal, stamped_send)
+            return
+        scope[CLAIMS_KEY] = claims
+        scope[DECISION_KEY] = decision
+        await self.app(scope, receive, stamped_send)
+
+
+def _bearer(authorization: bytes | None) -> tuple[str | None, str]:
+    if authorization is None:
+        return None, "the request has no Authorization header"
+    try:
+        text = authorization.decode("ascii").strip()
+    except UnicodeDecodeError:
+        return None, "the Authorization header is not ASCII"
+    scheme, _, rest = text.partition(" ")
+    token = rest.strip()
+    if scheme.lower() != "bearer":
+        return None, "the Authorization header does not use the Bearer scheme"
+    if not token:
+        return None, "the Authorization header has no token after 'Bearer'"
+    if " " in token or "," in token:
+        return None, "the Authorization header carries more than one credential"
+    return token, ""
+
+
+async def _send_refusal(refusal: Refusal, send: Send) -> None:
+    headers: list[tuple[bytes, bytes]] = [(name.lower().encode(), value.encode()) for name, value in refusal.headers]
+    start: dict[str, Any] = {"type": "http.response.start", "status": refusal.status, "headers": headers}
+    if refusal.reason is not None:
+        # Our uvicorn protocol writes this reason phrase (emulator.server); other servers ignore the key.
+        start["reason"] = refusal.reason
+    if refusal.body is None:
+        # As captured in 2019: no Content-Length, chunked, nothing in it.
+        await send(start)
+        await send({"type": "http.response.body", "body": b""})
+        return
+    body = json.dumps(refusal.body, separators=(",", ":")).encode()
+    headers += [(b"content-type", CONTENT_TYPE.encode()), (b"content-length", str(len(body)).encode())]
+    await send(start)
+    await send({"type": "http.response.body", "body": body})
+
+
+__all__ = ["CLAIMS_KEY", "DECISION_KEY", "_WWW_AUTHENTICATE", "PartnerGate"]

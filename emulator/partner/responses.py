@@ -1,0 +1,42 @@
+"""Partner Center's JSON responses and error body: {code, description, data, source: "PartnerFD"}."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.responses import Response
+
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+class PartnerJSON(Response):
+    media_type = CONTENT_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def error_body(code: int | str, description: str) -> dict[str, Any]:
+    # Classic codes (3000, 1000, …) are integers as in the documented samples; 9004xx are strings (2025 report).
+    return {"code": code, "description": description[:1024], "data": [], "source": "PartnerFD"}
+
+
+class PartnerError(Exception):
+    """A refusal a handler raises; rendered in Partner Center's error body by the router."""
+
+    def __init__(self, status: int, code: int | str, description: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(description)
+        self.status, self.code, self.description, self.headers = status, code, description, headers or {}
+
+    def response(self) -> Response:
+        return PartnerJSON(error_body(self.code, self.description), status_code=self.status, headers=self.headers)
+
+
+def gateway_error(status: int, message: str) -> Response:
+    """The API gateway's own shape, used before a request reaches PartnerFD (404 route, 405, 429)."""
+    return PartnerJSON({"statusCode": status, "message": message}, status_code=status)
+
+
+def link(uri: str, method: str = "GET", headers: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {"uri": uri, "method": method, "headers": headers or []}

@@ -1,0 +1,156 @@
+"""Is this call compliant? The one pure decision the API gate, the journal and the checker all use.
+
+No I/O, no framework: verified claims + the request's MS-Enforce-MFA header + a profile in, a Decision out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.profiles import GRAPH_AUDIENCE, MfaCheck, Profile, Refusal
+
+APP_ONLY = "app-only"
+APP_USER = "app+user"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool  # the call goes through under this profile
+    would_refuse: bool  # the profile's rule refuses it (report-only lets it through anyway)
+    compliant: bool  # app-only, or app+user with 'mfa' in amr: passes in every era
+    rule: str  # stable identifier of the rule that decided
+    reason: str  # the same in words a person understands
+    principal: str  # "app-only" or "app+user"
+    refusal: Refusal | None  # the wire shape to answer with when not allowed
+
+
+def is_app_user(claims: Mapping[str, Any]) -> bool:
+    """Delegated (app+user) tokens carry `scp`; app-only tokens never do. Optional claims don't decide."""
+    return "scp" in claims
+
+
+def has_mfa(claims: Mapping[str, Any]) -> bool:
+    amr = claims.get("amr")
+    return isinstance(amr, list) and "mfa" in amr
+
+
+def in_rollout(tenant_id: str, app_id: str, percent: int) -> bool:
+    """A stable share of tenant+app pairs: the same pair lands in the same bucket forever."""
+    digest = hashlib.sha256(f"{tenant_id.lower()}/{app_id.lower()}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % 100 < percent
+
+
+def _who(claims: Mapping[str, Any]) -> str:
+    user = claims.get("upn") or claims.get("unique_name") or claims.get("oid") or "an unknown user"
+    app = claims.get("appid") or claims.get("azp") or "an unknown app"
+    return f"user {user} through app {app}"
+
+
+def _amr_words(claims: Mapping[str, Any]) -> str:
+    amr = claims.get("amr")
+    if amr is None:
+        return "the token has no 'amr' claim, so it proves no MFA"
+    if not isinstance(amr, list):
+        return "the token's 'amr' claim is not a list, so it proves no MFA"
+    if not amr:
+        return "the token's 'amr' claim is empty"
+    shown = ", ".join(str(m) for m in amr)
+    if amr == ["pwd"]:
+        return "the sign-in proved a password only (amr: pwd); a password sign-in can never satisfy MFA"
+    return f"the sign-in proved {shown} but not mfa"
+
+
+def decide(claims: Mapping[str, Any], enforce_mfa_header: str | None, profile: Profile) -> Decision:
+    """Judge one call. `claims` are verified; `enforce_mfa_header` is the raw MS-Enforce-MFA value or None."""
+    app_user = is_app_user(claims)
+    principal = APP_USER if app_user else APP_ONLY
+
+    if claims.get("aud") == GRAPH_AUDIENCE and profile.graph_audience_refusal is not None:
+        return _refuse(
+            profile,
+            profile.graph_audience_refusal,
+            "graph-audience",
+            f"The token's audience is {GRAPH_AUDIENCE} (Azure AD Graph), which Partner Center no longer "
+            "accepts. Request the token for https://api.partnercenter.microsoft.com instead.",
+            principal,
+            compliant=False,
+        )
+
+    if not app_user:
+        return Decision(
+            True,
+            False,
+            True,
+            "app-only",
+            "App-only tokens are not subject to the MFA requirement.",
+            principal,
+            None,
+        )
+
+    if has_mfa(claims):
+        return Decision(
+            True,
+            False,
+            True,
+            "mfa-present",
+            f"The token for {_who(claims)} carries 'mfa' in amr.",
+            principal,
+            None,
+        )
+
+    missing = f"The token for {_who(claims)} does not prove MFA: {_amr_words(claims)}."
+    check = profile.mfa_check
+    if check is MfaCheck.NONE:
+        return Decision(
+            True,
+            False,
+            False,
+            "not-checked",
+            f"{missing} Profile '{profile.name}' checks no MFA.",
+            principal,
+            None,
+        )
+    if check is MfaCheck.HEADER and (enforce_mfa_header or "").strip().lower() != "true":
+        return Decision(
+            True,
+            False,
+            False,
+            "pilot-not-requested",
+            f"{missing} Under '{profile.name}' MFA is checked only for requests that send MS-Enforce-MFA: true.",
+            principal,
+            None,
+        )
+    if check is MfaCheck.ROLLOUT and not in_rollout(
+        str(claims.get("tid", "")),
+        str(claims.get("appid") or claims.get("azp") or ""),
+        profile.rollout_percent,
+    ):
+        return Decision(
+            True,
+            False,
+            False,
+            "rollout-not-reached",
+            f"{missing} Under '{profile.name}' this tenant and app are not yet in the "
+            f"{profile.rollout_percent} % that enforcement has reached; they will be refused when it does.",
+            principal,
+            None,
+        )
+    return _refuse(
+        profile,
+        profile.mfa_refusal,
+        "mfa-missing",
+        f"{missing} Partner Center refuses app+user calls without MFA.",
+        principal,
+        compliant=False,
+    )
+
+
+def _refuse(profile: Profile, refusal: Refusal, rule: str, reason: str, principal: str, *, compliant: bool) -> Decision:
+    if not profile.enforce:
+        return Decision(
+            True, True, compliant, rule, f"{reason} ('{profile.name}': logged, not refused.)", principal, None
+        )
+    return Decision(False, True, compliant, rule, reason, principal, refusal)

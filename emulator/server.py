@@ -1,0 +1,201 @@
+"""Running the emulator under uvicorn: free ports, the ready line, and the 2019 reason phrase on the wire."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TextIO
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
+
+import emulator
+from emulator.app import EmulatorApp, create_app
+from emulator.config import Config
+
+
+class _StatusLineRewrite:
+    """A transport that swaps the standard status line for a custom one in the first write, then steps aside."""
+
+    def __init__(self, transport: asyncio.Transport, standard: bytes, custom: bytes) -> None:
+        self._transport, self._standard, self._custom = transport, standard, custom
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        data = bytes(data)
+        if data.startswith(self._standard):
+            data = self._custom + data[len(self._standard) :]
+        self._transport.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+def _status_line(status: int, reason: str) -> bytes:
+    phrase = reason.encode("latin-1")
+    if b"\r" in phrase or b"\n" in phrase:
+        raise ValueError("a reason phrase cannot contain line breaks")
+    return b"HTTP/1.1 %d %s\r\n" % (status, phrase)
+
+
+def _allow_reason_phrase(cycle: RequestResponseCycle) -> None:
+    original: Callable[[Any], Awaitable[None]] = cycle.send
+
+    async def send(message: Any) -> None:
+        reason = message.get("reason") if message["type"] == "http.response.start" else None
+        if reason is None or cycle.response_started:
+            await original(message)
+            return
+        status = int(message["status"])
+        transport = cycle.transport
+        cycle.transport = _StatusLineRewrite(transport, STATUS_LINE[status], _status_line(status, reason))  # type: ignore[assignment]
+        try:
+            await original(message)
+        finally:
+            cycle.transport = transport
+
+    cycle.send = send  # type: ignore[method-assign]
+
+
+class PartnerCenterHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, plus a `reason` key on http.response.start for a custom reason phrase.
+
+    The 2019 refusal's "401 Unauthorized - MFA required" is shown to users by the .NET SDK and PowerShell,
+    and uvicorn otherwise writes the standard phrase for every status.
+    """
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        _allow_reason_phrase(cycle)
+        super()._start_asgi_task(cycle, app)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if family == socket.AF_INET6 and host in ("::", "[::]"):
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    sock.bind((host.strip("[]"), port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_host(host: str) -> str:
+    """The host to print in URLs: a wildcard bind is reached on loopback."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host in ("::", "[::]"):
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def _loop_name() -> str:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
+
+
+def uvicorn_config(app: EmulatorApp, config: Config) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        http=PartnerCenterHttpProtocol,
+        loop=_loop_name(),
+        lifespan="off",
+        access_log=config.access_log,
+        log_level="info" if config.access_log else "warning",
+        server_header=False,
+        ws="none",
+    )
+
+
+def ready_document(app: EmulatorApp, config: Config, port: int) -> dict[str, Any]:
+    state = app.state
+    base = f"http://{url_host(config.host)}:{port}"
+    tenant = state.world.partner
+    return {
+        "event": "ready",
+        "version": emulator.__version__,
+        "pid": _pid(),
+        "host": config.host,
+        "http_port": port,
+        "url": base,
+        "authority": f"{base}/{tenant.id}",
+        "token_endpoint": f"{base}/{tenant.id}/oauth2/v2.0/token",
+        "token_endpoint_v1": f"{base}/{tenant.id}/oauth2/token",
+        "partner_center": f"{base}/v1",
+        "control": f"{base}/_emulator",
+        "tenant_id": tenant.id,
+        "tenant_domain": tenant.domain,
+        "profile": state.profile.name,
+        "state_dir": None if config.in_memory_key else str(config.resolved_state_dir()),
+    }
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
+    state = app.state
+    world = state.world
+    service = next((u for u in world.users.values() if not u.mfa_registered), None)
+    web = next((a for a in world.apps.values() if a.confidential), None)
+    state_flag = "" if ready["state_dir"] is None else f" --state-dir {ready['state_dir']}"
+    lines = [
+        f"Partner Center Emulator {emulator.__version__} listening on {ready['url']}",
+        f"  profile:        {state.profile.name} ({state.profile.description})",
+        f"  tenant:         {world.partner.domain} ({world.partner.id})",
+        f"  authority:      {ready['authority']}",
+        f"  Partner Center: {ready['partner_center']}/",
+        f"  control API:    {ready['control']}/health (loopback only)",
+    ]
+    if ready["state_dir"]:
+        created = "created" if state.key_created else "reused"
+        lines.append(f"  signing key:    {created} in {ready['state_dir']}")
+    lines.append("Get a token:")
+    if service is not None:
+        lines.append(f"  pcemu token --user {service.upn}{state_flag}          (password only: refused)")
+        lines.append(f"  pcemu token --user {service.upn} --mfa{state_flag}    (with MFA: accepted)")
+    if web is not None:
+        lines.append(
+            f"  curl -s {ready['token_endpoint']} -d grant_type=client_credentials -d client_id={web.client_id} "
+            f"-d client_secret=<secret from 'pcemu world'> -d scope=https://api.partnercenter.microsoft.com/.default"
+        )
+    lines.append("Press Ctrl-C to stop.")
+    for line in lines:
+        print(line, file=out)
+    print(json.dumps(ready, separators=(",", ":")), file=out, flush=True)
+
+
+async def _serve(app: EmulatorApp, config: Config, server: uvicorn.Server, sock: socket.socket, out: TextIO) -> None:
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            await task
+            raise RuntimeError("the server stopped during start-up")
+        await asyncio.sleep(0.005)
+    _banner(app, ready_document(app, config, sock.getsockname()[1]), out)
+    await task
+
+
+def run(config: Config, out: TextIO = sys.stdout) -> int:
+    app = create_app(config)
+    sock = bind(config.host, config.port)
+    uv_config = uvicorn_config(app, config)
+    server = uvicorn.Server(uv_config)
+    try:
+        with asyncio.Runner(loop_factory=uv_config.get_loop_factory()) as runner:
+            runner.run(_serve(app, config, server, sock, out))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    print("Partner Center Emulator stopped.", file=out, flush=True)
+    return 0

@@ -1,0 +1,97 @@
+"""Everything one running emulator holds: world, clock, keys, issued refresh tokens, the active profile."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+from dataclasses import dataclass
+
+from emulator.clock import Clock
+from emulator.config import Config
+from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
+from emulator.profiles import Profile, get_profile
+from emulator.tokens import TokenIssuer, TokenVerifier
+from emulator.world import World, load_world
+
+REFRESH_TOKEN_INACTIVITY = 90 * 24 * 3600  # Entra's default: 90 days, reset on each use
+
+
+@dataclass
+class RefreshGrant:
+    """What an opaque refresh token stands for: bound to one client and one user, carrying the sign-in's amr."""
+
+    client_id: str
+    tenant_id: str
+    user_oid: str
+    amr: tuple[str, ...]
+    issued_at: float
+    last_used: float
+    revoked: bool = False
+
+
+class RefreshTokens:
+    """Issued refresh tokens. Older ones stay usable until revoked or unused for 90 days (Entra, not single-use)."""
+
+    def __init__(self, rng: random.Random | None) -> None:
+        self._rng = rng
+        self._grants: dict[str, RefreshGrant] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, client_id: str, tenant_id: str, user_oid: str, amr: list[str], now: float) -> str:
+        raw = self._rng.getrandbits(384).to_bytes(48, "big") if self._rng else secrets.token_bytes(48)
+        token = "0.A" + raw.hex()
+        with self._lock:
+            self._grants[token] = RefreshGrant(client_id, tenant_id, user_oid, tuple(amr), now, now)
+        return token
+
+    def get(self, token: str) -> RefreshGrant | None:
+        return self._grants.get(token)
+
+    def touch(self, grant: RefreshGrant, now: float) -> None:
+        grant.last_used = now
+
+    def clear(self) -> None:
+        with self._lock:
+            self._grants.clear()
+
+    def __len__(self) -> int:
+        return len(self._grants)
+
+
+class EmulatorState:
+    def __init__(self, config: Config, world: World | None = None, key: SigningKey | None = None) -> None:
+        self.config = config
+        self.world = world if world is not None else load_world(config.fixtures)
+        self.clock = Clock()
+        self.key_created = False
+        if key is None:
+            if config.in_memory_key:
+                key = generate_key()
+            else:
+                key, self.key_created = load_or_create(config.resolved_state_dir())
+        self.keys = KeyRing(key)
+        self.rng = random.Random(config.seed) if config.seed is not None else random.Random()
+        self.issuer = TokenIssuer(self.keys, self.clock, self.rng, config.token_lifetime)
+        self.verifier = TokenVerifier(self.keys, self.clock, self._known_tenant, config.clock_skew)
+        self.refresh_tokens = RefreshTokens(self.rng if config.seed is not None else None)
+        self.start_profile = get_profile(config.profile, config.rollout_percent)
+        self.profile: Profile = self.start_profile
+
+    def _known_tenant(self, tenant_id: str) -> bool:
+        return tenant_id in self.world.tenants
+
+    def set_profile(self, name: str, rollout_percent: int | None = None) -> Profile:
+        percent = self.profile.rollout_percent if rollout_percent is None else rollout_percent
+        self.profile = get_profile(name, percent)
+        return self.profile
+
+    def reset(self) -> None:
+        """Back to the state at start: fixtures, profile, clock; issued refresh tokens are forgotten."""
+        self.world.reset()
+        self.profile = self.start_profile
+        self.clock.reset()
+        self.refresh_tokens.clear()
+        self.verifier.forget()
+        if self.config.seed is not None:
+            self.rng.seed(self.config.seed)
