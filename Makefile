@@ -32,3 +32,6 @@ test: lint
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/startup.py

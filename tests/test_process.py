@@ -1,0 +1,262 @@
+"""`pcemu serve --port 0` as a real process: the ready line, HTTP over a socket, the 2019 status line, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import NATIVE_APP, PC, SERVICE, SERVICE_PASSWORD, TENANT_ID, WEB_APP, WEB_SECRET
+
+
+class Emulator:
+    def __init__(self, process: subprocess.Popen[str], ready: dict[str, Any], banner: list[str]) -> None:
+        self.process, self.ready, self.banner = process, ready, banner
+        self.url: str = ready["url"]
+
+
+def pcemu(*args: str) -> list[str]:
+    return [sys.executable, "-m", "emulator", *args]
+
+
+def start(state_dir: Path, *extra: str) -> Emulator:
+    process = subprocess.Popen(
+        pcemu("serve", "--port", "0", "--state-dir", str(state_dir), *extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    banner: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner.append(line.rstrip("\n"))
+        if line.startswith("{"):
+            ready = json.loads(line)
+            assert ready["event"] == "ready"
+            return Emulator(process, ready, banner)
+    process.kill()
+    raise AssertionError("no ready line:\n" + "\n".join(banner))
+
+
+def stop(emulator: Emulator) -> tuple[int, str]:
+    emulator.process.send_signal(signal.SIGINT)
+    out, _ = emulator.process.communicate(timeout=15)
+    return emulator.process.returncode, out
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Emulator]:
+    emulator = start(tmp_path / "state")
+    try:
+        yield emulator
+    finally:
+        if emulator.process.poll() is None:
+            emulator.process.kill()
+            emulator.process.wait()
+
+
+def cli_token(state_dir: Path, *args: str) -> str:
+    result = subprocess.run(
+        pcemu("token", "--state-dir", str(state_dir), *args), capture_output=True, text=True, check=True
+    )
+    token = result.stdout.strip()
+    assert token.count(".") == 2
+    return token
+
+
+def raw_get(emulator: Emulator, path: str, headers: dict[str, str]) -> bytes:
+    """One request over a plain socket, to read the status line exactly as sent."""
+    port = emulator.ready["http_port"]
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_ready_line_and_banner(running: Emulator, tmp_path: Path) -> None:
+    ready = running.ready
+    port = ready["http_port"]
+    assert port > 0
+    assert ready["url"] == f"http://127.0.0.1:{port}"
+    assert ready["authority"] == f"http://127.0.0.1:{port}/{TENANT_ID}"
+    assert ready["tenant_id"] == TENANT_ID
+    assert ready["profile"] == "enforced-2026"
+    assert ready["state_dir"] == str(tmp_path / "state")
+    text = "\n".join(running.banner)
+    assert f"listening on http://127.0.0.1:{port}" in text
+    assert "pcemu token --user svc-automation@northwindpartners.onmicrosoft.com" in text
+    assert WEB_SECRET not in text  # the banner never prints secrets
+    health = httpx.get(f"{running.url}/_emulator/health", timeout=10)
+    assert health.json()["status"] == "ready"
+
+
+def test_key_file_is_private_and_reused(running: Emulator, tmp_path: Path) -> None:
+    key_file = tmp_path / "state" / "signing-key.pem"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
+    before = key_file.read_bytes()
+    token = cli_token(tmp_path / "state", "--user", SERVICE, "--mfa")
+    assert httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    code, out = stop(running)
+    assert code == 0
+    assert "stopped" in out
+    again = start(tmp_path / "state")
+    try:
+        # The same key after a restart: the token minted before still verifies.
+        assert key_file.read_bytes() == before
+        response = httpx.get(f"{again.url}/v1/customers", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+    finally:
+        stop(again)
+
+
+def test_done_when_scenario(running: Emulator, tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    url = running.url
+    plain = cli_token(state_dir, "--user", SERVICE)
+    mfa = cli_token(state_dir, "--user", SERVICE, "--mfa")
+    refused = httpx.get(f"{url}/v1/customers?size=2", headers={"Authorization": f"Bearer {plain}"})
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "900421"
+    assert httpx.get(f"{url}/v1/customers?size=2", headers={"Authorization": f"Bearer {mfa}"}).status_code == 200
+
+    assert httpx.put(f"{url}/_emulator/profile", json={"name": "pilot-2019"}).status_code == 200
+    assert httpx.get(f"{url}/v1/customers", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+    raw = raw_get(running, "/v1/customers", {"Authorization": f"Bearer {plain}", "MS-Enforce-MFA": "True"})
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0] == b"HTTP/1.1 401 Unauthorized - MFA required"
+    headers = {k.lower(): v for k, _, v in (line.partition(b": ") for line in lines[1:])}
+    assert headers[b"www-authenticate"] == b'Bearer error="invalid_token"'
+    assert headers[b"transfer-encoding"] == b"chunked"
+    assert headers[b"request-context"] == b"appId=cid-v1:03ce8ca8-8373-4021-8f25-d5dd45c7b12f"
+    assert b"content-length" not in headers
+    assert body == b"0\r\n\r\n"  # an empty chunked body
+    # Any other status keeps its standard reason phrase on the same server.
+    ok = raw_get(running, "/_emulator/health", {})
+    assert ok.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert httpx.put(f"{url}/_emulator/profile", json={"name": "enforced-2026"}).status_code == 200
+
+    # ROPC for the service account through v1 and v2: a token, refused by Partner Center.
+    v1 = httpx.post(
+        f"{url}/{TENANT_ID}/oauth2/token",
+        data={
+            "grant_type": "password",
+            "client_id": WEB_APP,
+            "client_secret": WEB_SECRET,
+            "username": SERVICE,
+            "password": SERVICE_PASSWORD,
+            "resource": PC,
+        },
+    ).json()
+    v2 = httpx.post(
+        f"{url}/{TENANT_ID}/oauth2/v2.0/token",
+        data={
+            "grant_type": "password",
+            "client_id": NATIVE_APP,
+            "username": SERVICE,
+            "password": SERVICE_PASSWORD,
+            "scope": f"{PC}/user_impersonation offline_access",
+        },
+    ).json()
+    for body_ in (v1, v2):
+        response = httpx.get(f"{url}/v1/customers", headers={"Authorization": f"Bearer {body_['access_token']}"})
+        assert response.status_code == 401
+        assert response.json()["code"] == "900421"
+    # A refresh keeps amr, and the older refresh token still works.
+    for _ in range(2):
+        refreshed = httpx.post(
+            f"{url}/{TENANT_ID}/oauth2/v2.0/token",
+            data={
+                "grant_type": "refresh_token",
+                "client_id": NATIVE_APP,
+                "refresh_token": v2["refresh_token"],
+                "scope": f"{PC}/user_impersonation offline_access",
+            },
+        )
+        assert refreshed.status_code == 200
+
+
+def test_expired_and_app_tokens_from_the_cli(running: Emulator, tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    expired = cli_token(state_dir, "--user", SERVICE, "--mfa", "--expired")
+    response = httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    assert "expired" in response.json()["description"]
+    app_only = cli_token(state_dir, "--app", WEB_APP)
+    assert httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {app_only}"}).status_code == 200
+    graph = cli_token(state_dir, "--user", SERVICE, "--mfa", "--audience", "https://graph.windows.net")
+    assert (
+        httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {graph}"}).json()["code"]
+        == "900420"
+    )
+
+
+def test_cli_errors_are_clear(tmp_path: Path) -> None:
+    result = subprocess.run(
+        pcemu("token", "--state-dir", str(tmp_path), "--user", "ghost@example.com"), capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "unknown user 'ghost@example.com'" in result.stderr
+    result = subprocess.run(
+        pcemu("serve", "--fixtures", str(tmp_path / "none"), "--port", "0", "--state-dir", str(tmp_path)),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "fixtures directory does not exist" in result.stderr
+
+
+def test_world_command(tmp_path: Path) -> None:
+    result = subprocess.run(pcemu("world", "--json"), capture_output=True, text=True, check=True)
+    world = json.loads(result.stdout)
+    assert world["tenants"][0]["id"] == TENANT_ID
+    assert {u["userPrincipalName"]: u["amr"] for u in world["users"]}[SERVICE] == ["pwd"]
+    text = subprocess.run(pcemu("world"), capture_output=True, text=True, check=True).stdout
+    assert "password only" in text and "MFA required" in text
+
+
+def test_port_in_use_is_a_clear_error(running: Emulator, tmp_path: Path) -> None:
+    port = str(running.ready["http_port"])
+    result = subprocess.run(
+        pcemu("serve", "--port", port, "--state-dir", str(tmp_path / "other")),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6 on this machine")
+def test_ipv6_loopback(tmp_path: Path) -> None:
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        pytest.skip("::1 cannot be bound here")
+    emulator = start(tmp_path / "state", "--host", "::1")
+    try:
+        assert emulator.url.startswith("http://[::1]:")
+        assert httpx.get(f"{emulator.url}/_emulator/health").status_code == 200
+    finally:
+        stop(emulator)

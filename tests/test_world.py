@@ -1,0 +1,111 @@
+"""Fixture loading: the default world's shape, and errors that name the file and the field."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.world import WorldError, default_world_dir, load_world
+from tests.conftest import ADMIN, MEGAN, SERVICE, TENANT_ID
+
+
+def test_default_world(default_world: Any) -> None:
+    world = default_world
+    assert world.partner.id == TENANT_ID
+    assert len(world.customers) == 12
+    assert {a.confidential for a in world.apps.values()} == {True, False}
+    service, admin, megan = world.user(SERVICE), world.user(ADMIN), world.user(MEGAN)
+    assert service.default_amr == ["pwd"] and not service.mfa_required
+    assert admin.default_amr == ["pwd", "mfa"] and not admin.mfa_required
+    assert megan.mfa_required
+    assert world.tenant("NorthwindPartners.onmicrosoft.com") is world.partner
+    assert world.user(SERVICE.upper()) is service
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "world"
+    shutil.copytree(default_world_dir(), target)
+    return target
+
+
+def _edit(directory: Path, name: str, change: Any) -> None:
+    path = directory / name
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "message"),
+    [
+        (
+            "users.json",
+            lambda d: d["users"][1].pop("password"),
+            "users.json: users[1].password: required string is missing",
+        ),
+        (
+            "users.json",
+            lambda d: d["users"][0].update(mfaRegistered="yes"),
+            "users.json: users[0].mfaRegistered: expected true or false",
+        ),
+        (
+            "users.json",
+            lambda d: d["users"][0].update(userPrincipalName="a@elsewhere.com"),
+            "users.json: users[0].userPrincipalName",
+        ),
+        (
+            "apps.json",
+            lambda d: d["apps"][0].update(clientId="not-a-guid"),
+            "apps.json: apps[0].clientId: expected a GUID",
+        ),
+        (
+            "apps.json",
+            lambda d: d["apps"][0].update(type="daemon"),
+            "apps.json: apps[0].type: expected 'confidential' or 'public'",
+        ),
+        (
+            "apps.json",
+            lambda d: d["apps"][1].update(secret="x"),
+            "apps.json: apps[1].secret: a public app has no secret",
+        ),
+        (
+            "customers.json",
+            lambda d: d["customers"][3]["companyProfile"].pop("domain"),
+            "customers.json: customers[3].companyProfile.domain",
+        ),
+        (
+            "customers.json",
+            lambda d: d["customers"].append(d["customers"][0]),
+            "customers.json: customers[12].id: duplicate customer",
+        ),
+        (
+            "partner.json",
+            lambda d: d["tenant"].update(id=42),
+            "partner.json: $.tenant.id: expected a non-empty string, found 42",
+        ),
+    ],
+)
+def test_errors_name_file_and_field(tmp_path: Path, file: str, change: Any, message: str) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory, file, change)
+    with pytest.raises(WorldError) as caught:
+        load_world(directory)
+    assert message in str(caught.value)
+
+
+def test_invalid_json_names_line(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    (directory / "apps.json").write_text('{"apps": [\n  {"clientId": }\n]}')
+    with pytest.raises(WorldError, match=r"apps.json: line 2 column 16: invalid JSON"):
+        load_world(directory)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    (directory / "customers.json").unlink()
+    with pytest.raises(WorldError, match=r"customers\.json: fixture file is missing"):
+        load_world(directory)
