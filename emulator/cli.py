@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from emulator.clock import Clock
-from emulator.config import Config
+from emulator.config import ConfigError, load_config
 from emulator.keys import KeyFileError, KeyRing, load_or_create
 from emulator.profiles import PROFILES
 from emulator.tokens import PARTNER_CENTER_RESOURCE, TokenIssuer
@@ -30,8 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the emulator")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="HTTP port; 0 picks a free one (default 8080)")
+    serve.add_argument("--config", type=Path, help="JSON settings file (flags and PCEMU_* variables override it)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="HTTP port; 0 picks a free one (default 8080)")
     serve.add_argument("--profile", choices=list(PROFILES), help="enforcement profile (default enforced-2026)")
     serve.add_argument("--rollout-percent", type=int, help="share of tenant+app pairs enforced by rollout-2026")
     _add_world_args(serve)
@@ -78,33 +79,37 @@ def _fail(message: str) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from emulator.server import run  # uvicorn only for the command that serves
 
-    config = Config(host=args.host, port=args.port, fixtures=args.fixtures, access_log=args.access_log)
-    if args.profile:
-        config.profile = args.profile
-    if args.rollout_percent is not None:
-        if not 0 <= args.rollout_percent <= 100:
-            return _fail("--rollout-percent must be from 0 to 100")
-        config.rollout_percent = args.rollout_percent
-    if args.state_dir:
-        config.state_dir = args.state_dir
-    if args.clock_skew is not None:
-        config.clock_skew = args.clock_skew
-    config.control_hosts = tuple(args.control_host)
-    config.seed = args.seed
-    config.token_lifetime = args.token_lifetime
+    overrides = {
+        "host": args.host,
+        "port": args.port,
+        "profile": args.profile,
+        "rollout_percent": args.rollout_percent,
+        "fixtures": args.fixtures,
+        "state_dir": args.state_dir,
+        "clock_skew": args.clock_skew,
+        "control_hosts": tuple(args.control_host) or None,
+        "seed": args.seed,
+        "token_lifetime": args.token_lifetime,
+        "access_log": args.access_log or None,
+    }
+    try:
+        config = load_config(args.config, overrides=overrides)
+    except ConfigError as exc:
+        return _fail(str(exc))
     try:
         return run(config)
     except (WorldError, KeyFileError) as exc:
         return _fail(str(exc))
     except OSError as exc:
-        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+        return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
 
 
 def cmd_token(args: argparse.Namespace) -> int:
     try:
-        world = load_world(args.fixtures)
-        key, _ = load_or_create(args.state_dir or Config(in_memory_key=False).resolved_state_dir())
-    except (WorldError, KeyFileError) as exc:
+        settings = load_config()
+        world = load_world(args.fixtures or settings.fixtures)
+        key, _ = load_or_create(args.state_dir or settings.resolved_state_dir())
+    except (ConfigError, WorldError, KeyFileError) as exc:
         return _fail(str(exc))
     tenant = world.tenant(args.tenant) if args.tenant else world.partner
     if tenant is None:
@@ -169,4 +174,8 @@ def cmd_world(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"serve": cmd_serve, "token": cmd_token, "world": cmd_world}
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except BrokenPipeError:  # `pcemu world | head`
+        sys.stderr.close()
+        return 0

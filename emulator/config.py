@@ -1,32 +1,33 @@
-"""Settings for one emulator: command-line flags over environment variables over defaults."""
+"""Settings for one emulator. Precedence: command-line flag, then environment (PCEMU_*), then a JSON config
+file (--config), then the defaults here."""
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from emulator.keys import default_state_dir
-from emulator.profiles import DEFAULT_PROFILE
+from emulator.profiles import DEFAULT_PROFILE, PROFILES
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+class ConfigError(Exception):
+    """A setting has a wrong value; the message names where it came from."""
 
 
 @dataclass
 class Config:
     host: str = "127.0.0.1"
     port: int = 8080
-    profile: str = field(default_factory=lambda: os.environ.get("PCEMU_PROFILE") or DEFAULT_PROFILE)
-    rollout_percent: int = field(default_factory=lambda: _env_int("PCEMU_ROLLOUT_PERCENT", 50))
+    profile: str = DEFAULT_PROFILE
+    rollout_percent: int = 50
     fixtures: Path | None = None  # None: the packaged default world
-    state_dir: Path | None = field(
-        default_factory=lambda: Path(os.environ["PCEMU_STATE_DIR"]) if os.environ.get("PCEMU_STATE_DIR") else None
-    )
+    state_dir: Path | None = None  # None: ~/.local/state/pcemu (XDG_STATE_HOME)
     in_memory_key: bool = False  # tests: a fresh key that never touches disk
-    clock_skew: float = field(default_factory=lambda: float(_env_int("PCEMU_CLOCK_SKEW", 300)))
+    clock_skew: float = 300.0
     # Client addresses besides loopback that may use /_emulator/ ("any" for all).
     control_hosts: tuple[str, ...] = ()
     seed: int | None = None  # deterministic ids, token ids and lifetimes
@@ -35,3 +36,96 @@ class Config:
 
     def resolved_state_dir(self) -> Path:
         return self.state_dir if self.state_dir is not None else default_state_dir()
+
+    def validate(self) -> None:
+        if self.profile not in PROFILES:
+            raise ConfigError(f"profile: unknown profile '{self.profile}'; known: {', '.join(PROFILES)}")
+        if not 0 <= self.rollout_percent <= 100:
+            raise ConfigError(f"rollout_percent: must be from 0 to 100, not {self.rollout_percent}")
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"port: must be from 0 to 65535, not {self.port}")
+        if self.clock_skew < 0:
+            raise ConfigError(f"clock_skew: must not be negative, not {self.clock_skew}")
+        if self.token_lifetime is not None and self.token_lifetime <= 0:
+            raise ConfigError(f"token_lifetime: must be positive, not {self.token_lifetime}")
+
+
+def _path(value: Any) -> Path:
+    return Path(str(value)).expanduser()
+
+
+def _hosts(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError("expected a list of addresses")
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return value.lower() in ("1", "true", "yes", "on")
+    raise ValueError("expected true or false")
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number")
+    return int(value)
+
+
+# setting name -> (config-file key, environment variable, parser)
+_SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
+    "host": ("host", "PCEMU_HOST", str),
+    "port": ("port", "PCEMU_PORT", _int),
+    "profile": ("profile", "PCEMU_PROFILE", str),
+    "rollout_percent": ("rolloutPercent", "PCEMU_ROLLOUT_PERCENT", _int),
+    "fixtures": ("fixtures", "PCEMU_FIXTURES", _path),
+    "state_dir": ("stateDir", "PCEMU_STATE_DIR", _path),
+    "clock_skew": ("clockSkew", "PCEMU_CLOCK_SKEW", float),
+    "control_hosts": ("controlHosts", "PCEMU_CONTROL_HOSTS", _hosts),
+    "seed": ("seed", "PCEMU_SEED", _int),
+    "token_lifetime": ("tokenLifetime", "PCEMU_TOKEN_LIFETIME", _int),
+    "access_log": ("accessLog", "PCEMU_ACCESS_LOG", _bool),
+}
+
+
+def load_config(
+    file: Path | None = None, environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Config:
+    """Defaults, then the config file, then the environment, then `overrides` (flags given on the command line)."""
+    values: dict[str, Any] = {}
+    if file is not None:
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{file}: cannot be read: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise ConfigError(f"{file}: invalid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{file}: expected a JSON object")
+        keys = {key: name for name, (key, _, _) in _SOURCES.items()}
+        for key, value in data.items():
+            if key not in keys:
+                raise ConfigError(f"{file}: unknown setting '{key}'; known: {', '.join(keys)}")
+            values[keys[key]] = _parse(keys[key], value, f"{file}: {key}")
+    environ = os.environ if environ is None else environ
+    for name, (_, variable, _) in _SOURCES.items():
+        if environ.get(variable):
+            values[name] = _parse(name, environ[variable], variable)
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = value
+    known = {f.name for f in fields(Config)}
+    config = Config(**{k: v for k, v in values.items() if k in known})
+    config.validate()
+    return config
+
+
+def _parse(name: str, value: Any, where: str) -> Any:
+    try:
+        return _SOURCES[name][2](value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: invalid value {json.dumps(value)}: {exc}") from None

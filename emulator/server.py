@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -120,7 +122,7 @@ def ready_document(app: EmulatorApp, config: Config, port: int) -> dict[str, Any
     return {
         "event": "ready",
         "version": emulator.__version__,
-        "pid": _pid(),
+        "pid": os.getpid(),
         "host": config.host,
         "http_port": port,
         "url": base,
@@ -134,12 +136,6 @@ def ready_document(app: EmulatorApp, config: Config, port: int) -> dict[str, Any
         "profile": state.profile.name,
         "state_dir": None if config.in_memory_key else str(config.resolved_state_dir()),
     }
-
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()
 
 
 def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
@@ -185,7 +181,17 @@ async def _serve(app: EmulatorApp, config: Config, server: uvicorn.Server, sock:
     await task
 
 
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("emulator")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def run(config: Config, out: TextIO = sys.stdout) -> int:
+    _configure_logging()
     app = create_app(config)
     sock = bind(config.host, config.port)
     uv_config = uvicorn_config(app, config)

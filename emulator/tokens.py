@@ -239,7 +239,7 @@ def _b64json(segment: str, what: str) -> Any:
         raise InvalidToken(f"the token's {what} is not base64url") from None
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidToken(f"the token's {what} is not JSON") from None
 
 
@@ -284,6 +284,8 @@ class TokenVerifier:
     def _verify_signed(self, token: str) -> dict[str, Any]:
         if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidToken(f"the token is {len(token)} characters long; no Entra token is that large")
+        if not token.isascii():
+            raise InvalidToken("the token has characters outside ASCII; a JWT is base64url text")
         parts = token.split(".")
         if len(parts) != 3 or not all(parts[:2]):
             raise InvalidToken("the token is not a signed JWT (expected three dot-separated parts)")

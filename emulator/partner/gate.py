@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import uuid
 from typing import Any
@@ -18,6 +19,8 @@ from emulator.policy import decide
 from emulator.profiles import REQUEST_CONTEXT, WWW_AUTHENTICATE_INVALID_TOKEN, Refusal
 from emulator.state import EmulatorState
 from emulator.tokens import InvalidToken
+
+log = logging.getLogger("emulator.gate")
 
 CLAIMS_KEY = "pcemu.claims"
 DECISION_KEY = "pcemu.decision"
@@ -90,6 +93,16 @@ class PartnerGate:
         if decision.refusal is not None:
             await _send_refusal(decision.refusal, stamped_send)
             return
+        if decision.would_refuse:
+            # report-only: the call goes through; say what enforcement would do (never the token itself).
+            log.info(
+                "%s would refuse %s %s (rule %s): %s",
+                self.state.profile.name,
+                scope["method"],
+                scope["path"],
+                decision.rule,
+                decision.reason,
+            )
         scope[CLAIMS_KEY] = claims
         scope[DECISION_KEY] = decision
         await self.app(scope, receive, stamped_send)
