@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -138,6 +139,12 @@ def ready_document(app: EmulatorApp, config: Config, port: int) -> dict[str, Any
     }
 
 
+def control_access(config: Config) -> str:
+    if not config.control_hosts:
+        return "loopback clients only"
+    return "loopback and " + ", ".join(config.control_hosts)
+
+
 def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
     state = app.state
     world = state.world
@@ -150,15 +157,15 @@ def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
         f"  tenant:         {world.partner.domain} ({world.partner.id})",
         f"  authority:      {ready['authority']}",
         f"  Partner Center: {ready['partner_center']}/",
-        f"  control API:    {ready['control']}/health (loopback only)",
+        f"  control API:    {ready['control']}/health ({control_access(state.config)})",
     ]
     if ready["state_dir"]:
         created = "created" if state.key_created else "reused"
         lines.append(f"  signing key:    {created} in {ready['state_dir']}")
     lines.append("Get a token:")
     if service is not None:
-        lines.append(f"  pcemu token --user {service.upn}{state_flag}          (password only: refused)")
-        lines.append(f"  pcemu token --user {service.upn} --mfa{state_flag}    (with MFA: accepted)")
+        lines.append(f"  pcemu token --user {service.upn}{state_flag}          (password only, no MFA)")
+        lines.append(f"  pcemu token --user {service.upn} --mfa{state_flag}    (with MFA)")
     if web is not None:
         lines.append(
             f"  curl -s {ready['token_endpoint']} -d grant_type=client_credentials -d client_id={web.client_id} "
@@ -190,8 +197,17 @@ def _configure_logging() -> None:
     logger.propagate = False
 
 
+class _Stop(Exception):
+    """SIGTERM, re-raised by uvicorn after its graceful shutdown: end like Ctrl-C, with status 0."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Stop
+
+
 def run(config: Config, out: TextIO = sys.stdout) -> int:
     _configure_logging()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     app = create_app(config)
     sock = bind(config.host, config.port)
     uv_config = uvicorn_config(app, config)
@@ -199,9 +215,10 @@ def run(config: Config, out: TextIO = sys.stdout) -> int:
     try:
         with asyncio.Runner(loop_factory=uv_config.get_loop_factory()) as runner:
             runner.run(_serve(app, config, server, sock, out))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Stop):
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         sock.close()
     print("Partner Center Emulator stopped.", file=out, flush=True)
     return 0

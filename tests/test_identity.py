@@ -346,6 +346,12 @@ def test_unreadable_bodies_are_a_clear_400(client: TestClient, content: bytes, c
     assert response.json()["error"] in ("invalid_request", "unsupported_grant_type")
 
 
+def test_options_on_the_token_endpoint(client: TestClient) -> None:
+    response = client.options(V2)
+    assert response.status_code == 200
+    assert response.headers["allow"] == "POST, OPTIONS"
+
+
 def test_get_on_the_token_endpoint(client: TestClient) -> None:
     response = client.get(V2)
     assert response.status_code == 400

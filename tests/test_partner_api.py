@@ -223,6 +223,7 @@ def test_correlation_and_request_ids_are_echoed(client: TestClient, state: Emula
     headers = {**bearer(app_token(state)), "MS-CorrelationId": correlation, "MS-RequestId": request}
     for response in (client.get("/v1/customers", headers=headers), client.get("/v1/customers")):
         assert response.headers["request-context"] == REQUEST_CONTEXT
+        assert response.headers["ms-serverid"] == "101112616"
         assert response.headers["ms-cv"].endswith(".0")
     echoed = client.get("/v1/customers", headers=headers)
     assert echoed.headers["ms-correlationid"] == correlation
@@ -266,6 +267,7 @@ def test_organization_profile(client: TestClient, state: EmulatorState) -> None:
 def test_organization_profile_refuses_app_only(client: TestClient, state: EmulatorState) -> None:
     response = client.get("/v1/profiles/organization", headers=bearer(app_token(state)))
     assert response.status_code == 401
+    assert response.headers["www-authenticate"] == WWW_AUTHENTICATE
     body = response.json()
     assert body["code"] == 400
     assert body["source"] == "PartnerFD"

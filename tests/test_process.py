@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import stat
@@ -208,6 +209,56 @@ def test_expired_and_app_tokens_from_the_cli(running: Emulator, tmp_path: Path) 
         httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {graph}"}).json()["code"]
         == "900420"
     )
+
+
+def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
+    emulator = start(tmp_path / "state")
+    emulator.process.send_signal(signal.SIGTERM)
+    out, _ = emulator.process.communicate(timeout=15)
+    assert emulator.process.returncode == 0
+    assert "Partner Center Emulator stopped." in out
+
+
+def test_config_file_and_environment(tmp_path: Path) -> None:
+    config = tmp_path / "pcemu.json"
+    config.write_text(json.dumps({"profile": "pilot-2019", "clockSkew": 60}))
+    env = {**os.environ, "PCEMU_PROFILE": "off"}
+    process = subprocess.Popen(
+        pcemu("serve", "--config", str(config), "--port", "0", "--state-dir", str(tmp_path / "s")),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    try:
+        ready = next(json.loads(line) for line in process.stdout if line.startswith("{"))
+        assert ready["profile"] == "off"  # the environment overrides the file
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        ((), {"PCEMU_PROFILE": "nope"}, "profile: unknown profile 'nope'"),
+        ((), {"PCEMU_CLOCK_SKEW": "soon"}, "PCEMU_CLOCK_SKEW: invalid value"),
+        (("--token-lifetime", "0"), {}, "token_lifetime: must be positive"),
+        (("--rollout-percent", "150"), {}, "rollout_percent: must be from 0 to 100"),
+    ],
+)
+def test_bad_settings_are_clear(tmp_path: Path, args: tuple[str, ...], env: dict[str, str], message: str) -> None:
+    result = subprocess.run(
+        pcemu("serve", "--port", "0", "--state-dir", str(tmp_path), *args),
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_cli_errors_are_clear(tmp_path: Path) -> None:

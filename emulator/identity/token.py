@@ -257,6 +257,8 @@ class TokenRequest:
 
 async def token_endpoint(state: EmulatorState, request: Request, *, v2: bool) -> Response:
     correlation_id = request.headers.get("client-request-id")
+    if request.method == "OPTIONS":
+        return Response(status_code=200, headers={"Allow": "POST, OPTIONS"})
     try:
         if request.method != "POST":
             raise EntraError(

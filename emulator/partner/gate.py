@@ -26,6 +26,8 @@ CLAIMS_KEY = "pcemu.claims"
 DECISION_KEY = "pcemu.decision"
 
 _REQUEST_CONTEXT = (REQUEST_CONTEXT[0].lower().encode(), REQUEST_CONTEXT[1].encode())
+# Partner Center names the front-end server that answered; the value's format is inferred.
+_SERVER_ID = (b"ms-serverid", b"101112616")
 _WWW_AUTHENTICATE = (
     WWW_AUTHENTICATE_INVALID_TOKEN[0].lower().encode(),
     WWW_AUTHENTICATE_INVALID_TOKEN[1].encode(),
@@ -73,6 +75,7 @@ class PartnerGate:
             (b"ms-requestid", request_id or str(uuid.uuid4()).encode()),
             (b"ms-cv", _correlation_vector(cv)),
             _REQUEST_CONTEXT,
+            _SERVER_ID,
         ]
 
         async def stamped_send(message: Message) -> None:

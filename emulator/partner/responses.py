@@ -7,6 +7,8 @@ from typing import Any
 
 from starlette.responses import Response
 
+from emulator.profiles import WWW_AUTHENTICATE_INVALID_TOKEN
+
 CONTENT_TYPE = "application/json; charset=utf-8"
 
 
@@ -30,7 +32,10 @@ class PartnerError(Exception):
         self.status, self.code, self.description, self.headers = status, code, description, headers or {}
 
     def response(self) -> Response:
-        return PartnerJSON(error_body(self.code, self.description), status_code=self.status, headers=self.headers)
+        headers = dict(self.headers)
+        if self.status == 401:
+            headers.setdefault(*WWW_AUTHENTICATE_INVALID_TOKEN)  # every 401 of the API carries it
+        return PartnerJSON(error_body(self.code, self.description), status_code=self.status, headers=headers)
 
 
 def gateway_error(status: int, message: str) -> Response:
