@@ -67,8 +67,10 @@ def decide(claims: Mapping[str, Any], enforce_mfa_header: str | None, profile: P
     """Judge one call. `claims` are verified; `enforce_mfa_header` is the raw MS-Enforce-MFA value or None."""
     app_user = is_app_user(claims)
     principal = APP_USER if app_user else APP_ONLY
+    # Tokens for Azure AD Graph are refused from 2025 on whatever they prove, so they are never compliant.
+    graph = claims.get("aud") == GRAPH_AUDIENCE
 
-    if claims.get("aud") == GRAPH_AUDIENCE and profile.graph_audience_refusal is not None:
+    if graph and profile.graph_audience_refusal is not None:
         return _refuse(
             profile,
             profile.graph_audience_refusal,

@@ -286,6 +286,8 @@ class TokenVerifier:
             raise InvalidToken(f"the token is {len(token)} characters long; no Entra token is that large")
         if not token.isascii():
             raise InvalidToken("the token has characters outside ASCII; a JWT is base64url text")
+        if "=" in token:
+            raise InvalidToken("the token has base64 padding; a JWT's segments are unpadded base64url")
         parts = token.split(".")
         if len(parts) != 3 or not all(parts[:2]):
             raise InvalidToken("the token is not a signed JWT (expected three dot-separated parts)")

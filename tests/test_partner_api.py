@@ -187,6 +187,14 @@ def test_expired_token_refused_beyond_skew(client: TestClient, state: EmulatorSt
     assert response.json()["description"].startswith("Access denied: the token expired at ")
 
 
+def test_padded_token_refused(client: TestClient, state: EmulatorState) -> None:
+    token = user_token(state, ADMIN, ["pwd", "mfa"])
+    assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
+    response = client.get("/v1/customers", headers=bearer(token + "=="))
+    assert response.status_code == 401
+    assert "padding" in response.json()["description"]
+
+
 def test_not_yet_valid_token_refused(client: TestClient, state: EmulatorState) -> None:
     state.clock.advance(3600)
     token = user_token(state, ADMIN, ["pwd", "mfa"])
