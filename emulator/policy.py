@@ -85,7 +85,7 @@ def decide(claims: Mapping[str, Any], enforce_mfa_header: str | None, profile: P
         return Decision(
             True,
             False,
-            True,
+            not graph,
             "app-only",
             "App-only tokens are not subject to the MFA requirement.",
             principal,
@@ -96,7 +96,7 @@ def decide(claims: Mapping[str, Any], enforce_mfa_header: str | None, profile: P
         return Decision(
             True,
             False,
-            True,
+            not graph,
             "mfa-present",
             f"The token for {_who(claims)} carries 'mfa' in amr.",
             principal,
