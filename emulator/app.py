@@ -15,20 +15,50 @@ from emulator.config import Config
 from emulator.control import build_control_app, client_allowed, error_response
 from emulator.identity import discovery
 from emulator.identity.token import token_endpoint
-from emulator.partner import resources
+from emulator.partner import consents, customers, invoices, offers, orders, profiles, subscriptions, users
 from emulator.partner.gate import PartnerGate
 from emulator.partner.responses import PartnerError, gateway_error
 from emulator.state import EmulatorState
 from emulator.world import World
 
-Handler = Callable[[EmulatorState, Request], Response]
+Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
 
 
 def _bind(state: EmulatorState, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        return handler(state, request)
+        return await handler(state, request)
 
     return endpoint
+
+
+# (method, path, handler): the emulated Partner Center surface, also the source of /openapi.json's paths.
+PARTNER_ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/v1/profiles/organization", profiles.organization),
+    ("GET", "/v1/profiles/billing", profiles.billing),
+    ("GET", "/v1/profiles/legalbusiness", profiles.legal_business),
+    ("GET", "/v1/profiles/support", profiles.support),
+    ("GET", "/v1/profiles/mpn", profiles.mpn),
+    ("GET", "/v1/customers", customers.list_customers),
+    ("POST", "/v1/customers", customers.create_customer),
+    ("GET", "/v1/customers/{customer_id}", customers.get_customer),
+    ("DELETE", "/v1/customers/{customer_id}", customers.delete_customer),
+    ("GET", "/v1/customers/{customer_id}/users", users.list_users),
+    ("POST", "/v1/customers/{customer_id}/users", users.create_user),
+    ("GET", "/v1/customers/{customer_id}/users/{user_id}", users.get_user),
+    ("DELETE", "/v1/customers/{customer_id}/users/{user_id}", users.delete_user),
+    ("GET", "/v1/customers/{customer_id}/subscriptions", subscriptions.list_subscriptions),
+    ("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}", subscriptions.get_subscription),
+    ("PATCH", "/v1/customers/{customer_id}/subscriptions/{subscription_id}", subscriptions.update_subscription),
+    ("GET", "/v1/customers/{customer_id}/orders", orders.list_orders),
+    ("POST", "/v1/customers/{customer_id}/orders", orders.create_order),
+    ("GET", "/v1/customers/{customer_id}/orders/{order_id}", orders.get_order),
+    ("POST", "/v1/customers/{customer_id}/applicationconsents", consents.create_consent),
+    ("DELETE", "/v1/customers/{customer_id}/applicationconsents/{application_id}", consents.delete_consent),
+    ("GET", "/v1/offers", offers.list_offers),
+    ("GET", "/v1/offers/{offer_id}", offers.get_offer),
+    ("GET", "/v1/invoices", invoices.list_invoices),
+    ("GET", "/v1/invoices/{invoice_id}", invoices.get_invoice),
+]
 
 
 def build_partner_app(state: EmulatorState) -> ASGIApp:
@@ -42,14 +72,10 @@ def build_partner_app(state: EmulatorState) -> ASGIApp:
             return gateway_error(404, "Resource not found")
         return gateway_error(exc.status_code, str(exc.detail))
 
-    router = Starlette(
-        routes=[
-            Route("/v1/profiles/organization", _bind(state, resources.organization_profile), methods=["GET"]),
-            Route("/v1/customers", _bind(state, resources.list_customers), methods=["GET"]),
-            Route("/v1/customers/{customer_id}", _bind(state, resources.get_customer), methods=["GET"]),
-        ],
-        exception_handlers={PartnerError: partner_error, HTTPException: http_error},
-    )
+    routes = [Route(path, _bind(state, handler), methods=[method]) for method, path, handler in PARTNER_ROUTES]
+    # The .NET SDK posts new users to customers/{id}/users/ with a trailing slash.
+    routes.append(Route("/v1/customers/{customer_id}/users/", _bind(state, users.create_user), methods=["POST"]))
+    router = Starlette(routes=routes, exception_handlers={PartnerError: partner_error, HTTPException: http_error})
     return PartnerGate(state, router)
 
 

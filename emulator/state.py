@@ -6,6 +6,7 @@ import random
 import secrets
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from emulator.clock import Clock
 from emulator.config import Config
@@ -13,6 +14,9 @@ from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
 from emulator.profiles import Profile, get_profile
 from emulator.tokens import TokenIssuer, TokenVerifier
 from emulator.world import World, load_world
+
+if TYPE_CHECKING:
+    from emulator.persistence import Persistence
 
 REFRESH_TOKEN_INACTIVITY = 90 * 24 * 3600  # Entra's default: 90 days, reset on each use
 
@@ -77,6 +81,12 @@ class EmulatorState:
         self.refresh_tokens = RefreshTokens(self.rng if config.seed is not None else None)
         self.start_profile = get_profile(config.profile, config.rollout_percent)
         self.profile: Profile = self.start_profile
+        self.persistence: Persistence | None = None
+
+    def persist_soon(self) -> None:
+        """Ask for the world's changes to be saved (coalesced); a no-op unless the emulator persists."""
+        if self.persistence is not None:
+            self.persistence.mark_dirty()
 
     def _known_tenant(self, tenant_id: str) -> bool:
         return tenant_id in self.world.tenants

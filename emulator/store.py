@@ -81,8 +81,10 @@ class Table:
     def put(self, doc: Doc) -> None:
         key = doc["id"].lower()
         known = key in self._base or key in self._changed
-        if known and key in self._deleted:
-            raise KeyError(f"{key} was deleted; ids are not reused")
+        if key in self._deleted:
+            # Re-created under the same id (a consent granted again): it comes back in its old place.
+            self._deleted.discard(key)
+            self._live = None
         if not known:
             self._added.append(key)
             if self._group_of is not None:

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import emulator
+from emulator.store import Table
 
 PARTNER_FILE = "partner.json"
 APPS_FILE = "apps.json"
 USERS_FILE = "users.json"
 CUSTOMERS_FILE = "customers.json"
+SUBSCRIPTIONS_FILE = "subscriptions.json"
+ORDERS_FILE = "orders.json"
+CUSTOMER_USERS_FILE = "customer-users.json"
+INVOICES_FILE = "invoices.json"
+OFFERS_FILE = "offers.json"
+CONSENTS_FILE = "consents.json"
 
 
 class WorldError(Exception):
@@ -72,16 +79,34 @@ class User:
 
 @dataclass
 class World:
+    """Identity data (tenant, apps, users) is fixed; Partner Center data lives in overlay tables that reset."""
+
     partner: Tenant
-    organization: dict[str, Any]
+    profiles: dict[str, dict[str, Any]]  # organization, billing, legalbusiness, support, mpn
+    mpn_directory: dict[str, dict[str, Any]]  # other partners' MPN profiles, for ?mpnId= lookups
+    integration_sandbox: bool
     apps: dict[str, App]
     users: dict[str, User]  # by lower-cased UPN
-    customers: CustomerStore
+    customers: Table
+    subscriptions: Table  # grouped by customer
+    orders: Table  # grouped by customer
+    customer_users: Table  # grouped by customer
+    invoices: Table
+    consents: Table  # grouped by customer
+    offers: dict[str, dict[str, Any]]  # by upper-case id, catalogue order
     source: Path
+    # One lock for every change: a customer with its users, an order with its subscriptions, never half-applied.
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    # MS-RequestId -> the first answer to a creating call, so a retry creates nothing new.
+    idempotent: dict[str, tuple[int, Any]] = field(default_factory=dict)
 
     @property
     def tenants(self) -> dict[str, Tenant]:
         return {self.partner.id: self.partner}
+
+    @property
+    def organization(self) -> dict[str, Any]:
+        return self.profiles["organization"]
 
     def tenant(self, name: str) -> Tenant | None:
         """A tenant by id or any of its verified domains (case-insensitive), as Entra resolves the path."""
@@ -100,45 +125,21 @@ class World:
                 return user
         return None
 
-    def reset(self) -> None:
-        self.customers.reset()
-
-
-class CustomerStore:
-    """Customers as Partner Center documents: the fixtures are a read-only base, changes live in an overlay.
-
-    Reset drops the overlay, so it costs nothing however large the world is.
-    """
-
-    def __init__(self, base: list[dict[str, Any]]) -> None:
-        self._base_order = [customer["id"] for customer in base]
-        self._base = {customer["id"]: customer for customer in base}
-        self._lock = threading.Lock()
-        self._added: dict[str, dict[str, Any]] = {}
-        self._deleted: set[str] = set()
-        self._order = list(self._base_order)
+    def tables(self) -> dict[str, Table]:
+        return {
+            "customers": self.customers,
+            "subscriptions": self.subscriptions,
+            "orders": self.orders,
+            "customerUsers": self.customer_users,
+            "invoices": self.invoices,
+            "consents": self.consents,
+        }
 
     def reset(self) -> None:
-        with self._lock:
-            self._added = {}
-            self._deleted = set()
-            self._order = list(self._base_order)
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def get(self, customer_id: str) -> dict[str, Any] | None:
-        key = customer_id.lower()
-        if key in self._deleted:
-            return None
-        return self._added.get(key) or self._base.get(key)
-
-    def page(self, offset: int, size: int) -> list[dict[str, Any]]:
-        ids = self._order[offset : offset + size]
-        return [doc for doc in (self.get(cid) for cid in ids) if doc is not None]
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.page(0, len(self._order)))
+        with self.lock:
+            for table in self.tables().values():
+                table.reset()
+            self.idempotent.clear()
 
 
 # --- loading and validation -------------------------------------------------------------------------------
@@ -153,29 +154,41 @@ class _Fields:
         self.obj: dict[str, Any] = obj
         self.file, self.where = file, where
 
-    def _err(self, key: str, message: str) -> WorldError:
+    def error(self, key: str, message: str) -> WorldError:
         return WorldError(f"{self.file}: {self.where}.{key}: {message}")
+
+    def integer(self, key: str) -> int:
+        value = self.obj.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, f"expected a whole number, found {json.dumps(value)}")
+        return value
+
+    def number(self, key: str) -> float:
+        value = self.obj.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(key, f"expected a number, found {json.dumps(value)}")
+        return float(value)
 
     def text(self, key: str, default: str | None = None, *, guid: bool = False) -> str:
         value = self.obj.get(key, default)
         if value is None:
-            raise self._err(key, "required string is missing")
+            raise self.error(key, "required string is missing")
         if not isinstance(value, str) or not value:
-            raise self._err(key, f"expected a non-empty string, found {json.dumps(value)}")
+            raise self.error(key, f"expected a non-empty string, found {json.dumps(value)}")
         if guid and not is_guid(value):
-            raise self._err(key, f"expected a GUID, found {json.dumps(value)}")
+            raise self.error(key, f"expected a GUID, found {json.dumps(value)}")
         return value.lower() if guid else value
 
     def flag(self, key: str, default: bool | None = None) -> bool:
         value = self.obj.get(key, default)
         if not isinstance(value, bool):
-            raise self._err(key, f"expected true or false, found {json.dumps(value)}")
+            raise self.error(key, f"expected true or false, found {json.dumps(value)}")
         return value
 
     def strs(self, key: str) -> tuple[str, ...]:
         value = self.obj.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._err(key, "expected a list of strings")
+            raise self.error(key, "expected a list of strings")
         return tuple(value)
 
     def obj_(self, key: str) -> _Fields:
@@ -232,9 +245,39 @@ def load_world(directory: Path | None = None) -> World:
         domains=tuple(sorted({domain, *(d.lower() for d in t.strs("domains"))})),
     )
     org = partner.obj_("organization")
-    for key in ("companyName", "email", "language", "culture", "mpnId"):
+    for key in ("id", "companyName", "email", "language", "culture", "etag"):
         org.text(key)
     _check_address(org.obj_("defaultAddress"))
+    billing = partner.obj_("billingProfile")
+    for key in ("companyName", "billingCurrency", "etag"):
+        billing.text(key)
+    _check_address(billing.obj_("address"))
+    legal = partner.obj_("legalBusinessProfile")
+    for key in ("companyName", "companyApproverEmail", "vettingStatus", "vettingSubStatus"):
+        legal.text(key)
+    _check_address(legal.obj_("address"))
+    support = partner.obj_("supportProfile")
+    for key in ("email", "telephone", "website"):
+        support.text(key)
+    mpn = partner.obj_("mpn")
+    mpn.text("mpnId")
+    mpn.text("partnerName")
+    directory_entries = partner.obj.get("mpnDirectory", [])
+    if not isinstance(directory_entries, list):
+        raise WorldError(f"{file}: $.mpnDirectory: expected a list")
+    mpn_directory: dict[str, dict[str, Any]] = {}
+    for i, entry in enumerate(directory_entries):
+        e = _Fields(entry, file, f"$.mpnDirectory[{i}]")
+        mpn_directory[e.text("mpnId")] = {"mpnId": e.text("mpnId"), "partnerName": e.text("partnerName")}
+    mpn_directory[mpn.text("mpnId")] = dict(mpn.obj)
+    sandbox = partner.flag("integrationSandbox", False)
+    profiles = {
+        "organization": dict(org.obj),
+        "billing": dict(billing.obj),
+        "legalbusiness": dict(legal.obj),
+        "support": dict(support.obj),
+        "mpn": dict(mpn.obj),
+    }
 
     file = str(directory / APPS_FILE)
     apps: dict[str, App] = {}
@@ -288,42 +331,147 @@ def load_world(directory: Path | None = None) -> World:
             raise WorldError(f"{file}: users[{i}].userPrincipalName: duplicate user {upn}")
         users[upn.lower()] = user
 
-    file = str(directory / CUSTOMERS_FILE)
-    customers: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(_list(_read(directory, CUSTOMERS_FILE), file, "customers")):
-        c = _Fields(raw, file, f"customers[{i}]")
-        cid = c.text("id", guid=True)
-        c.text("commerceId", guid=True)
-        cp = c.obj_("companyProfile")
-        if cp.text("tenantId", guid=True) != cid:
-            raise WorldError(f"{file}: customers[{i}].companyProfile.tenantId: must equal the customer id")
-        cp.text("domain")
-        cp.text("companyName")
-        _check_address(cp.obj_("address"))
-        bp = c.obj_("billingProfile")
-        bp.text("id", guid=True)
-        for key in ("firstName", "lastName", "email", "culture", "language", "companyName", "etag"):
-            bp.text(key)
-        _check_address(bp.obj_("defaultAddress"))
-        relationship = c.text("relationshipToPartner")
-        if relationship not in ("reseller", "advisor", "none"):
-            raise WorldError(f"{file}: customers[{i}].relationshipToPartner: unknown value '{relationship}'")
-        c.flag("allowDelegatedAccess")
-        c.strs("customDomains")
-        if cid in seen:
-            raise WorldError(f"{file}: customers[{i}].id: duplicate customer {cid}")
-        seen.add(cid)
-        customers.append({**raw, "id": cid})
+    customers = _records(directory, CUSTOMERS_FILE, "customers", _check_customer)
+    customer_ids = {c["id"] for c in customers}
+    offers = _records(directory, OFFERS_FILE, "offers", _check_offer)
+    offer_ids = {o["id"].upper() for o in offers}
+
+    def owned(key: str) -> Callable[[_Fields], None]:
+        def check(f: _Fields) -> None:
+            if f.text(key, guid=True) not in customer_ids:
+                raise f.error(key, f"no customer with id {f.obj[key]}")
+
+        return check
+
+    def check_subscription(f: _Fields) -> None:
+        owned("_customerId")(f)
+        if f.text("offerId").upper() not in offer_ids:
+            raise f.error("offerId", f"no offer with id {f.obj['offerId']} in {OFFERS_FILE}")
+        for key in (
+            "friendlyName",
+            "creationDate",
+            "effectiveStartDate",
+            "commitmentEndDate",
+            "billingCycle",
+            "orderId",
+        ):
+            f.text(key)
+        if f.text("status") not in SUBSCRIPTION_STATUSES:
+            raise f.error("status", f"expected one of {', '.join(SUBSCRIPTION_STATUSES)}")
+        f.integer("quantity")
+        f.integer("_version")
+        f.flag("autoRenewEnabled")
+
+    def check_order(f: _Fields) -> None:
+        owned("referenceCustomerId")(f)
+        for key in ("billingCycle", "currencyCode", "creationDate", "status"):
+            f.text(key)
+        items = f.obj.get("lineItems")
+        if not isinstance(items, list) or not items:
+            raise f.error("lineItems", "expected a non-empty list")
+        for n, item in enumerate(items):
+            li = _Fields(item, f.file, f"{f.where}.lineItems[{n}]")
+            li.integer("lineItemNumber")
+            li.integer("quantity")
+            if li.text("offerId").upper() not in offer_ids:
+                raise li.error("offerId", f"no offer with id {item['offerId']}")
+
+    def check_user(f: _Fields) -> None:
+        owned("_customerId")(f)
+        for key in ("userPrincipalName", "displayName", "state"):
+            f.text(key)
+
+    def check_invoice(f: _Fields) -> None:
+        for key in ("invoiceDate", "currencyCode", "currencySymbol", "documentType", "invoiceType"):
+            f.text(key)
+        f.number("totalCharges")
+        f.number("paidAmount")
+
+    def check_consent(f: _Fields) -> None:
+        owned("_customerId")(f)
+        f.text("applicationId", guid=True)
+        f.text("displayName")
+
+    subscriptions = _records(directory, SUBSCRIPTIONS_FILE, "subscriptions", check_subscription)
+    orders = _records(directory, ORDERS_FILE, "orders", check_order)
+    customer_users = _records(directory, CUSTOMER_USERS_FILE, "users", check_user)
+    invoices = _records(directory, INVOICES_FILE, "invoices", check_invoice)
+    consents = _records(directory, CONSENTS_FILE, "consents", check_consent)
 
     return World(
         partner=tenant,
-        organization=dict(partner.obj["organization"]),
+        profiles=profiles,
+        mpn_directory=mpn_directory,
+        integration_sandbox=sandbox,
         apps=apps,
         users=users,
-        customers=CustomerStore(customers),
+        customers=Table(customers),
+        subscriptions=Table(subscriptions, group_of=lambda d: d["_customerId"]),
+        orders=Table(orders, group_of=lambda d: d["referenceCustomerId"]),
+        customer_users=Table(customer_users, group_of=lambda d: d["_customerId"]),
+        invoices=Table(invoices),
+        consents=Table(consents, group_of=lambda d: d["_customerId"]),
+        offers={o["id"].upper(): o for o in offers},
         source=directory,
     )
+
+
+SUBSCRIPTION_STATUSES = ("none", "active", "pending", "suspended", "deleted")
+
+
+def _check_customer(c: _Fields) -> None:
+    cid = c.text("id", guid=True)
+    c.text("commerceId", guid=True)
+    cp = c.obj_("companyProfile")
+    if cp.text("tenantId", guid=True) != cid:
+        raise cp.error("tenantId", "must equal the customer id")
+    cp.text("domain")
+    cp.text("companyName")
+    _check_address(cp.obj_("address"))
+    bp = c.obj_("billingProfile")
+    bp.text("id", guid=True)
+    for key in ("firstName", "lastName", "email", "culture", "language", "companyName", "etag"):
+        bp.text(key)
+    _check_address(bp.obj_("defaultAddress"))
+    if c.text("relationshipToPartner") not in ("reseller", "advisor", "none"):
+        raise c.error("relationshipToPartner", f"unknown value '{c.obj['relationshipToPartner']}'")
+    c.flag("allowDelegatedAccess")
+    c.strs("customDomains")
+
+
+def _check_offer(o: _Fields) -> None:
+    o.text("id")
+    for key in ("name", "description", "billing", "unitType"):
+        o.text(key)
+    minimum, maximum = o.integer("minimumQuantity"), o.integer("maximumQuantity")
+    if not 0 < minimum <= maximum:
+        raise o.error("maximumQuantity", "expected 0 < minimumQuantity <= maximumQuantity")
+    for key in ("isAddOn", "hasAddOns", "isAvailableForPurchase", "isAutoRenewable", "isTrial"):
+        o.flag(key)
+    o.strs("supportedBillingCycles")
+    o.strs("prerequisiteOffers")
+    category = o.obj_("category")
+    category.integer("rank")
+    product = o.obj_("product")
+    product.text("id")
+
+
+def _records(directory: Path, name: str, key: str, check: Callable[[_Fields], None]) -> list[dict[str, Any]]:
+    """The list under `key` in `name`, each record checked; ids lower-cased where they are GUIDs, never repeated."""
+    file = str(directory / name)
+    rows = _list(_read(directory, name), file, key)
+    seen: set[str] = set()
+    result = []
+    for i, raw in enumerate(rows):
+        fields = _Fields(raw, file, f"{key}[{i}]")
+        record_id = fields.text("id")
+        check(fields)
+        normalized = record_id.lower() if is_guid(record_id) else record_id
+        if normalized.lower() in seen:
+            raise fields.error("id", f"duplicate id {record_id}")
+        seen.add(normalized.lower())
+        result.append(raw if normalized == record_id else {**raw, "id": normalized})
+    return result
 
 
 def world_summary(world: World) -> dict[str, Any]:

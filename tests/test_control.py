@@ -16,7 +16,7 @@ def test_health(client: TestClient) -> None:
     assert body["status"] == "ready"
     assert body["profile"] == "enforced-2026"
     assert body["tenant"] == {"id": TENANT_ID, "domain": TENANT_DOMAIN}
-    assert body["customers"] == 12
+    assert body["customers"] == 40
 
 
 def test_profile_get_and_put(client: TestClient) -> None:

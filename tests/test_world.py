@@ -16,7 +16,7 @@ from tests.conftest import ADMIN, MEGAN, SERVICE, TENANT_ID
 def test_default_world(default_world: Any) -> None:
     world = default_world
     assert world.partner.id == TENANT_ID
-    assert len(world.customers) == 12
+    assert len(world.customers) == 40
     assert {a.confidential for a in world.apps.values()} == {True, False}
     service, admin, megan = world.user(SERVICE), world.user(ADMIN), world.user(MEGAN)
     assert service.default_amr == ["pwd"] and not service.mfa_required
@@ -80,7 +80,7 @@ def _edit(directory: Path, name: str, change: Any) -> None:
         (
             "customers.json",
             lambda d: d["customers"].append(d["customers"][0]),
-            "customers.json: customers[12].id: duplicate customer",
+            "customers.json: customers[40].id: duplicate id",
         ),
         (
             "partner.json",

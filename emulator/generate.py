@@ -1,0 +1,838 @@
+"""Deterministic worlds: the default world's customers and their subscriptions, orders, users and invoices, and
+large worlds (`pcemu world --generate N`) for paging and performance work."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from emulator.catalog import OFFERS
+
+NAMESPACE = uuid.UUID("6f1c7d0e-2b1a-4e8f-9d3c-5a4b3c2d1e0f")
+EPOCH = datetime(2026, 1, 5, tzinfo=UTC)
+
+CURRENCIES = {"US": ("USD", "$"), "GB": ("GBP", "£"), "CA": ("CAD", "$"), "AT": ("EUR", "€"), "FR": ("EUR", "€")}
+CURRENCIES |= {"DE": ("EUR", "€"), "NL": ("EUR", "€"), "AU": ("AUD", "$"), "JP": ("JPY", "¥")}
+
+# (company, domain prefix, country, city, state, street, postal code, contact first, last, phone, culture, language)
+COMPANIES: list[tuple[str, ...]] = [
+    (
+        "Contoso Ltd",
+        "contosoltd",
+        "US",
+        "Seattle",
+        "WA",
+        "1 Microsoft Way",
+        "98101",
+        "Patti",
+        "Fernandez",
+        "2065550101",
+        "en-US",
+        "en",
+    ),
+    (
+        "Fabrikam Inc",
+        "fabrikaminc",
+        "US",
+        "Austin",
+        "TX",
+        "500 Congress Ave",
+        "78701",
+        "Diego",
+        "Siciliani",
+        "5125550132",
+        "en-US",
+        "en",
+    ),
+    (
+        "Tailspin Toys",
+        "tailspintoys",
+        "GB",
+        "London",
+        "",
+        "221 Baker Street",
+        "NW1 6XE",
+        "Lidia",
+        "Holloway",
+        "2079460018",
+        "en-GB",
+        "en",
+    ),
+    (
+        "Wingtip Toys",
+        "wingtiptoys",
+        "US",
+        "Portland",
+        "OR",
+        "800 SW Broadway",
+        "97205",
+        "Lynne",
+        "Robbins",
+        "5035550177",
+        "en-US",
+        "en",
+    ),
+    (
+        "Adventure Works Cycles",
+        "adventureworkscycles",
+        "US",
+        "Bothell",
+        "WA",
+        "1 Adventure Works Way",
+        "98011",
+        "Grady",
+        "Archie",
+        "4255550190",
+        "en-US",
+        "en",
+    ),
+    (
+        "Litware Inc",
+        "litwareinc",
+        "CA",
+        "Toronto",
+        "ON",
+        "100 King Street West",
+        "M5X 1A9",
+        "Johanna",
+        "Lorenz",
+        "4165550119",
+        "en-CA",
+        "en",
+    ),
+    (
+        "Woodgrove Bank",
+        "woodgrovebank",
+        "US",
+        "New York",
+        "NY",
+        "350 Fifth Avenue",
+        "10118",
+        "Isaiah",
+        "Langer",
+        "2125550145",
+        "en-US",
+        "en",
+    ),
+    (
+        "Alpine Ski House",
+        "alpineskihouse",
+        "AT",
+        "Innsbruck",
+        "",
+        "Maria-Theresien-Strasse 18",
+        "6020",
+        "Alex",
+        "Wilber",
+        "5125550163",
+        "de-AT",
+        "de",
+    ),
+    (
+        "Coho Winery",
+        "cohowinery",
+        "FR",
+        "Bordeaux",
+        "",
+        "12 Cours de l'Intendance",
+        "33000",
+        "Nestor",
+        "Wilke",
+        "556550121",
+        "fr-FR",
+        "fr",
+    ),
+    (
+        "Trey Research",
+        "treyresearch",
+        "US",
+        "San Diego",
+        "CA",
+        "4200 Executive Drive",
+        "92121",
+        "Miriam",
+        "Graham",
+        "8585550154",
+        "en-US",
+        "en",
+    ),
+    (
+        "Relecloud",
+        "relecloud",
+        "DE",
+        "Munich",
+        "BY",
+        "Leopoldstrasse 75",
+        "80802",
+        "Henrietta",
+        "Mueller",
+        "89555012",
+        "de-DE",
+        "de",
+    ),
+    (
+        "Northwind Traders",
+        "northwindtraders",
+        "NL",
+        "Amsterdam",
+        "",
+        "Herengracht 450",
+        "1017 CA",
+        "Pradeep",
+        "Gupta",
+        "205550187",
+        "nl-NL",
+        "nl",
+    ),
+    (
+        "Blue Yonder Airlines",
+        "blueyonderairlines",
+        "US",
+        "Dallas",
+        "TX",
+        "2100 Ross Avenue",
+        "75201",
+        "Christie",
+        "Cline",
+        "2145550110",
+        "en-US",
+        "en",
+    ),
+    (
+        "Proseware Inc",
+        "prosewareinc",
+        "US",
+        "Boston",
+        "MA",
+        "1 Federal Street",
+        "02110",
+        "Debra",
+        "Berger",
+        "6175550102",
+        "en-US",
+        "en",
+    ),
+    (
+        "Lamna Healthcare",
+        "lamnahealthcare",
+        "US",
+        "Chicago",
+        "IL",
+        "233 S Wacker Drive",
+        "60606",
+        "Irvin",
+        "Sayers",
+        "3125550168",
+        "en-US",
+        "en",
+    ),
+    (
+        "Margie's Travel",
+        "margiestravel",
+        "AU",
+        "Sydney",
+        "NSW",
+        "1 Macquarie Place",
+        "2000",
+        "Megan",
+        "Bowen",
+        "295550134",
+        "en-AU",
+        "en",
+    ),
+    (
+        "Fourth Coffee",
+        "fourthcoffee",
+        "US",
+        "Seattle",
+        "WA",
+        "1912 Pike Place",
+        "98101",
+        "Joni",
+        "Sherman",
+        "2065550188",
+        "en-US",
+        "en",
+    ),
+    (
+        "Wide World Importers",
+        "wideworldimporters",
+        "US",
+        "San Francisco",
+        "CA",
+        "1 Market Street",
+        "94105",
+        "Lee",
+        "Gu",
+        "4155550129",
+        "en-US",
+        "en",
+    ),
+    (
+        "Humongous Insurance",
+        "humongousinsurance",
+        "US",
+        "Hartford",
+        "CT",
+        "1 State Street",
+        "06103",
+        "Allan",
+        "Deyoung",
+        "8605550161",
+        "en-US",
+        "en",
+    ),
+    (
+        "Lucerne Publishing",
+        "lucernepublishing",
+        "US",
+        "Buffalo",
+        "NY",
+        "123 Main Street",
+        "14202",
+        "Gena",
+        "Soto",
+        "7165550100",
+        "en-US",
+        "en",
+    ),
+    (
+        "Graphic Design Institute",
+        "graphicdesigninstitute",
+        "GB",
+        "Manchester",
+        "",
+        "1 Spinningfields",
+        "M3 3AP",
+        "Nestor",
+        "Wilke",
+        "1615550111",
+        "en-GB",
+        "en",
+    ),
+    (
+        "Southridge Video",
+        "southridgevideo",
+        "US",
+        "Los Angeles",
+        "CA",
+        "6801 Hollywood Blvd",
+        "90028",
+        "Grady",
+        "Archie",
+        "3235550147",
+        "en-US",
+        "en",
+    ),
+    (
+        "VanArsdel Ltd",
+        "vanarsdelltd",
+        "NL",
+        "Rotterdam",
+        "",
+        "Coolsingel 40",
+        "3011 AD",
+        "Johanna",
+        "Lorenz",
+        "105550199",
+        "nl-NL",
+        "nl",
+    ),
+    (
+        "Tailwind Traders",
+        "tailwindtraders",
+        "US",
+        "Denver",
+        "CO",
+        "1600 Glenarm Place",
+        "80202",
+        "Adele",
+        "Vance",
+        "3035550175",
+        "en-US",
+        "en",
+    ),
+    (
+        "Munson's Pickles and Preserves",
+        "munsonspickles",
+        "US",
+        "Madison",
+        "WI",
+        "10 E Doty Street",
+        "53703",
+        "Pradeep",
+        "Gupta",
+        "6085550113",
+        "en-US",
+        "en",
+    ),
+    (
+        "Nod Publishers",
+        "nodpublishers",
+        "CA",
+        "Vancouver",
+        "BC",
+        "1055 W Georgia Street",
+        "V6E 3P3",
+        "Lynne",
+        "Robbins",
+        "6045550126",
+        "en-CA",
+        "en",
+    ),
+    (
+        "City Power & Light",
+        "citypowerlight",
+        "US",
+        "Phoenix",
+        "AZ",
+        "400 N 5th Street",
+        "85004",
+        "Isaiah",
+        "Langer",
+        "6025550143",
+        "en-US",
+        "en",
+    ),
+    (
+        "Consolidated Messenger",
+        "consolidatedmessenger",
+        "US",
+        "Atlanta",
+        "GA",
+        "191 Peachtree Street",
+        "30303",
+        "Christie",
+        "Cline",
+        "4045550184",
+        "en-US",
+        "en",
+    ),
+    (
+        "A. Datum Corporation",
+        "adatumcorp",
+        "US",
+        "Redmond",
+        "WA",
+        "16011 NE 36th Way",
+        "98052",
+        "Debra",
+        "Berger",
+        "4255550137",
+        "en-US",
+        "en",
+    ),
+    (
+        "Bellows College",
+        "bellowscollege",
+        "US",
+        "Ithaca",
+        "NY",
+        "130 E Seneca Street",
+        "14850",
+        "Irvin",
+        "Sayers",
+        "6075550171",
+        "en-US",
+        "en",
+    ),
+    (
+        "Best For You Organics",
+        "bestforyouorganics",
+        "DE",
+        "Hamburg",
+        "HH",
+        "Jungfernstieg 7",
+        "20354",
+        "Henrietta",
+        "Mueller",
+        "40555016",
+        "de-DE",
+        "de",
+    ),
+    (
+        "First Up Consultants",
+        "firstupconsultants",
+        "GB",
+        "Edinburgh",
+        "",
+        "1 Princes Street",
+        "EH2 2EQ",
+        "Lidia",
+        "Holloway",
+        "1315550128",
+        "en-GB",
+        "en",
+    ),
+    (
+        "School of Fine Art",
+        "schoolfineart",
+        "FR",
+        "Paris",
+        "",
+        "14 Rue Bonaparte",
+        "75006",
+        "Nestor",
+        "Wilke",
+        "155550192",
+        "fr-FR",
+        "fr",
+    ),
+    (
+        "Woodgrove Pharmaceuticals",
+        "woodgrovepharma",
+        "US",
+        "Raleigh",
+        "NC",
+        "150 Fayetteville Street",
+        "27601",
+        "Miriam",
+        "Graham",
+        "9195550157",
+        "en-US",
+        "en",
+    ),
+    (
+        "Contoso Pharmaceuticals",
+        "contosopharma",
+        "JP",
+        "Tokyo",
+        "",
+        "1-1 Marunouchi",
+        "100-0005",
+        "Lee",
+        "Gu",
+        "355550118",
+        "ja-JP",
+        "ja",
+    ),
+    (
+        "Coho Vineyard",
+        "cohovineyard",
+        "US",
+        "Napa",
+        "CA",
+        "1600 Main Street",
+        "94559",
+        "Joni",
+        "Sherman",
+        "7075550166",
+        "en-US",
+        "en",
+    ),
+    (
+        "Liberty's Delightful Sinful Bakery",
+        "libertysbakery",
+        "US",
+        "New York",
+        "NY",
+        "75 9th Avenue",
+        "10011",
+        "Diego",
+        "Siciliani",
+        "2125550138",
+        "en-US",
+        "en",
+    ),
+    (
+        "Fabrikam Residences",
+        "fabrikamresidences",
+        "US",
+        "Miami",
+        "FL",
+        "200 S Biscayne Blvd",
+        "33131",
+        "Patti",
+        "Fernandez",
+        "3055550105",
+        "en-US",
+        "en",
+    ),
+    (
+        "Adatum Consulting",
+        "adatumconsulting",
+        "AU",
+        "Melbourne",
+        "VIC",
+        "101 Collins Street",
+        "3000",
+        "Alex",
+        "Wilber",
+        "395550159",
+        "en-AU",
+        "en",
+    ),
+    (
+        "Trey Research Labs",
+        "treyresearchlabs",
+        "CA",
+        "Montreal",
+        "QC",
+        "1 Place Ville Marie",
+        "H3B 2C4",
+        "Allan",
+        "Deyoung",
+        "5145550181",
+        "fr-CA",
+        "fr",
+    ),
+]
+
+
+def gid(name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, name))
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 10000:02d}Z"
+
+
+def day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT00:00:00Z")
+
+
+def _etag(slug: str) -> str:
+    return str(-int(hashlib.sha256(slug.encode()).hexdigest()[:15], 16))
+
+
+def _company(index: int) -> tuple[str, ...]:
+    if index < len(COMPANIES):
+        return COMPANIES[index]
+    base = COMPANIES[index % len(COMPANIES)]
+    number = index // len(COMPANIES)
+    return (f"{base[0]} {number:05d}", f"{base[1]}{number:05d}", *base[2:])
+
+
+def customer(index: int) -> dict[str, Any]:
+    name, slug, country, city, state, line1, postal, first, last, phone, culture, language = _company(index)
+    cid = gid("customer-" + slug)
+    domain = f"{slug}.onmicrosoft.com"
+    address: dict[str, str] = {"country": country}
+    if state:
+        address["region"] = state
+    address |= {"city": city, "addressLine1": line1, "postalCode": postal, "phoneNumber": phone}
+    billing_address: dict[str, str] = {"country": country, "city": city}
+    if state:
+        billing_address["state"] = state
+    billing_address |= {
+        "addressLine1": line1,
+        "postalCode": postal,
+        "firstName": first,
+        "lastName": last,
+        "phoneNumber": phone,
+    }
+    email = f"{first.lower()}.{last.lower()}@{slug}.com"
+    return {
+        "id": cid,
+        "commerceId": gid("commerce-" + slug),
+        "companyProfile": {
+            "tenantId": cid,
+            "domain": domain,
+            "companyName": name,
+            "address": address,
+            "email": email,
+        },
+        "billingProfile": {
+            "id": gid("billing-" + slug),
+            "firstName": first,
+            "lastName": last,
+            "email": email,
+            "culture": culture,
+            "language": language,
+            "companyName": name,
+            "defaultAddress": billing_address,
+            "etag": _etag(slug),
+        },
+        "relationshipToPartner": "reseller",
+        "allowDelegatedAccess": index % 4 != 3,
+        "customDomains": [domain] + ([f"{slug}.com"] if index % 2 == 0 else []),
+    }
+
+
+_OFFERS = {o["id"]: o for o in OFFERS}
+# Each customer's purchases, chosen by index so that every subscription status appears in a small world.
+_PLANS: list[list[tuple[str, int, str]]] = [
+    [("8BDBB60B-E526-43E9-92EF-AB760C8E0B72", 25, "active"), ("1C410588-DA3B-4F88-B38F-707EB9DE46C0", 2, "active")],
+    [("031C9E47-4802-4248-838E-778FB1D2CC05", 12, "active"), ("MS-AZR-0145P", 1, "active")],
+    [("796B6B5F-613C-4E24-A17C-EBA730D49C02", 40, "suspended")],
+    [("BD938F12-058F-4927-BBA3-AE36B1D2501C", 8, "active"), ("195416C1-3447-423A-B37B-EE59A99A19C4", 3, "pending")],
+    [("C4D7E2B9-5A1F-4C3E-8B6D-2E9F0A7B3C14", 25, "deleted"), ("8BDBB60B-E526-43E9-92EF-AB760C8E0B72", 60, "active")],
+    [("F1B2C3D4-5E6F-4A7B-8C9D-0E1F2A3B4C5D", 5, "active"), ("A28B9C7D-0F4E-4E2A-9C73-3D0D5A6C1B25", 2, "none")],
+]
+
+
+def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(subscriptions, orders) of one customer: one order per plan, one subscription per line item."""
+    plan = _PLANS[index % len(_PLANS)]
+    cid = cust["id"]
+    country = cust["companyProfile"]["address"]["country"]
+    currency = CURRENCIES.get(country, ("USD", "$"))[0]
+    created = EPOCH + timedelta(days=index % 300, hours=index % 24, minutes=index % 60)
+    order_id = gid(f"order-{cid}")
+    line_items: list[dict[str, Any]] = []
+    subscriptions: list[dict[str, Any]] = []
+    for number, (offer_id, quantity, status) in enumerate(plan):
+        offer = _OFFERS[offer_id]
+        sid = gid(f"subscription-{cid}-{number}").upper()
+        cycle = offer["supportedBillingCycles"][-1]
+        usage = offer["billing"] == "usage"
+        subscription: dict[str, Any] = {
+            "id": sid,
+            "offerId": offer_id,
+            "entitlementId": sid,
+            "offerName": offer["name"],
+            "friendlyName": offer["name"],
+            "quantity": quantity,
+            "unitType": offer["unitType"],
+            "hasPurchasableAddons": offer["hasAddOns"],
+            "creationDate": iso(created),
+            "effectiveStartDate": day(created),
+            "commitmentEndDate": "9999-12-14T00:00:00Z" if usage else day(created + timedelta(days=365)),
+            "status": status,
+            "autoRenewEnabled": offer["isAutoRenewable"],
+            "isTrial": offer["isTrial"],
+            "billingType": offer["billing"],
+            "billingCycle": cycle,
+            "termDuration": "P1M" if usage or cycle == "none" else "P1Y",
+            "actions": ["Cancel", "Edit"],
+            "contractType": "subscription",
+            "orderId": order_id,
+            "_customerId": cid,
+            "_version": 1,
+        }
+        if status == "suspended":
+            subscription["suspensionReasons"] = ["CustomerCancellation"]
+        if offer["isAddOn"] and subscriptions:
+            subscription["parentSubscriptionId"] = subscriptions[0]["id"]
+        subscriptions.append(subscription)
+        line_items.append(
+            {
+                "lineItemNumber": number,
+                "offerId": offer_id,
+                "subscriptionId": sid,
+                "friendlyName": offer["name"],
+                "quantity": quantity,
+            }
+        )
+    order = {
+        "id": order_id,
+        "referenceCustomerId": cid,
+        "billingCycle": subscriptions[0]["billingCycle"],
+        "currencyCode": currency,
+        "lineItems": line_items,
+        "creationDate": iso(created),
+        "status": "completed",
+    }
+    return subscriptions, [order]
+
+
+def users(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
+    domain = cust["companyProfile"]["domain"]
+    bp = cust["billingProfile"]
+    cid = cust["id"]
+    country = cust["companyProfile"]["address"]["country"]
+    people = [("admin", bp["firstName"], bp["lastName"], f"{cust['companyProfile']['companyName']} admin")]
+    if index % 3 != 2:
+        first, last = bp["lastName"], bp["firstName"]
+        people.append((f"{first.lower()}.{last.lower()}", first, last, f"{first} {last}"))
+    result = []
+    for alias, first, last, display in people:
+        user: dict[str, Any] = {
+            "id": gid(f"user-{cid}-{alias}"),
+            "userPrincipalName": f"{alias}@{domain}",
+            "firstName": first,
+            "lastName": last,
+            "displayName": display,
+            "userDomainType": "none",
+            "state": "active",
+            "_customerId": cid,
+        }
+        if alias != "admin":
+            user = {"usageLocation": country, **user}
+        result.append(user)
+    return result
+
+
+def invoices(count: int) -> list[dict[str, Any]]:
+    rng = random.Random(4812345)
+    result = []
+    for i in range(count):
+        recurring = i % 3 != 2
+        invoice_id = f"D0{30001 + i:08d}" if recurring else f"G0000{24130 + i:05d}"
+        date = EPOCH + timedelta(days=30 * i)
+        providers = [("billing_line_items", "office"), ("billing_line_items", "azure"), ("usage_line_items", "azure")]
+        result.append(
+            {
+                "id": invoice_id,
+                "invoiceDate": day(date) if recurring else iso(date + timedelta(hours=22, minutes=40)),
+                "totalCharges": round(rng.uniform(900, 90000), 2),
+                "paidAmount": 0 if i < 2 else round(rng.uniform(0, 900), 2),
+                "currencyCode": "USD",
+                "currencySymbol": "$",
+                "invoiceDetails": [
+                    {"invoiceLineItemType": kind, "billingProvider": provider}
+                    for kind, provider in (providers if recurring else [("billing_line_items", "one_time")])
+                ],
+                "documentType": "invoice",
+                "invoiceType": "Recurring" if recurring else "OneTime",
+            }
+        )
+    return result
+
+
+def consents(customers: list[dict[str, Any]], app_id: str, app_name: str) -> list[dict[str, Any]]:
+    """The partner's web app has consent (CPV) in every second customer."""
+    return [
+        {
+            "id": f"{c['id']}:{app_id}",
+            "applicationId": app_id,
+            "displayName": app_name,
+            "applicationGrants": [
+                {"enterpriseApplicationId": "00000003-0000-0000-c000-000000000000", "scope": "Directory.Read.All"}
+            ],
+            "_customerId": c["id"],
+        }
+        for c in customers[::2]
+    ]
+
+
+def write_world(
+    directory: Path, count: int, *, partner_dir: Path | None = None, invoice_count: int = 8
+) -> dict[str, int]:
+    """Write a world of `count` customers to `directory` (partner, apps and users copied from `partner_dir`)."""
+    from emulator.world import APPS_FILE, PARTNER_FILE, USERS_FILE, default_world_dir
+
+    directory.mkdir(parents=True, exist_ok=True)
+    source = partner_dir or default_world_dir()
+    for name in (PARTNER_FILE, APPS_FILE, USERS_FILE):
+        (directory / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
+    apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
+    web = next((a for a in apps if a["type"] == "confidential"), apps[0])
+    all_customers, all_subscriptions, all_orders, all_users = [], [], [], []
+    for index in range(count):
+        cust = customer(index)
+        subs, orders = purchases(index, cust)
+        all_customers.append(cust)
+        all_subscriptions += subs
+        all_orders += orders
+        all_users += users(index, cust)
+    files = {
+        "customers.json": {"customers": all_customers},
+        "subscriptions.json": {"subscriptions": all_subscriptions},
+        "orders.json": {"orders": all_orders},
+        "customer-users.json": {"users": all_users},
+        "invoices.json": {"invoices": invoices(invoice_count)},
+        "offers.json": {"offers": OFFERS},
+        "consents.json": {"consents": consents(all_customers, web["clientId"].lower(), web["displayName"])},
+    }
+    indent = 2 if count <= 1000 else None
+    for name, data in files.items():
+        with open(directory / name, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=indent, ensure_ascii=False)
+            handle.write("\n")
+    return {name: len(next(iter(data.values()))) for name, data in files.items()}
