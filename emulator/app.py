@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
@@ -17,6 +18,7 @@ from emulator.identity import discovery
 from emulator.identity.token import token_endpoint
 from emulator.partner import consents, customers, invoices, offers, orders, profiles, subscriptions, users
 from emulator.partner.gate import PartnerGate
+from emulator.partner.openapi import document
 from emulator.partner.responses import PartnerError, gateway_error
 from emulator.state import EmulatorState
 from emulator.world import World
@@ -108,9 +110,14 @@ def build_identity_app(state: EmulatorState) -> Starlette:
             f"Entra ID authority:  {origin}/{tenant.id}\n"
             f"v2 token endpoint:   {origin}/{tenant.id}/oauth2/v2.0/token\n"
             f"v1 token endpoint:   {origin}/{tenant.id}/oauth2/token\n"
-            f"Partner Center API:  {origin}/v1/\n"
+            f"Partner Center API:  {origin}/v1/  (OpenAPI: {origin}/openapi.json)\n"
             f"Control API:         {origin}/_emulator/health\n"
         )
+
+    openapi = json.dumps(document(), separators=(",", ":")).encode()
+
+    async def openapi_json(request: Request) -> Response:
+        return Response(openapi, media_type="application/json")
 
     async def not_found(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -119,6 +126,7 @@ def build_identity_app(state: EmulatorState) -> Starlette:
     return Starlette(
         routes=[
             Route("/", index, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/{tenant}/v2.0/.well-known/openid-configuration", v2_config, methods=["GET"]),
             Route("/{tenant}/.well-known/openid-configuration", v1_config, methods=["GET"]),
             Route("/{tenant}/discovery/keys", keys_v1, methods=["GET"]),

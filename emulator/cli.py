@@ -11,7 +11,9 @@ from pathlib import Path
 
 from emulator.clock import Clock
 from emulator.config import ConfigError, load_config
+from emulator.generate import write_world
 from emulator.keys import KeyFileError, KeyRing, load_or_create
+from emulator.persistence import PersistenceError
 from emulator.profiles import PROFILES
 from emulator.tokens import PARTNER_CENTER_RESOURCE, TokenIssuer
 from emulator.world import App, World, WorldError, load_world, world_summary
@@ -48,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, help="deterministic ids and token lifetimes")
     serve.add_argument("--token-lifetime", type=int, help="fixed access-token lifetime in seconds")
     serve.add_argument("--access-log", action="store_true", help="log each request line (never headers or bodies)")
+    serve.add_argument(
+        "--persist", action="store_true", help="keep the world's changes across restarts (in the state directory)"
+    )
 
     token = sub.add_parser("token", help="print one signed access token")
     who = token.add_mutually_exclusive_group(required=True)
@@ -67,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
     world.add_argument("--json", action="store_true", help="machine-readable output")
+    world.add_argument("--generate", type=int, metavar="N", help="write a world of N customers to --out instead")
+    world.add_argument("--out", type=Path, metavar="DIR", help="where --generate writes the world")
     _add_world_args(world)
     return parser
 
@@ -91,6 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "token_lifetime": args.token_lifetime,
         "access_log": args.access_log or None,
+        "persist": args.persist or None,
     }
     try:
         config = load_config(args.config, overrides=overrides)
@@ -98,7 +106,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         return run(config)
-    except (WorldError, KeyFileError) as exc:
+    except (WorldError, KeyFileError, PersistenceError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
@@ -145,6 +153,15 @@ def _client_for_user(world: World, client_id: str | None) -> App | None:
 
 
 def cmd_world(args: argparse.Namespace) -> int:
+    if args.generate is not None:
+        if args.out is None:
+            return _fail("--generate needs --out DIR")
+        if not 1 <= args.generate <= 1_000_000:
+            return _fail("--generate takes 1 to 1000000 customers")
+        counts = write_world(args.out, args.generate, partner_dir=args.fixtures)
+        print(f"wrote {args.out}: " + ", ".join(f"{n} {name.removesuffix('.json')}" for name, n in counts.items()))
+        print(f"serve it with: pcemu serve --fixtures {args.out}")
+        return 0
     try:
         world = load_world(args.fixtures)
     except WorldError as exc:

@@ -33,6 +33,7 @@ class Config:
     seed: int | None = None  # deterministic ids, token ids and lifetimes
     token_lifetime: int | None = None  # fixed access-token lifetime in seconds; None = Entra's 60-90 min
     access_log: bool = False
+    persist: bool = False  # save the world's changes in the state directory and load them at start
 
     def resolved_state_dir(self) -> Path:
         return self.state_dir if self.state_dir is not None else default_state_dir()
@@ -89,6 +90,7 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "seed": ("seed", "PCEMU_SEED", _int),
     "token_lifetime": ("tokenLifetime", "PCEMU_TOKEN_LIFETIME", _int),
     "access_log": ("accessLog", "PCEMU_ACCESS_LOG", _bool),
+    "persist": ("persist", "PCEMU_PERSIST", _bool),
 }
 
 

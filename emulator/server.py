@@ -220,5 +220,7 @@ def run(config: Config, out: TextIO = sys.stdout) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         sock.close()
+        if app.state.persistence is not None:
+            app.state.persistence.flush()  # the last burst of changes, saved before exit
     print("Partner Center Emulator stopped.", file=out, flush=True)
     return 0

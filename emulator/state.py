@@ -82,6 +82,11 @@ class EmulatorState:
         self.start_profile = get_profile(config.profile, config.rollout_percent)
         self.profile: Profile = self.start_profile
         self.persistence: Persistence | None = None
+        if config.persist:
+            from emulator.persistence import Persistence
+
+            self.persistence = Persistence(config.resolved_state_dir(), self.world)
+            self.persistence.load()
 
     def persist_soon(self) -> None:
         """Ask for the world's changes to be saved (coalesced); a no-op unless the emulator persists."""
@@ -99,6 +104,7 @@ class EmulatorState:
     def reset(self) -> None:
         """Back to the state at start: fixtures, profile, clock; issued refresh tokens are forgotten."""
         self.world.reset()
+        self.persist_soon()
         self.profile = self.start_profile
         self.clock.reset()
         self.refresh_tokens.clear()

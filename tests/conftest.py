@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -14,6 +15,7 @@ from emulator.config import Config
 from emulator.keys import SigningKey, generate_key
 from emulator.state import EmulatorState
 from emulator.world import World, load_world
+from tests import contract
 
 # CI bounds example counts; `HYPOTHESIS_PROFILE=thorough pytest` runs longer locally.
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -56,9 +58,18 @@ def state(emulator_app: EmulatorApp) -> EmulatorState:
     return emulator_app.state
 
 
+class ContractClient(TestClient):
+    """A test client that checks every Partner Center response against the OpenAPI document."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        response = super().request(*args, **kwargs)
+        contract.check(response)
+        return response
+
+
 @pytest.fixture
 def client(emulator_app: EmulatorApp) -> Iterator[TestClient]:
-    with TestClient(emulator_app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as test_client:
+    with ContractClient(emulator_app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as test_client:
         yield test_client
 
 

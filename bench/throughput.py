@@ -1,0 +1,131 @@
+"""Authenticated GET /v1/customers?size=2 through the full gate vs a bare Starlette endpoint of the same body size.
+
+Both run as separate `uvicorn`-served processes with the same settings; wrk (Debian package `wrk`) drives each with
+64 connections for a few seconds, alternating, and the ratio of medians is reported: compare ratios, not
+absolute numbers (these machines drift 15-25 % between runs).
+
+Run: python bench/throughput.py [--seconds 5] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+BARE_APP = textwrap.dedent(
+    """
+    import sys
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    BODY = open(sys.argv[2], "rb").read()
+
+    async def customers(request):
+        return Response(BODY, media_type="application/json; charset=utf-8")
+
+    app = Starlette(routes=[Route("/v1/customers", customers)])
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", http="httptools",
+                loop="uvloop", lifespan="off", server_header=False)
+    """
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_ready(port: int, path: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
+            return
+        except Exception:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def wrk(port: int, path: str, seconds: int, token: str | None) -> float:
+    command = ["wrk", "-t2", "-c64", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{errors.group(1)} failed responses:\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert match, out
+    return float(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as tmp:
+        state = Path(tmp) / "state"
+        emulator_port, bare_port = free_port(), free_port()
+        emulator = subprocess.Popen(
+            [sys.executable, "-m", "emulator", "serve", "--port", str(emulator_port), "--state-dir", str(state)],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(emulator_port, "/_emulator/health")
+            user = "admin@northwindpartners.onmicrosoft.com"
+            token = subprocess.run(
+                [sys.executable, "-m", "emulator", "token", "--user", user, "--mfa", "--state-dir", str(state)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{emulator_port}/v1/customers?size=2", headers={"Authorization": f"Bearer {token}"}
+            )
+            body = urllib.request.urlopen(request).read()
+            json.loads(body)
+            body_file = Path(tmp) / "body.json"
+            body_file.write_bytes(body)
+            (Path(tmp) / "bare.py").write_text(BARE_APP)
+            bare = subprocess.Popen([sys.executable, str(Path(tmp) / "bare.py"), str(bare_port), str(body_file)])
+            try:
+                wait_ready(bare_port, "/v1/customers")
+                gate, plain = [], []
+                for _ in range(args.rounds):
+                    gate.append(wrk(emulator_port, "/v1/customers?size=2", args.seconds, token))
+                    plain.append(wrk(bare_port, "/v1/customers?size=2", args.seconds, None))
+            finally:
+                bare.terminate()
+                bare.wait()
+        finally:
+            emulator.terminate()
+            emulator.wait()
+    g, p = statistics.median(gate), statistics.median(plain)
+    print(f"body {len(body)} bytes, wrk -t2 -c64, {args.rounds} rounds of {args.seconds} s, cores {os.cpu_count()}")
+    print(f"{'measure':<58} {'req/s':>9} {'target':>8}")
+    print(f"{'bare Starlette endpoint, same body':<58} {p:9.0f}")
+    print(f"{'GET /v1/customers?size=2, MFA token, full gate':<58} {g:9.0f}")
+    print(f"{'ratio gate / bare':<58} {g / p:9.2f} {'>= 0.85':>8}")
+
+
+if __name__ == "__main__":
+    main()
