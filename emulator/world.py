@@ -457,7 +457,7 @@ def _check_offer(o: _Fields) -> None:
 
 
 def _records(directory: Path, name: str, key: str, check: Callable[[_Fields], None]) -> list[dict[str, Any]]:
-    """The list under `key` in `name`, each record checked; ids lower-cased where they are GUIDs, never repeated."""
+    """The list under `key` in `name`, each record checked; no id repeated (ignoring case)."""
     file = str(directory / name)
     rows = _list(_read(directory, name), file, key)
     seen: set[str] = set()
@@ -466,11 +466,11 @@ def _records(directory: Path, name: str, key: str, check: Callable[[_Fields], No
         fields = _Fields(raw, file, f"{key}[{i}]")
         record_id = fields.text("id")
         check(fields)
-        normalized = record_id.lower() if is_guid(record_id) else record_id
-        if normalized.lower() in seen:
+        # Ids keep their case on the wire (subscription ids are upper-case); lookups ignore it.
+        if record_id.lower() in seen:
             raise fields.error("id", f"duplicate id {record_id}")
-        seen.add(normalized.lower())
-        result.append(raw if normalized == record_id else {**raw, "id": normalized})
+        seen.add(record_id.lower())
+        result.append(raw)
     return result
 
 
