@@ -26,9 +26,9 @@ from emulator.world import World
 Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
 
 
-def _bind(state: EmulatorState, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+def _dispatch(state: EmulatorState, handlers: dict[str, Handler]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        return await handler(state, request)
+        return await handlers[request.method](state, request)
 
     return endpoint
 
@@ -72,11 +72,17 @@ def build_partner_app(state: EmulatorState) -> ASGIApp:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 404:
             return gateway_error(404, "Resource not found")
-        return gateway_error(exc.status_code, str(exc.detail))
+        response = gateway_error(exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # 405 names the allowed methods (Allow), as RFC 9110 asks
+        return response
 
-    routes = [Route(path, _bind(state, handler), methods=[method]) for method, path, handler in PARTNER_ROUTES]
+    # One route per path, so a wrong method gets a 405 whose Allow header names every method of the path.
+    by_path: dict[str, dict[str, Handler]] = {}
+    for method, path, handler in PARTNER_ROUTES:
+        by_path.setdefault(path, {})[method] = handler
     # The .NET SDK posts new users to customers/{id}/users/ with a trailing slash.
-    routes.append(Route("/v1/customers/{customer_id}/users/", _bind(state, users.create_user), methods=["POST"]))
+    by_path["/v1/customers/{customer_id}/users/"] = {"POST": users.create_user}
+    routes = [Route(path, _dispatch(state, handlers), methods=list(handlers)) for path, handlers in by_path.items()]
     router = Starlette(routes=routes, exception_handlers={PartnerError: partner_error, HTTPException: http_error})
     return PartnerGate(state, router)
 

@@ -132,7 +132,9 @@ def build_control_app(state: EmulatorState) -> Starlette:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-        return error_response(exc.status_code, error, f"{request.method} {request.url.path}: {exc.detail}")
+        response = error_response(exc.status_code, error, f"{request.method} {request.url.path}: {exc.detail}")
+        response.headers.update(exc.headers or {})
+        return response
 
     return Starlette(
         routes=[

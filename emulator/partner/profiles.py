@@ -46,7 +46,12 @@ async def billing(state: EmulatorState, request: Request) -> Response:
 
 
 async def legal_business(state: EmulatorState, request: Request) -> Response:
-    # The one profile documented for app-only tokens too; `vettingVersion` (Current, LastFinalized) is accepted.
+    # The one profile documented for app-only tokens too.
+    version = request.query_params.get("vettingVersion")
+    if version is not None and version.strip().lower() not in ("current", "lastfinalized"):
+        raise PartnerError(
+            400, 900126, f"Unable to parse enum: '{version[:32]}' is not a vetting version (Current, LastFinalized)."
+        )
     profile = state.world.profiles["legalbusiness"]
     return PartnerJSON(
         {
