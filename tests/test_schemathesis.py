@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import os
 
-import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
 
-schemathesis = pytest.importorskip("schemathesis")
-
-from hypothesis import HealthCheck, settings  # noqa: E402
-
-from emulator.app import EmulatorApp  # noqa: E402
-from emulator.config import Config  # noqa: E402
-from emulator.keys import generate_key  # noqa: E402
-from emulator.state import EmulatorState  # noqa: E402
+from emulator.app import EmulatorApp
+from emulator.config import Config
+from emulator.keys import generate_key
+from emulator.state import EmulatorState
 
 APP = EmulatorApp(EmulatorState(Config(in_memory_key=True, seed=11), key=generate_key()))
 _world = APP.state.world
