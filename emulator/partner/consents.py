@@ -53,6 +53,10 @@ async def create_consent(state: EmulatorState, request: Request) -> Response:
     grants = _grants(body)
     world = state.world
     with world.lock:
+        # A concurrent retry with the same MS-RequestId may have finished while this one read its body.
+        again = replayed(state, request)
+        if again is not None:
+            return again
         key = f"{customer['id']}:{app_id}"
         if key in world.consents:
             raise PartnerError(

@@ -157,6 +157,10 @@ async def create_customer(state: EmulatorState, request: Request) -> Response:
 
     world = state.world
     with world.lock:
+        # A concurrent retry with the same MS-RequestId may have finished while this one read its body.
+        again = replayed(state, request)
+        if again is not None:
+            return again
         if any(c["companyProfile"]["domain"].lower() == domain for c in world.customers):
             raise invalid_property(f"the domain '{domain}' is already in use by another tenant.")
         customer_id = new_id(state)

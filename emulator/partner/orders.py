@@ -143,6 +143,10 @@ async def create_order(state: EmulatorState, request: Request) -> Response:
 
     world = state.world
     with world.lock:
+        # A concurrent retry with the same MS-RequestId may have finished while this one read its body.
+        again = replayed(state, request)
+        if again is not None:
+            return again
         order_id = new_id(state)
         created = now_iso(state)
         start = datetime.fromtimestamp(state.clock.now(), UTC)

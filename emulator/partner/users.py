@@ -90,6 +90,10 @@ async def create_user(state: EmulatorState, request: Request) -> Response:
     force = field_bool(profile, "forcechangepassword", "passwordProfile.forceChangePassword")
     world = state.world
     with world.lock:
+        # A concurrent retry with the same MS-RequestId may have finished while this one read its body.
+        again = replayed(state, request)
+        if again is not None:
+            return again
         if any(u["userPrincipalName"].lower() == upn.lower() for u in world.customer_users.group(customer["id"])):
             raise invalid_property(f"a user with userPrincipalName '{upn}' already exists.")
         user: dict[str, Any] = {}

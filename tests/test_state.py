@@ -1,0 +1,145 @@
+"""State under pressure: concurrent creations, concurrent retries, and persistence across restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from emulator.app import EmulatorApp
+from emulator.config import Config
+from emulator.keys import SigningKey
+from emulator.persistence import STATE_FILE, PersistenceError
+from emulator.state import EmulatorState
+from tests.conftest import app_token, bearer
+from tests.test_process import pcemu, start, stop
+
+FABRIKAM = "c13d2ea4-5bee-53d5-988a-6b3a6a13df75"
+M365_E5 = "8BDBB60B-E526-43E9-92EF-AB760C8E0B72"
+
+
+def customer_body(n: int) -> dict[str, Any]:
+    return {
+        "companyProfile": {"domain": f"concurrent{n}.onmicrosoft.com"},
+        "billingProfile": {
+            "email": f"owner@concurrent{n}.com",
+            "culture": "en-US",
+            "language": "en",
+            "companyName": f"Concurrent {n}",
+            "defaultAddress": {
+                "firstName": "A",
+                "lastName": "B",
+                "addressLine1": "1 Way",
+                "city": "Redmond",
+                "state": "WA",
+                "postalCode": "98052",
+                "country": "US",
+            },
+        },
+    }
+
+
+async def _gather(
+    app: EmulatorApp, calls: list[tuple[str, str, dict[str, Any], dict[str, str]]]
+) -> list[httpx.Response]:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        return await asyncio.gather(*(client.request(m, u, json=b, headers=h) for m, u, b, h in calls))
+
+
+def test_concurrent_creations_each_create_one_customer(emulator_app: EmulatorApp) -> None:
+    headers = bearer(app_token(emulator_app.state))
+    responses = asyncio.run(
+        _gather(emulator_app, [("POST", "/v1/customers", customer_body(n), headers) for n in range(300)])
+    )
+    assert [r.status_code for r in responses] == [201] * 300
+    ids = {r.json()["id"] for r in responses}
+    assert len(ids) == 300
+    assert len(emulator_app.state.world.customers) == 340
+
+
+def test_concurrent_retries_of_one_order_create_its_subscriptions_once(emulator_app: EmulatorApp) -> None:
+    headers = {**bearer(app_token(emulator_app.state)), "MS-RequestId": "7d1e6f0a-0000-4000-8000-00000000aaaa"}
+    order = {"lineItems": [{"lineItemNumber": 0, "offerId": M365_E5, "quantity": 2}]}
+    responses = asyncio.run(_gather(emulator_app, [("POST", f"/v1/customers/{FABRIKAM}/orders", order, headers)] * 50))
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert len(emulator_app.state.world.subscriptions.group(FABRIKAM)) == 3  # two from the fixtures, one new
+
+
+def test_a_persisted_world_survives_a_restart(tmp_path: Path, signing_key: SigningKey) -> None:
+    config = Config(state_dir=tmp_path, persist=True, seed=3)
+    first = EmulatorApp(EmulatorState(config, key=signing_key))
+    headers = bearer(app_token(first.state))
+    created = asyncio.run(_gather(first, [("POST", "/v1/customers", customer_body(n), headers) for n in range(20)]))
+    assert first.state.persistence is not None
+    first.state.persistence.flush()
+    # Twenty changes within the coalescing window were written as one or two saves, not twenty.
+    assert 1 <= first.state.persistence.saves <= 2
+    second = EmulatorState(config, key=signing_key)
+    assert len(second.world.customers) == 60
+    assert second.world.customers.get(created[0].json()["id"]) is not None
+    second.reset()
+    assert second.persistence is not None
+    second.persistence.flush()
+    assert len(EmulatorState(config, key=signing_key).world.customers) == 40
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"format": 99, "tables": {}}',
+        "[]",
+        '{"format": 1, "tables": {"customers": {"changed": [{"no": "id"}]}}, "source": "%s"}',
+    ],
+)
+def test_a_corrupt_state_file_is_reported_and_kept(tmp_path: Path, signing_key: SigningKey, content: str) -> None:
+    path = tmp_path / STATE_FILE
+    from emulator.world import default_world_dir
+
+    path.write_text(content.replace("%s", str(default_world_dir().resolve())))
+    with pytest.raises(PersistenceError) as caught:
+        EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
+    assert str(path) in str(caught.value)
+    assert path.read_text() == content.replace("%s", str(default_world_dir().resolve()))  # never replaced
+
+
+def test_persist_across_a_real_restart(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    emulator = start(state_dir, "--persist")
+    try:
+        token = subprocess.run(
+            pcemu("token", "--app", "6911ffe2-0be5-5494-bde7-59b718f99954", "--state-dir", str(state_dir)),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        response = httpx.post(f"{emulator.url}/v1/customers", json=customer_body(1), headers=bearer(token))
+        assert response.status_code == 201
+        customer_id = response.json()["id"]
+    finally:
+        code, _ = stop(emulator)
+    assert code == 0
+    saved = json.loads((state_dir / STATE_FILE).read_text())
+    assert [c["id"] for c in saved["tables"]["customers"]["changed"]] == [customer_id]
+    again = start(state_dir, "--persist")
+    try:
+        assert httpx.get(f"{again.url}/v1/customers/{customer_id}", headers=bearer(token)).status_code == 200
+    finally:
+        stop(again)
+    (state_dir / STATE_FILE).write_text("garbage")
+    result = subprocess.run(
+        pcemu("serve", "--port", "0", "--persist", "--state-dir", str(state_dir)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "the saved world state cannot be read" in result.stderr
+    assert (state_dir / STATE_FILE).read_text() == "garbage"
