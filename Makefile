@@ -35,3 +35,5 @@ clean:
 
 bench: $(VENV)/.runtime
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/lists.py
+	@if command -v wrk >/dev/null; then $(BIN)/python bench/throughput.py; else echo "throughput: install wrk (apt-get install wrk)"; fi
