@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import tempfile
 import time
@@ -83,7 +84,25 @@ def main() -> None:
         ).token
         first = timed(app, b"size=100&offset=0", token, args.calls)
         last = timed(app, f"size=100&offset={size - 100}".encode(), token, args.calls)
-        body = b'{"companyProfile":{"domain":"bench.onmicrosoft.com"},"billingProfile":{"email":"a@b.c","culture":"en-US","language":"en","companyName":"B","defaultAddress":{"firstName":"A","lastName":"B","addressLine1":"1","city":"C","postalCode":"1","country":"US"}}}'
+        body = json.dumps(
+            {
+                "companyProfile": {"domain": "bench.onmicrosoft.com"},
+                "billingProfile": {
+                    "email": "a@b.c",
+                    "culture": "en-US",
+                    "language": "en",
+                    "companyName": "B",
+                    "defaultAddress": {
+                        "firstName": "A",
+                        "lastName": "B",
+                        "addressLine1": "1",
+                        "city": "C",
+                        "postalCode": "1",
+                        "country": "US",
+                    },
+                },
+            }
+        ).encode()
         assert asyncio.run(_call(app, "/v1/customers", b"", token, "POST", body)) == 201
         started = time.perf_counter()
         state.reset()
