@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, help="deterministic ids and token lifetimes")
     serve.add_argument("--token-lifetime", type=int, help="fixed access-token lifetime in seconds")
     serve.add_argument("--access-log", action="store_true", help="log each request line (never headers or bodies)")
+    serve.add_argument("--journal-size", type=int, help="journal entries kept in memory (default 10000)")
     serve.add_argument(
         "--persist", action="store_true", help="keep the world's changes across restarts (in the state directory)"
     )
@@ -99,6 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "token_lifetime": args.token_lifetime,
         "access_log": args.access_log or None,
         "persist": args.persist or None,
+        "journal_size": args.journal_size,
     }
     try:
         config = load_config(args.config, overrides=overrides)

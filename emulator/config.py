@@ -33,6 +33,7 @@ class Config:
     seed: int | None = None  # deterministic ids, token ids and lifetimes
     token_lifetime: int | None = None  # fixed access-token lifetime in seconds; None = Entra's 60-90 min
     access_log: bool = False
+    journal_size: int = 10_000  # journal entries kept in memory; older ones are dropped (and counted)
     persist: bool = False  # save the world's changes in the state directory and load them at start
 
     def resolved_state_dir(self) -> Path:
@@ -47,6 +48,8 @@ class Config:
             raise ConfigError(f"port: must be from 0 to 65535, not {self.port}")
         if self.clock_skew < 0:
             raise ConfigError(f"clock_skew: must not be negative, not {self.clock_skew}")
+        if not 1 <= self.journal_size <= 10_000_000:
+            raise ConfigError(f"journal_size: must be from 1 to 10000000, not {self.journal_size}")
         if self.token_lifetime is not None and self.token_lifetime <= 0:
             raise ConfigError(f"token_lifetime: must be positive, not {self.token_lifetime}")
 
@@ -91,6 +94,7 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "token_lifetime": ("tokenLifetime", "PCEMU_TOKEN_LIFETIME", _int),
     "access_log": ("accessLog", "PCEMU_ACCESS_LOG", _bool),
     "persist": ("persist", "PCEMU_PERSIST", _bool),
+    "journal_size": ("journalSize", "PCEMU_JOURNAL_SIZE", _int),
 }
 
 

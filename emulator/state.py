@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from emulator.clock import Clock
 from emulator.config import Config
+from emulator.journal import Journal
 from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
 from emulator.profiles import Profile, get_profile
 from emulator.tokens import TokenIssuer, TokenVerifier
@@ -81,6 +82,7 @@ class EmulatorState:
         self.refresh_tokens = RefreshTokens(self.rng if config.seed is not None else None)
         self.start_profile = get_profile(config.profile, config.rollout_percent)
         self.profile: Profile = self.start_profile
+        self.journal = Journal(config.journal_size)
         self.persistence: Persistence | None = None
         if config.persist:
             from emulator.persistence import Persistence
@@ -109,5 +111,6 @@ class EmulatorState:
         self.clock.reset()
         self.refresh_tokens.clear()
         self.verifier.forget()
+        self.journal.clear()
         if self.config.seed is not None:
             self.rng.seed(self.config.seed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from emulator.clock import iso
 from emulator.identity import errors
 from emulator.identity.discovery import MULTI_TENANT, origin
 from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
+from emulator.journal import Entry
 from emulator.state import REFRESH_TOKEN_INACTIVITY, EmulatorState
 from emulator.tokens import USER_IMPERSONATION, IssuedToken, Resource
 from emulator.world import App, Tenant, User
@@ -39,6 +41,9 @@ class TokenRequest:
         self.state, self.request, self.params, self.v2 = state, request, params, v2
         self.segment: str = request.path_params["tenant"]
         self.now = state.clock.now()
+        # For the journal: who signed in and what the issued token proves (never a secret or a token).
+        self.upn: str | None = None
+        self.amr: tuple[str, ...] | None = None
 
     def param(self, name: str) -> str:
         value = self.params.get(name)
@@ -157,6 +162,7 @@ class TokenRequest:
 
     def user_response(self, tenant: Tenant, app: App, user: User, amr: list[str], target: Target) -> dict[str, Any]:
         state = self.state
+        self.upn, self.amr = user.upn, tuple(amr)
         issued = state.issuer.user_token(tenant, app, user, amr, target.aud, ipaddr=self.client_ip())
         refresh = state.refresh_tokens.issue(app.client_id, tenant.id, user.object_id, amr, self.now)
         body: dict[str, Any]
@@ -211,6 +217,7 @@ class TokenRequest:
     def password(self) -> dict[str, Any]:
         tenant = self.path_tenant()
         username = self.param("username")
+        self.upn = username
         password = self.param("password")
         app = self.client()
         domain = username.rpartition("@")[2]
@@ -259,6 +266,8 @@ async def token_endpoint(state: EmulatorState, request: Request, *, v2: bool) ->
     correlation_id = request.headers.get("client-request-id")
     if request.method == "OPTIONS":
         return Response(status_code=200, headers={"Allow": "POST, OPTIONS"})
+    params: dict[str, str] = {}
+    handler: TokenRequest | None = None
     try:
         if request.method != "POST":
             raise EntraError(
@@ -268,29 +277,67 @@ async def token_endpoint(state: EmulatorState, request: Request, *, v2: bool) ->
                 f"The endpoint only accepts POST, OPTIONS requests. Received a {request.method} request.",
             )
         params = await _form(request)
-        grant = params.get("grant_type")
         handler = TokenRequest(state, request, params, v2=v2)
-        if not grant:
-            raise errors.missing_parameter("grant_type")
-        if grant == "client_credentials":
-            body = handler.client_credentials()
-        elif grant == "password":
-            body = handler.password()
-        elif grant == "refresh_token":
-            body = handler.refresh_token()
-        elif grant == "authorization_code" or grant in DEVICE_CODE_GRANTS:
-            # No code or device code can have been issued by this emulator yet.
-            handler.path_tenant()
-            handler.client()
-            raise errors.malformed_grant()
-        else:
-            raise errors.unsupported_grant(grant)
+        response = _grant(handler, params.get("grant_type"), correlation_id)
     except EntraError as exc:
-        return entra_error_response(exc, state.clock.now(), correlation_id)
+        response = entra_error_response(exc, state.clock.now(), correlation_id)
+    client = request.client
+    state.journal.record(
+        Entry(
+            0,
+            state.clock.now(),
+            "token",
+            request.method,
+            request.url.path,
+            None,
+            correlation_id,
+            client.host if client else None,
+            response.status_code,
+            state.profile.name,
+            state.profile.rollout_percent,
+            None,
+            None,
+            problem=_error_code(response),
+            grant=params.get("grant_type"),
+            client_id=params.get("client_id"),
+            upn=handler.upn if handler else None,
+            amr=handler.amr if handler else None,
+        )
+    )
+    return response
+
+
+def _grant(handler: TokenRequest, grant: str | None, correlation_id: str | None) -> Response:
+    if not grant:
+        raise errors.missing_parameter("grant_type")
+    if grant == "client_credentials":
+        body = handler.client_credentials()
+    elif grant == "password":
+        body = handler.password()
+    elif grant == "refresh_token":
+        body = handler.refresh_token()
+    elif grant == "authorization_code" or grant in DEVICE_CODE_GRANTS:
+        # No code or device code can have been issued by this emulator yet.
+        handler.path_tenant()
+        handler.client()
+        raise errors.malformed_grant()
+    else:
+        raise errors.unsupported_grant(grant)
     headers = dict(NO_STORE)
     if correlation_id:
         headers["client-request-id"] = correlation_id
     return JSONResponse(body, headers=headers, media_type="application/json; charset=utf-8")
+
+
+def _error_code(response: Response) -> str | None:
+    """AADSTSnnnn of an error answer, for the journal."""
+    if response.status_code < 400:
+        return None
+    try:
+        codes = json.loads(bytes(response.body)).get("error_codes") or []
+    except (ValueError, AttributeError):
+        return None
+    return f"AADSTS{codes[0]}" if codes else None
 
 
 async def _form(request: Request) -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from emulator.journal import Entry
 from emulator.partner.responses import CONTENT_TYPE, error_body
 from emulator.policy import decide
 from emulator.profiles import REQUEST_CONTEXT, WWW_AUTHENTICATE_INVALID_TOKEN, Refusal
@@ -78,23 +79,57 @@ class PartnerGate:
             _SERVER_ID,
         ]
 
+        status = 0
+
         async def stamped_send(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message["headers"] = [*message.get("headers", ()), *stamp]
             await send(message)
 
+        header = enforce_mfa.decode("latin-1") if enforce_mfa else None
         token, problem = _bearer(authorization)
-        if token is None:
-            await _send_refusal(token_refusal(problem, missing=authorization is None), stamped_send)
-            return
+        claims = None
         try:
-            claims = self.state.verifier.verify(token)
-        except InvalidToken as exc:
-            await _send_refusal(token_refusal(str(exc)), stamped_send)
-            return
-        decision = decide(claims, enforce_mfa.decode("latin-1") if enforce_mfa else None, self.state.profile)
+            if token is None:
+                await _send_refusal(token_refusal(problem, missing=authorization is None), stamped_send)
+                return
+            try:
+                claims = self.state.verifier.verify(token)
+            except InvalidToken as exc:
+                problem = str(exc)
+                await _send_refusal(token_refusal(problem), stamped_send)
+                return
+            await self._handle(scope, receive, stamped_send, claims, header)
+        finally:
+            profile = self.state.profile
+            client = scope.get("client")
+            self.state.journal.record(
+                Entry(
+                    0,
+                    self.state.clock.now(),
+                    "partner",
+                    scope["method"],
+                    scope["path"],
+                    stamp[1][1].decode("latin-1"),
+                    stamp[0][1].decode("latin-1"),
+                    client[0] if client else None,
+                    status,
+                    profile.name,
+                    profile.rollout_percent,
+                    claims,
+                    header,
+                    problem or None,
+                )
+            )
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, claims: dict[str, Any], header: str | None
+    ) -> None:
+        decision = decide(claims, header, self.state.profile)
         if decision.refusal is not None:
-            await _send_refusal(decision.refusal, stamped_send)
+            await _send_refusal(decision.refusal, send)
             return
         if decision.would_refuse:
             # report-only: the call goes through; say what enforcement would do (never the token itself).
@@ -108,7 +143,7 @@ class PartnerGate:
             )
         scope[CLAIMS_KEY] = claims
         scope[DECISION_KEY] = decision
-        await self.app(scope, receive, stamped_send)
+        await self.app(scope, receive, send)
 
 
 def _bearer(authorization: bytes | None) -> tuple[str | None, str]:
