@@ -16,7 +16,18 @@ from emulator.config import Config
 from emulator.control import build_control_app, client_allowed, error_response
 from emulator.identity import discovery
 from emulator.identity.token import token_endpoint
-from emulator.partner import consents, customers, invoices, offers, orders, profiles, subscriptions, users
+from emulator.journal import route_templates
+from emulator.partner import (
+    consents,
+    customers,
+    invoices,
+    mfa_reports,
+    offers,
+    orders,
+    profiles,
+    subscriptions,
+    users,
+)
 from emulator.partner.gate import PartnerGate
 from emulator.partner.openapi import document
 from emulator.partner.responses import PartnerError, gateway_error
@@ -24,6 +35,7 @@ from emulator.state import EmulatorState
 from emulator.world import World
 
 Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
+CONSOLE_PATHS = frozenset({"/", "/check", "/journal", "/report"})
 
 
 def _dispatch(state: EmulatorState, handlers: dict[str, Handler]) -> Callable[[Request], Awaitable[Response]]:
@@ -60,6 +72,9 @@ PARTNER_ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/v1/offers/{offer_id}", offers.get_offer),
     ("GET", "/v1/invoices", invoices.list_invoices),
     ("GET", "/v1/invoices/{invoice_id}", invoices.get_invoice),
+    ("GET", "/v1/nonMfaCompliantPartnerPrincipals", mfa_reports.non_compliant_principals),
+    ("GET", "/v1/applicationmfaadoptionstatus", mfa_reports.application_adoption),
+    ("GET", "/v1/partnerRequests", mfa_reports.partner_requests),
 ]
 
 
@@ -76,6 +91,7 @@ def build_partner_app(state: EmulatorState) -> ASGIApp:
         response.headers.update(exc.headers or {})  # 405 names the allowed methods (Allow), as RFC 9110 asks
         return response
 
+    state.route_template = route_templates(path for _, path, _ in PARTNER_ROUTES)
     # One route per path, so a wrong method gets a 405 whose Allow header names every method of the path.
     by_path: dict[str, dict[str, Handler]] = {}
     for method, path, handler in PARTNER_ROUTES:
@@ -106,20 +122,6 @@ def build_identity_app(state: EmulatorState) -> Starlette:
     async def token_v2(request: Request) -> Response:
         return await token_endpoint(state, request, v2=True)
 
-    async def index(request: Request) -> Response:
-        tenant = state.world.partner
-        origin = discovery.origin(request)
-        return PlainTextResponse(
-            "Partner Center Emulator\n\n"
-            f"Partner tenant: {tenant.domain} ({tenant.id})\n"
-            f"Enforcement profile: {state.profile.name}\n\n"
-            f"Entra ID authority:  {origin}/{tenant.id}\n"
-            f"v2 token endpoint:   {origin}/{tenant.id}/oauth2/v2.0/token\n"
-            f"v1 token endpoint:   {origin}/{tenant.id}/oauth2/token\n"
-            f"Partner Center API:  {origin}/v1/  (OpenAPI: {origin}/openapi.json)\n"
-            f"Control API:         {origin}/_emulator/health\n"
-        )
-
     openapi = json.dumps(document(), separators=(",", ":")).encode()
 
     async def openapi_json(request: Request) -> Response:
@@ -131,7 +133,6 @@ def build_identity_app(state: EmulatorState) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/", index, methods=["GET"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/{tenant}/v2.0/.well-known/openid-configuration", v2_config, methods=["GET"]),
             Route("/{tenant}/.well-known/openid-configuration", v1_config, methods=["GET"]),
@@ -152,6 +153,7 @@ class EmulatorApp:
         self.partner = build_partner_app(state)
         self.control = build_control_app(state)
         self.identity = build_identity_app(state)
+        self._console: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -160,17 +162,28 @@ class EmulatorApp:
         path: str = scope.get("path", "")
         if path.startswith("/v1/"):
             await self.partner(scope, receive, send)
-        elif path.startswith("/_emulator/"):
+        elif path.startswith("/_emulator/") or path in CONSOLE_PATHS:
             client = scope.get("client")
             if not client_allowed(client[0] if client else None, self.state.config.control_hosts):
                 response = error_response(
-                    403, "forbidden", "the control API answers loopback clients only (see --control-host)"
+                    403, "forbidden", "the control API and console answer loopback clients only (see --control-host)"
                 )
                 await response(scope, receive, send)
                 return
-            await self.control(scope, receive, send)
+            if path.startswith("/_emulator/"):
+                await self.control(scope, receive, send)
+            else:
+                await self.console(scope, receive, send)
         else:
             await self.identity(scope, receive, send)
+
+    @property
+    def console(self) -> ASGIApp:
+        if self._console is None:
+            from emulator.console import build_console_app
+
+            self._console = build_console_app(self.state)
+        return self._console
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

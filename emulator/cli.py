@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 from emulator.clock import Clock
 from emulator.config import ConfigError, load_config
@@ -70,6 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--audience", default=PARTNER_CENTER_RESOURCE, help="the aud claim")
     _add_world_args(token)
     _add_state_arg(token)
+
+    report = sub.add_parser("report", help="how many app+user calls a profile would refuse, and what to change")
+    source = report.add_mutually_exclusive_group()
+    source.add_argument("--url", help="a running emulator (default $PCEMU_URL or http://127.0.0.1:8080)")
+    source.add_argument("--file", type=Path, metavar="EXPORT", help="a saved journal (JSON) or export (JSON lines)")
+    report.add_argument("--format", choices=("text", "json"), default="text")
+    report.add_argument("--profile", default="enforced-2026", choices=list(PROFILES), help="judge under this profile")
+
+    check = sub.add_parser("check", help="judge an access token: YES, NO or not affected, and why")
+    check.add_argument("token", nargs="?", help="the token, or - to read it from standard input")
+    check.add_argument("--har", type=Path, metavar="FILE", help="judge every Partner Center token in a HAR capture")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
 
     world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
     world.add_argument("--json", action="store_true", help="machine-readable output")
@@ -190,9 +206,70 @@ def cmd_world(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from emulator.report import as_text, build
+
+    if args.file is not None:
+        try:
+            documents = _read_documents(args.file)
+        except (OSError, ValueError) as exc:
+            return _fail(f"cannot read {args.file}: {exc}")
+        built = build(documents, args.profile)
+    else:
+        base = (args.url or os.environ.get("PCEMU_URL") or "http://127.0.0.1:8080").rstrip("/")
+        url = f"{base}/_emulator/report?profile={args.profile}"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as answer:
+                built = json.loads(answer.read())
+        except urllib.error.HTTPError as exc:
+            return _fail(f"{url}: HTTP {exc.code}: {exc.read().decode(errors='replace')[:200]}")
+        except (OSError, ValueError) as exc:
+            return _fail(f"cannot reach the emulator at {base}: {exc}")
+    print(json.dumps(built, indent=2) if args.format == "json" else as_text(built))
+    return 0 if built["compliant"] else 1
+
+
+def _read_documents(path: Path) -> list[dict[str, Any]]:
+    """A saved GET /_emulator/journal answer, a JSON list, or JSON lines (journal entries or API request details)."""
+    text = path.read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    if stripped.startswith("{") and "\n{" not in stripped.strip():
+        data = json.loads(text)
+        return list(data["entries"]) if isinstance(data, dict) and "entries" in data else [data]
+    if stripped.startswith("["):
+        return list(json.loads(text))
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from emulator.checker import NotAToken, as_text, judge, judge_har
+
+    now = time.time()
+    try:
+        if args.har is not None:
+            if args.token:
+                return _fail("give a token or --har, not both")
+            verdicts = judge_har(args.har.read_text(encoding="utf-8"), now)
+        else:
+            if not args.token:
+                return _fail("give a token, - to read one from standard input, or --har FILE")
+            token = sys.stdin.read() if args.token == "-" else args.token
+            verdicts = [judge(token, now)]
+    except NotAToken as exc:
+        return _fail(str(exc))
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"cannot read the input: {exc}")
+    if args.json:
+        documents = [v.as_dict() for v in verdicts]
+        print(json.dumps(documents if args.har is not None else documents[0], indent=2))
+    else:
+        print("\n\n".join(as_text(v) for v in verdicts))
+    return max(v.exit_code for v in verdicts)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"serve": cmd_serve, "token": cmd_token, "world": cmd_world}
+    commands = {"serve": cmd_serve, "token": cmd_token, "world": cmd_world, "report": cmd_report, "check": cmd_check}
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `pcemu world | head`

@@ -10,14 +10,18 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 import emulator
+from emulator.journal import render, request_details, select
 from emulator.profiles import PROFILES
+from emulator.report import as_text as report_text
+from emulator.report import build as build_report
 from emulator.state import EmulatorState
 
 MAX_BODY = 64 * 1024
+VERDICTS = ("compliant", "non-compliant", "app-only", "invalid-token", "token", "refused")
 
 
 class ControlError(Exception):
@@ -125,6 +129,54 @@ def build_control_app(state: EmulatorState) -> Starlette:
         state.clock.advance(seconds)
         return JSONResponse(clock_doc())
 
+    def app_names() -> dict[str, str]:
+        return {app.client_id: app.display_name for app in state.world.apps.values()}
+
+    async def journal(request: Request) -> Response:
+        params = request.query_params
+        verdict = params.get("verdict")
+        if verdict and verdict not in VERDICTS:
+            raise ControlError(400, "invalid_query", f"verdict must be one of {', '.join(VERDICTS)}")
+        kind = params.get("kind")
+        if kind and kind not in ("partner", "token"):
+            raise ControlError(400, "invalid_query", "kind must be partner or token")
+        try:
+            limit = int(params.get("limit", "1000"))
+        except ValueError:
+            raise ControlError(400, "invalid_query", "limit must be a whole number") from None
+        if limit < 1:
+            raise ControlError(400, "invalid_query", "limit must be at least 1")
+        names = app_names()
+        chosen = select(
+            state.journal.entries(), names, app=params.get("app"), user=params.get("user"), verdict=verdict, kind=kind
+        )
+        newest = chosen[-limit:]
+        return JSONResponse(
+            {
+                "size": state.journal.size,
+                "recorded": state.journal.recorded,
+                "dropped": state.journal.dropped,
+                "matched": len(chosen),
+                "entries": [render(entry, names) for entry in newest],
+            }
+        )
+
+    async def journal_export(request: Request) -> Response:
+        # Partner Center's "API request details", one JSON document per line.
+        details = request_details(state.journal.entries(), state.route_template)
+        body = "".join(json.dumps(item, separators=(",", ":")) + "\n" for item in details)
+        return Response(body, media_type="application/x-ndjson")
+
+    async def report(request: Request) -> Response:
+        profile = request.query_params.get("profile", "enforced-2026")
+        if profile not in PROFILES:
+            raise ControlError(400, "unknown_profile", f"unknown profile '{profile}'; known: {', '.join(PROFILES)}")
+        names = app_names()
+        built = build_report([render(entry, names) for entry in state.journal.entries()], profile)
+        if request.query_params.get("format") == "text":
+            return PlainTextResponse(report_text(built) + "\n")
+        return JSONResponse(built)
+
     async def control_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ControlError)
         return error_response(exc.status, exc.error, exc.message)
@@ -144,6 +196,9 @@ def build_control_app(state: EmulatorState) -> Starlette:
             Route("/_emulator/profile", put_profile, methods=["PUT"]),
             Route("/_emulator/clock", get_clock, methods=["GET"]),
             Route("/_emulator/clock/advance", advance_clock, methods=["POST"]),
+            Route("/_emulator/journal", journal, methods=["GET"]),
+            Route("/_emulator/journal/export", journal_export, methods=["GET"]),
+            Route("/_emulator/report", report, methods=["GET"]),
         ],
         exception_handlers={ControlError: control_error, HTTPException: http_error},
     )

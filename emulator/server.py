@@ -132,6 +132,7 @@ def ready_document(app: EmulatorApp, config: Config, port: int) -> dict[str, Any
         "token_endpoint_v1": f"{base}/{tenant.id}/oauth2/token",
         "partner_center": f"{base}/v1",
         "control": f"{base}/_emulator",
+        "console": f"{base}/",
         "tenant_id": tenant.id,
         "tenant_domain": tenant.domain,
         "profile": state.profile.name,
@@ -157,6 +158,7 @@ def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
         f"  tenant:         {world.partner.domain} ({world.partner.id})",
         f"  authority:      {ready['authority']}",
         f"  Partner Center: {ready['partner_center']}/",
+        f"  console:        {ready['url']}/  (token check, journal, report; {control_access(state.config)})",
         f"  control API:    {ready['control']}/health ({control_access(state.config)})",
     ]
     if ready["state_dir"]:

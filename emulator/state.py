@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,8 @@ class EmulatorState:
         self.start_profile = get_profile(config.profile, config.rollout_percent)
         self.profile: Profile = self.start_profile
         self.journal = Journal(config.journal_size)
+        # path -> its route template ("/v{version}/customers/{customer_id}"), set by the app that serves the routes
+        self.route_template: Callable[[str], str] = lambda path: path
         self.persistence: Persistence | None = None
         if config.persist:
             from emulator.persistence import Persistence

@@ -411,6 +411,64 @@ SCHEMAS: dict[str, Schema] = {
         },
         ["applicationId", "applicationGrants"],
     ),
+    "NonMfaCompliantPrincipal": obj(
+        {
+            "objectId": STR,
+            "tenantId": STR,
+            "upn": {"type": ["string", "null"]},
+            "lastNonMfaCompliantRequestDateTime": STR,
+        },
+        ["objectId", "tenantId", "upn", "lastNonMfaCompliantRequestDateTime"],
+        extra=False,
+    ),
+    "NonMfaCompliantPrincipalCollection": obj(
+        {
+            "totalCount": INT,
+            "items": {"type": "array", "items": ref("NonMfaCompliantPrincipal")},
+            "attributes": attributes("Collection"),
+        },
+        ["totalCount", "items", "attributes"],
+        extra=False,
+    ),
+    "ApplicationMfaAdoption": {
+        "type": "array",
+        "items": obj(
+            {
+                "loginDate": STR,
+                "mfaCompliantRequestCount": INT,
+                "totalRequestCount": INT,
+                "applicationId": STR,
+                "applicationName": STR,
+            },
+            ["loginDate", "mfaCompliantRequestCount", "totalRequestCount", "applicationId", "applicationName"],
+            extra=False,
+        ),
+    },
+    "ApiRequestDetail": obj(
+        {
+            "requestId": STR,
+            "correlationId": STR,
+            "operationName": STR,
+            "requestDateTime": STR,
+            "sourceIpAddress": STR,
+            "objectId": {"type": ["string", "null"]},
+            "tenantId": {"type": ["string", "null"]},
+            "upn": {"type": ["string", "null"]},
+            "applicationId": {"type": ["string", "null"]},
+            "mfaCompliant": BOOL,
+        },
+        ["requestId", "correlationId", "operationName", "requestDateTime", "mfaCompliant"],
+        extra=False,
+    ),
+    "ApiRequestDetailCollection": obj(
+        {
+            "totalCount": INT,
+            "items": {"type": "array", "items": ref("ApiRequestDetail")},
+            "attributes": attributes("Collection"),
+        },
+        ["totalCount", "items", "attributes"],
+        extra=False,
+    ),
     # Request bodies (the emulator reads keys case-insensitively: PascalCase as in the docs works too).
     "CustomerCreate": obj(
         {
@@ -720,6 +778,36 @@ def document() -> dict[str, Any]:
             "parameters": [_param("invoice_id", "path", STR, "The invoice id, bare or with its type prefix.")],
             "get": _op("Get an invoice", "getInvoice", "200", "Invoice", app_user_only=True),
         },
+    }
+    paths["/v1/nonMfaCompliantPartnerPrincipals"] = {
+        "get": _op(
+            "Principals whose app+user calls lacked MFA (from the journal)",
+            "getNonMfaCompliantPrincipals",
+            "200",
+            "NonMfaCompliantPrincipalCollection",
+            errors=("401",),
+            app_user_only=True,
+        )
+    }
+    paths["/v1/applicationmfaadoptionstatus"] = {
+        "get": _op(
+            "App+user calls per application and day, and how many proved MFA",
+            "getApplicationMfaAdoption",
+            "200",
+            "ApplicationMfaAdoption",
+            errors=("401",),
+            app_user_only=True,
+        )
+    }
+    paths["/v1/partnerRequests"] = {
+        "get": _op(
+            "API request details: one per app+user call, with mfaCompliant",
+            "getApiRequestDetails",
+            "200",
+            "ApiRequestDetailCollection",
+            errors=("401",),
+            app_user_only=True,
+        )
     }
     # Creating calls may answer 413 for an oversized body; every call may be throttled (429) by fault rules.
     for item in paths.values():

@@ -1,0 +1,34 @@
+"""Partner Center's MFA reporting endpoints, answered from the journal in their documented shapes."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emulator.journal import adoption_status, non_mfa_principals, request_details
+from emulator.partner.common import require_app_user
+from emulator.partner.responses import PartnerJSON
+from emulator.state import EmulatorState
+
+
+def _app_names(state: EmulatorState) -> dict[str, str]:
+    return {app.client_id: app.display_name for app in state.world.apps.values()}
+
+
+async def non_compliant_principals(state: EmulatorState, request: Request) -> Response:
+    require_app_user(request)
+    items = non_mfa_principals(state.journal.entries())
+    # As documented (get-portal-requests-without-mfa.md): a collection without links.
+    return PartnerJSON({"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}})
+
+
+async def application_adoption(state: EmulatorState, request: Request) -> Response:
+    require_app_user(request)
+    # As documented (get-api-request-summary.md): a bare JSON array.
+    return PartnerJSON(adoption_status(state.journal.entries(), _app_names(state)))
+
+
+async def partner_requests(state: EmulatorState, request: Request) -> Response:
+    require_app_user(request)
+    items = request_details(state.journal.entries(), state.route_template)
+    return PartnerJSON({"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}})
