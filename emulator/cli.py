@@ -176,7 +176,10 @@ def cmd_world(args: argparse.Namespace) -> int:
             return _fail("--generate needs --out DIR")
         if not 1 <= args.generate <= 1_000_000:
             return _fail("--generate takes 1 to 1000000 customers")
-        counts = write_world(args.out, args.generate, partner_dir=args.fixtures)
+        try:
+            counts = write_world(args.out, args.generate, partner_dir=args.fixtures)
+        except (OSError, ValueError, KeyError) as exc:
+            return _fail(f"cannot write the world: {exc}")
         print(f"wrote {args.out}: " + ", ".join(f"{n} {name.removesuffix('.json')}" for name, n in counts.items()))
         print(f"serve it with: pcemu serve --fixtures {args.out}")
         return 0

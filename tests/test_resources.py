@@ -146,6 +146,18 @@ def test_filter_by_company_name_and_domain(client: TestClient, app: dict[str, st
     assert domains == ["fabrikaminc.onmicrosoft.com", "fabrikamresidences.onmicrosoft.com"]
 
 
+def test_filtered_offset_paging_keeps_the_filter(client: TestClient, app: dict[str, str]) -> None:
+    raw = json.dumps({"Field": "CompanyName", "Value": "co", "Operator": "starts_with"})
+    first = client.get(f"/v1/customers?size=1&offset=0&filter={urllib.parse.quote(raw)}", headers=app).json()
+    following = first["links"]["next"]["uri"]
+    assert following == f"/v1/customers?size=1&offset=1&filter={urllib.parse.quote(raw, safe='')}"
+    second = client.get(following, headers=app).json()
+    assert [c["companyProfile"]["companyName"] for c in first["items"] + second["items"]] == [
+        "Contoso Ltd",
+        "Coho Winery",
+    ]
+
+
 def test_filtered_seek_paging_keeps_the_filter(client: TestClient, app: dict[str, str]) -> None:
     raw = json.dumps({"Field": "CompanyName", "Value": "co", "Operator": "starts_with"})
     first = client.get(f"/v1/customers?size=1&filter={urllib.parse.quote(raw)}", headers=app).json()
@@ -362,6 +374,18 @@ def test_retried_create_with_the_same_request_id_creates_nothing(client: TestCli
     assert len(client.get("/v1/customers", headers=app).json()["items"]) == 41
     other = client.post("/v1/customers", json=DOC_CUSTOMER, headers={**app, "MS-RequestId": "another"})
     assert other.status_code == 400  # a new request id is a new request: the domain is now taken
+
+
+def test_a_request_id_is_never_replayed_to_another_caller(
+    client: TestClient, state: EmulatorState, app: dict[str, str]
+) -> None:
+    request_id = "0f9b2a4e-6a1c-4c55-9d55-3b0f6a0c1d2f"
+    first = client.post("/v1/customers", json=DOC_CUSTOMER, headers={**app, "MS-RequestId": request_id})
+    assert first.status_code == 201
+    someone_else = bearer(user_token(state, ADMIN, ["pwd", "mfa"]))
+    other = client.post("/v1/customers", json=DOC_CUSTOMER, headers={**someone_else, "MS-RequestId": request_id})
+    assert other.status_code == 400  # judged as its own request (the domain is taken), not given the first answer
+    assert "userCredentials" not in other.json()
 
 
 def test_delete_customer_outside_the_sandbox_is_refused(client: TestClient, app: dict[str, str]) -> None:

@@ -214,7 +214,10 @@ class Page:
         if following >= total:
             return None, None
         if self.by_offset:
-            return link(f"{path}?size={self.size}&offset={following}"), None
+            query = f"size={self.size}&offset={following}"
+            if self.filter_raw is not None:
+                query += f"&filter={quote(self.filter_raw, safe='')}"
+            return link(f"{path}?{query}"), None
         position: dict[str, Any] = {"o": following, "s": self.size}
         if self.filter_raw is not None:
             position["f"] = self.filter_raw
@@ -261,7 +264,10 @@ def _idempotency_key(request: Request) -> str | None:
     request_id = request.headers.get("ms-requestid")
     if not request_id:
         return None
-    return f"{request.method} {request.url.path.rstrip('/').lower()} {request_id.strip().lower()}"
+    # Keyed by caller too: another app or user reusing the id gets its own answer, never someone else's.
+    claims = request.scope.get(CLAIMS_KEY) or {}
+    caller = f"{claims.get('tid')}/{claims.get('appid') or claims.get('azp')}/{claims.get('oid')}"
+    return f"{caller} {request.method} {request.url.path.rstrip('/').lower()} {request_id.strip().lower()}"
 
 
 def customer_or_404(state: EmulatorState, customer_id: str) -> dict[str, Any]:

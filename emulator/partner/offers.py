@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -88,7 +89,7 @@ async def list_offers(state: EmulatorState, request: Request) -> Response:
     size = int_param(request, "size", 0, 0) or len(offers)
     chosen = offers[offset : offset + size]
     locale = _locale(request)
-    query = f"country={country}" + (f"&offer_category_id={category}" if category else "")
+    query = f"country={country}" + (f"&offer_category_id={quote(category, safe='')}" if category else "")
     next_link = None
     if offset + size < len(offers):
         next_link = link(f"/offers?{query}&size={size}&offset={offset + size}")
