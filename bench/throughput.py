@@ -86,7 +86,17 @@ def main() -> None:
         state = Path(tmp) / "state"
         emulator_port, bare_port = free_port(), free_port()
         emulator = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "serve", "--port", str(emulator_port), "--state-dir", str(state)],
+            [
+                sys.executable,
+                "-m",
+                "emulator",
+                "serve",
+                "--port",
+                str(emulator_port),
+                "--no-https",
+                "--state-dir",
+                str(state),
+            ],
             stdout=subprocess.DEVNULL,
         )
         try:

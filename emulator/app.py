@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
@@ -116,6 +117,12 @@ def build_identity_app(state: EmulatorState) -> Starlette:
     async def keys_v2(request: Request) -> Response:
         return discovery.jwks(state, request, v2=True)
 
+    async def instance(request: Request) -> Response:
+        return discovery.instance_discovery(state, request)
+
+    async def realm(request: Request) -> Response:
+        return discovery.user_realm(state, request)
+
     async def token_v1(request: Request) -> Response:
         return await token_endpoint(state, request, v2=False)
 
@@ -134,6 +141,9 @@ def build_identity_app(state: EmulatorState) -> Starlette:
     return Starlette(
         routes=[
             Route("/openapi.json", openapi_json, methods=["GET"]),
+            Route("/common/discovery/instance", instance, methods=["GET"]),
+            # MSAL asks /common/userrealm/…, adal /common/UserRealm/…: both, whatever the case.
+            Route("/common/userrealm/{user}", realm, methods=["GET"]),
             Route("/{tenant}/v2.0/.well-known/openid-configuration", v2_config, methods=["GET"]),
             Route("/{tenant}/.well-known/openid-configuration", v1_config, methods=["GET"]),
             Route("/{tenant}/discovery/keys", keys_v1, methods=["GET"]),
@@ -160,6 +170,10 @@ class EmulatorApp:
             await self._lifespan(receive, send)
             return
         path: str = scope.get("path", "")
+        if "//" in path:
+            # MSAL asks for https://login.microsoftonline.com/common//v2.0/…, and Entra answers it.
+            path = re.sub("/{2,}", "/", path)
+            scope = {**scope, "path": path}
         if path.startswith("/v1/"):
             await self.partner(scope, receive, send)
         elif path.startswith("/_emulator/") or path in CONSOLE_PATHS:
@@ -175,6 +189,8 @@ class EmulatorApp:
             else:
                 await self.console(scope, receive, send)
         else:
+            if path[:18].lower() == "/common/userrealm/" and not path.startswith("/common/userrealm/"):
+                scope = {**scope, "path": "/common/userrealm/" + path[18:]}  # adal asks /common/UserRealm/…
             await self.identity(scope, receive, send)
 
     @property

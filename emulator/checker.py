@@ -121,6 +121,11 @@ def judge(token: str, now: float, *, signed_by_emulator: bool | None = None) -> 
             notes.append(f"The token has expired: at {expires} ({minutes} minutes ago).")
     if aud == GRAPH_RESOURCE:
         verdict, headline = NO, "NO: Partner Center refuses tokens for https://graph.windows.net (900420)."
+    elif aud not in ACCEPTED_AUDIENCES:
+        verdict = NO
+        headline = (
+            f"NO: this token is not for Partner Center (aud {aud!r}); Partner Center refuses it whatever it proves."
+        )
     elif decision.principal == APP_ONLY:
         verdict = NOT_AFFECTED
         headline = "NOT AFFECTED: an app-only token is not affected by the MFA requirement."

@@ -19,6 +19,7 @@ from emulator.generate import write_world
 from emulator.keys import KeyFileError, KeyRing, load_or_create
 from emulator.persistence import PersistenceError
 from emulator.profiles import PROFILES
+from emulator.tls import TLSError
 from emulator.tokens import PARTNER_CENTER_RESOURCE, TokenIssuer
 from emulator.world import App, World, WorldError, load_world, world_summary
 
@@ -39,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", type=Path, help="JSON settings file (flags and PCEMU_* variables override it)")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="HTTP port; 0 picks a free one (default 8080)")
+    serve.add_argument("--https-port", type=int, help="HTTPS port; 0 picks a free one (default 8443)")
+    serve.add_argument("--no-https", action="store_true", help="plain HTTP only (no local CA, no proxy)")
+    serve.add_argument("--proxy-port", type=int, help="run the CONNECT proxy for hard-coded hosts (0: a free port)")
+    serve.add_argument(
+        "--userrealm-port", type=int, help="also serve HTTPS here (443) for MSAL's user-realm lookup on 127.0.0.1"
+    )
+    serve.add_argument("--cert-name", action="append", default=[], metavar="NAME", help="extra certificate name")
     serve.add_argument("--profile", choices=list(PROFILES), help="enforcement profile (default enforced-2026)")
     serve.add_argument("--rollout-percent", type=int, help="share of tenant+app pairs enforced by rollout-2026")
     _add_world_args(serve)
@@ -86,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("token", nargs="?", help="the token, or - to read it from standard input")
     check.add_argument("--har", type=Path, metavar="FILE", help="judge every Partner Center token in a HAR capture")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_state_arg(check)
+
+    cert = sub.add_parser("cert", help="the local CA: its path, a CA bundle, and per-process settings")
+    cert.add_argument("--cert-name", action="append", default=[], metavar="NAME", help="as for serve")
+    _add_state_arg(cert)
 
     world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
     world.add_argument("--json", action="store_true", help="machine-readable output")
@@ -101,7 +114,7 @@ def _fail(message: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from emulator.server import run  # uvicorn only for the command that serves
+    from emulator.server import ListenError, run  # uvicorn only for the command that serves
 
     overrides = {
         "host": args.host,
@@ -117,14 +130,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "access_log": args.access_log or None,
         "persist": args.persist or None,
         "journal_size": args.journal_size,
+        "https_port": args.https_port,
+        "proxy_port": args.proxy_port,
+        "userrealm_port": args.userrealm_port,
+        "cert_names": tuple(args.cert_name) or None,
     }
     try:
         config = load_config(args.config, overrides=overrides)
+        if args.no_https:
+            config.https_port = None
+            config.validate()
     except ConfigError as exc:
         return _fail(str(exc))
     try:
         return run(config)
-    except (WorldError, KeyFileError, PersistenceError) as exc:
+    except (WorldError, KeyFileError, PersistenceError, TLSError, ListenError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
@@ -257,7 +277,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             if not args.token:
                 return _fail("give a token, - to read one from standard input, or --har FILE")
             token = sys.stdin.read() if args.token == "-" else args.token
-            verdicts = [judge(token, now)]
+            verdicts = [judge(token, now, signed_by_emulator=_signed_here(token, args.state_dir))]
     except NotAToken as exc:
         return _fail(str(exc))
     except (OSError, UnicodeDecodeError) as exc:
@@ -270,9 +290,58 @@ def cmd_check(args: argparse.Namespace) -> int:
     return max(v.exit_code for v in verdicts)
 
 
+def cmd_cert(args: argparse.Namespace) -> int:
+    from emulator.tls import ensure, system_ca_file, write_bundle
+
+    try:
+        settings = load_config()
+        state_dir = args.state_dir or settings.resolved_state_dir()
+        tls = ensure(state_dir, tuple(args.cert_name) or settings.cert_names)
+        bundle = write_bundle(state_dir, tls.ca_cert)
+    except (ConfigError, TLSError, OSError) as exc:
+        return _fail(str(exc))
+    system = system_ca_file()
+    print(f"CA certificate:  {tls.ca_cert}")
+    print(f"CA bundle:       {bundle}  (the system CAs{f' from {system}' if system else ''} plus the emulator's CA)")
+    print(f"Names it covers: {', '.join(tls.names)}, 127.0.0.1, ::1 (X.509 name constraints allow nothing else)")
+    print()
+    print("Trust it for one process, never system-wide:")
+    print(f"  export REQUESTS_CA_BUNDLE={bundle}    # requests, MSAL, adal, msrest (partnercenterservices)")
+    print(f"  export SSL_CERT_FILE={bundle}         # httpx, urllib, OpenSSL-based tools")
+    print(f"  export NODE_EXTRA_CA_CERTS={tls.ca_cert}")
+    print(f"  ClientSecretCredential(..., connection_verify={str(tls.ca_cert)!r})    # azure-identity")
+    print(f"  curl --cacert {tls.ca_cert} ...")
+    print()
+    print("Warning: do not add this CA to a system or browser trust store; it is a test CA whose key sits in")
+    print(f"{state_dir}, and trusting it system-wide would let anyone holding that key intercept those sign-ins.")
+    return 0
+
+
+def _signed_here(token: str, state_dir: Path | None) -> bool | None:
+    """True when the emulator's key in the state directory signed the token; None when there is no such key."""
+    from emulator.keys import load_existing
+    from emulator.tokens import TokenVerifier
+
+    try:
+        key = load_existing(state_dir or load_config().resolved_state_dir())
+    except (ConfigError, KeyFileError):
+        return None
+    if key is None:
+        return None
+    verifier = TokenVerifier(KeyRing(key), Clock(), lambda tenant: True)
+    return verifier.signed_here(token.strip().removeprefix("Bearer ").strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"serve": cmd_serve, "token": cmd_token, "world": cmd_world, "report": cmd_report, "check": cmd_check}
+    commands = {
+        "serve": cmd_serve,
+        "token": cmd_token,
+        "world": cmd_world,
+        "report": cmd_report,
+        "check": cmd_check,
+        "cert": cmd_cert,
+    }
     try:
         return commands[args.command](args)
     except BrokenPipeError:  # `pcemu world | head`

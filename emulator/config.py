@@ -22,6 +22,10 @@ class ConfigError(Exception):
 class Config:
     host: str = "127.0.0.1"
     port: int = 8080
+    https_port: int | None = 8443  # None: no HTTPS (and so no proxy)
+    proxy_port: int | None = None  # the CONNECT proxy for hard-coded hosts; None: off
+    userrealm_port: int | None = None  # a further HTTPS listener (443) for MSAL's user-realm lookup
+    cert_names: tuple[str, ...] = ()  # extra DNS names for the server certificate (and the CA's constraints)
     profile: str = DEFAULT_PROFILE
     rollout_percent: int = 50
     fixtures: Path | None = None  # None: the packaged default world
@@ -44,8 +48,12 @@ class Config:
             raise ConfigError(f"profile: unknown profile '{self.profile}'; known: {', '.join(PROFILES)}")
         if not 0 <= self.rollout_percent <= 100:
             raise ConfigError(f"rollout_percent: must be from 0 to 100, not {self.rollout_percent}")
-        if not 0 <= self.port <= 65535:
-            raise ConfigError(f"port: must be from 0 to 65535, not {self.port}")
+        for name in ("port", "https_port", "proxy_port", "userrealm_port"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 65535:
+                raise ConfigError(f"{name}: must be from 0 to 65535, not {value}")
+        if self.https_port is None and (self.proxy_port is not None or self.userrealm_port is not None):
+            raise ConfigError("proxy_port and userrealm_port need HTTPS (do not combine them with --no-https)")
         if self.clock_skew < 0:
             raise ConfigError(f"clock_skew: must not be negative, not {self.clock_skew}")
         if not 1 <= self.journal_size <= 10_000_000:
@@ -84,6 +92,10 @@ def _int(value: Any) -> int:
 _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "host": ("host", "PCEMU_HOST", str),
     "port": ("port", "PCEMU_PORT", _int),
+    "https_port": ("httpsPort", "PCEMU_HTTPS_PORT", _int),
+    "proxy_port": ("proxyPort", "PCEMU_PROXY_PORT", _int),
+    "userrealm_port": ("userrealmPort", "PCEMU_USERREALM_PORT", _int),
+    "cert_names": ("certNames", "PCEMU_CERT_NAMES", _hosts),
     "profile": ("profile", "PCEMU_PROFILE", str),
     "rollout_percent": ("rolloutPercent", "PCEMU_ROLLOUT_PERCENT", _int),
     "fixtures": ("fixtures", "PCEMU_FIXTURES", _path),

@@ -141,7 +141,7 @@ def build_control_app(state: EmulatorState) -> Starlette:
         if kind and kind not in ("partner", "token"):
             raise ControlError(400, "invalid_query", "kind must be partner or token")
         try:
-            limit = int(params.get("limit", "1000"))
+            limit = int(params.get("limit", str(state.journal.size)))
         except ValueError:
             raise ControlError(400, "invalid_query", "limit must be a whole number") from None
         if limit < 1:

@@ -203,7 +203,7 @@ def select(
 
 
 def _pc_time(epoch: float) -> str:
-    # As in the documented samples: no zone designator, up to seven fraction digits ("2020-05-21T21:02:10.31").
+    # As in the documented samples: no zone designator, a short fraction ("2020-05-21T21:02:10.31"); milliseconds here.
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3].rstrip("0").rstrip(".")
 
 

@@ -89,6 +89,14 @@ class KeyFileError(Exception):
     """A key file in the state directory could not be read."""
 
 
+def load_existing(state_dir: Path) -> SigningKey | None:
+    """The state directory's signing key if it has one (never creates one)."""
+    if not (state_dir / KEY_FILE).exists() or not (state_dir / CERT_FILE).exists():
+        return None
+    key, _ = load_or_create(state_dir)
+    return key
+
+
 def load_or_create(state_dir: Path) -> tuple[SigningKey, bool]:
     """The state directory's signing key, created on first use. Returns (key, created)."""
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

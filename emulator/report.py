@@ -126,11 +126,20 @@ def _judge(doc: Mapping[str, Any], profile: Any) -> tuple[str, bool, str, str] |
     if isinstance(token, Mapping):
         decision = decide(token, doc.get("enforceMfaHeader"), profile)
         return decision.principal, decision.would_refuse, decision.rule, decision.reason
-    if "mfaCompliant" in doc:  # Partner Center's API request details: app+user calls only, no claims
+    if "mfaCompliant" in doc:
+        # Partner Center's API request details: app+user calls, no claims, no headers. Judge what they do carry
+        # (tenant, app, MFA or not) with the same policy; a 2019 pilot header is taken as not sent.
         compliant = bool(doc.get("mfaCompliant"))
-        refuse = not compliant and profile.mfa_check.value != "none"
+        claims = {
+            "scp": "user_impersonation",
+            "tid": doc.get("tenantId") or "",
+            "appid": doc.get("applicationId") or "",
+        }
+        if compliant:
+            claims["amr"] = ["mfa"]
+        decision = decide(claims, None, profile)
         reason = "" if compliant else f"The call by {doc.get('upn')} did not prove MFA (mfaCompliant: false)."
-        return "app+user", refuse, "mfa-missing" if refuse else "mfa-present", reason
+        return decision.principal, decision.would_refuse, decision.rule, reason
     return None
 
 

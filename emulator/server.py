@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import uvicorn
@@ -18,6 +21,9 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 import emulator
 from emulator.app import EmulatorApp, create_app
 from emulator.config import Config
+from emulator.proxy import ConnectProxy
+from emulator.tls import ServerTLS, write_bundle
+from emulator.tls import ensure as ensure_tls
 
 
 class _StatusLineRewrite:
@@ -74,13 +80,21 @@ class PartnerCenterHttpProtocol(HttpToolsProtocol):
         super()._start_asgi_task(cycle, app)
 
 
+class ListenError(OSError):
+    """A port could not be bound; the message names the address."""
+
+
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if family == socket.AF_INET6 and host in ("::", "[::]"):
         sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    sock.bind((host.strip("[]"), port))
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
@@ -103,7 +117,7 @@ def _loop_name() -> str:
     return "uvloop"
 
 
-def uvicorn_config(app: EmulatorApp, config: Config) -> uvicorn.Config:
+def uvicorn_config(app: EmulatorApp, config: Config, tls: ServerTLS | None = None) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         http=PartnerCenterHttpProtocol,
@@ -113,26 +127,79 @@ def uvicorn_config(app: EmulatorApp, config: Config) -> uvicorn.Config:
         log_level="info" if config.access_log else "warning",
         server_header=False,
         ws="none",
+        ssl_certfile=str(tls.cert) if tls else None,
+        ssl_keyfile=str(tls.key) if tls else None,
     )
 
 
-def ready_document(app: EmulatorApp, config: Config, port: int) -> dict[str, Any]:
+@dataclass
+class Listeners:
+    """The sockets one emulator serves on, bound before anything starts so that port 0 is resolved early."""
+
+    http: socket.socket
+    https: socket.socket | None = None
+    userrealm: socket.socket | None = None
+    proxy: socket.socket | None = None
+    tls: ServerTLS | None = None
+    bundle: Path | None = None
+
+    def port(self, name: str) -> int | None:
+        sock = getattr(self, name)
+        return None if sock is None else int(sock.getsockname()[1])
+
+    def close(self) -> None:
+        for sock in (self.http, self.https, self.userrealm, self.proxy):
+            if sock is not None:
+                sock.close()
+
+
+def open_listeners(config: Config) -> Listeners:
+    listeners = Listeners(bind(config.host, config.port))
+    try:
+        if config.https_port is not None:
+            listeners.tls = ensure_tls(config.resolved_state_dir(), config.cert_names)
+            listeners.bundle = write_bundle(config.resolved_state_dir(), listeners.tls.ca_cert)
+            listeners.https = bind(config.host, config.https_port)
+            if config.userrealm_port is not None:
+                listeners.userrealm = bind(config.host, config.userrealm_port)
+            if config.proxy_port is not None:
+                # The proxy is for clients on this machine: loopback, whatever --host says.
+                listeners.proxy = bind("127.0.0.1", config.proxy_port)
+    except BaseException:
+        listeners.close()
+        raise
+    return listeners
+
+
+def ready_document(app: EmulatorApp, config: Config, listeners: Listeners) -> dict[str, Any]:
     state = app.state
-    base = f"http://{url_host(config.host)}:{port}"
+    host = url_host(config.host)
+    base = f"http://{host}:{listeners.port('http')}"
+    https_port = listeners.port("https")
+    secure = f"https://{host}:{https_port}" if https_port else None
     tenant = state.world.partner
+    authority_base = secure or base
     return {
         "event": "ready",
         "version": emulator.__version__,
         "pid": os.getpid(),
         "host": config.host,
-        "http_port": port,
+        "http_port": listeners.port("http"),
+        "https_port": https_port,
+        "proxy_port": listeners.port("proxy"),
+        "userrealm_port": listeners.port("userrealm"),
         "url": base,
-        "authority": f"{base}/{tenant.id}",
-        "token_endpoint": f"{base}/{tenant.id}/oauth2/v2.0/token",
-        "token_endpoint_v1": f"{base}/{tenant.id}/oauth2/token",
-        "partner_center": f"{base}/v1",
+        "https_url": secure,
+        "proxy_url": f"http://127.0.0.1:{listeners.port('proxy')}" if listeners.proxy else None,
+        # MSAL and azure-identity accept only https authorities.
+        "authority": f"{authority_base}/{tenant.id}",
+        "token_endpoint": f"{authority_base}/{tenant.id}/oauth2/v2.0/token",
+        "token_endpoint_v1": f"{authority_base}/{tenant.id}/oauth2/token",
+        "partner_center": f"{authority_base}/v1",
         "control": f"{base}/_emulator",
         "console": f"{base}/",
+        "ca": str(listeners.tls.ca_cert) if listeners.tls else None,
+        "ca_bundle": str(listeners.bundle) if listeners.bundle else None,
         "tenant_id": tenant.id,
         "tenant_domain": tenant.domain,
         "profile": state.profile.name,
@@ -152,13 +219,20 @@ def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
     service = next((u for u in world.users.values() if not u.mfa_registered), None)
     web = next((a for a in world.apps.values() if a.confidential), None)
     state_flag = "" if ready["state_dir"] is None else f" --state-dir {ready['state_dir']}"
-    lines = [
-        f"Partner Center Emulator {emulator.__version__} listening on {ready['url']}",
+    lines = [f"Partner Center Emulator {emulator.__version__} listening on {ready['url']}"]
+    if ready["https_url"]:
+        lines.append(f"  HTTPS:          {ready['https_url']}  (CA {ready['ca']})")
+    if ready["proxy_url"]:
+        lines.append(
+            f"  proxy:          HTTPS_PROXY={ready['proxy_url']} REQUESTS_CA_BUNDLE={ready['ca_bundle']}"
+            "  (login.microsoftonline.com, api.partnercenter.microsoft.com)"
+        )
+    lines += [
         f"  profile:        {state.profile.name} ({state.profile.description})",
         f"  tenant:         {world.partner.domain} ({world.partner.id})",
         f"  authority:      {ready['authority']}",
         f"  Partner Center: {ready['partner_center']}/",
-        f"  console:        {ready['url']}/  (token check, journal, report; {control_access(state.config)})",
+        f"  console:        {ready['console']}  (token check, journal, report; {control_access(state.config)})",
         f"  control API:    {ready['control']}/health ({control_access(state.config)})",
     ]
     if ready["state_dir"]:
@@ -170,8 +244,9 @@ def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
         lines.append(f"  pcemu token --user {service.upn} --mfa{state_flag}    (with MFA)")
     if web is not None:
         lines.append(
-            f"  curl -s {ready['token_endpoint']} -d grant_type=client_credentials -d client_id={web.client_id} "
-            f"-d client_secret=<secret from 'pcemu world'> -d scope=https://api.partnercenter.microsoft.com/.default"
+            f"  curl -s {ready['url']}/{world.partner.id}/oauth2/v2.0/token -d grant_type=client_credentials "
+            f"-d client_id={web.client_id} -d client_secret=<secret from 'pcemu world'> "
+            "-d scope=https://api.partnercenter.microsoft.com/.default"
         )
     lines.append("Press Ctrl-C to stop.")
     for line in lines:
@@ -179,15 +254,54 @@ def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
     print(json.dumps(ready, separators=(",", ":")), file=out, flush=True)
 
 
-async def _serve(app: EmulatorApp, config: Config, server: uvicorn.Server, sock: socket.socket, out: TextIO) -> None:
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            await task
-            raise RuntimeError("the server stopped during start-up")
-        await asyncio.sleep(0.005)
-    _banner(app, ready_document(app, config, sock.getsockname()[1]), out)
-    await task
+class _QuietServer(uvicorn.Server):
+    """A listener that leaves signals to the primary server, which stops the others when it stops."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+async def _serve(
+    app: EmulatorApp, config: Config, listeners: Listeners, out: TextIO, stop: asyncio.Event | None = None
+) -> None:
+    """Serve every listener until the primary server stops (a signal), or until `stop` is set (tests)."""
+    primary = uvicorn.Server(uvicorn_config(app, config))
+    others: list[uvicorn.Server] = []
+    for sock in (listeners.https, listeners.userrealm):
+        if sock is not None and listeners.tls is not None:
+            others.append(_QuietServer(uvicorn_config(app, config, tls=listeners.tls)))
+    tasks = [asyncio.create_task(primary.serve(sockets=[listeners.http]))]
+    secure_sockets = [s for s in (listeners.https, listeners.userrealm) if s is not None]
+    tasks += [
+        asyncio.create_task(server.serve(sockets=[sock])) for server, sock in zip(others, secure_sockets, strict=True)
+    ]
+    proxy = None
+    if listeners.proxy is not None and listeners.https is not None:
+        proxy = ConnectProxy("127.0.0.1", int(listeners.https.getsockname()[1]))
+        await proxy.start(listeners.proxy)
+    try:
+        while not all(server.started for server in (primary, *others)):
+            for task in tasks:
+                if task.done():
+                    await task
+                    raise RuntimeError("the server stopped during start-up")
+            await asyncio.sleep(0.005)
+        _banner(app, ready_document(app, config, listeners), out)
+        if stop is None:
+            await tasks[0]
+        else:
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait([tasks[0], stopping], return_when=asyncio.FIRST_COMPLETED)
+            primary.should_exit = True
+            stopping.cancel()
+            await tasks[0]
+    finally:
+        for server in others:
+            server.should_exit = True
+        if proxy is not None:
+            await proxy.close()
+        await asyncio.gather(*tasks[1:], return_exceptions=True)
 
 
 def _configure_logging() -> None:
@@ -211,17 +325,15 @@ def run(config: Config, out: TextIO = sys.stdout) -> int:
     _configure_logging()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     app = create_app(config)
-    sock = bind(config.host, config.port)
-    uv_config = uvicorn_config(app, config)
-    server = uvicorn.Server(uv_config)
+    listeners = open_listeners(config)
     try:
-        with asyncio.Runner(loop_factory=uv_config.get_loop_factory()) as runner:
-            runner.run(_serve(app, config, server, sock, out))
+        with asyncio.Runner(loop_factory=uvicorn_config(app, config).get_loop_factory()) as runner:
+            runner.run(_serve(app, config, listeners, out))
     except (KeyboardInterrupt, _Stop):
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        sock.close()
+        listeners.close()
         if app.state.persistence is not None:
             app.state.persistence.flush()  # the last burst of changes, saved before exit
     print("Partner Center Emulator stopped.", file=out, flush=True)

@@ -85,6 +85,11 @@ def test_expired_is_said_beside_the_verdict() -> None:
 def test_graph_audience_and_other_audiences() -> None:
     assert judge(foreign(user_claims(amr=["mfa"], aud="https://graph.windows.net")), time.time()).verdict == NO
     graph_v2 = judge(foreign(user_claims(amr=["mfa"], aud="00000003-0000-0000-c000-000000000000")), time.time())
+    assert graph_v2.verdict == NO
+    assert (
+        graph_v2.headline
+        == "NO: this token is not for Partner Center (aud '00000003-0000-0000-c000-000000000000'); Partner Center refuses it whatever it proves."
+    )
     assert any("not for Partner Center" in note for note in graph_v2.notes)
 
 
@@ -152,6 +157,25 @@ def test_check_command(tmp_path: Path) -> None:
     assert bad not in result.stdout
     assert run("-", stdin=foreign(user_claims(amr=["pwd", "mfa"])) + "\n").returncode == 0
     assert json.loads(run(bad, "--json").stdout)["verdict"] == "no"
+    # With the emulator's state directory, its own tokens are verified.
+    own = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "token",
+            "--user",
+            "admin@northwindpartners.onmicrosoft.com",
+            "--state-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    verified = run(own, "--state-dir", str(tmp_path))
+    assert verified.returncode == 0
+    assert "The signature was verified: this token was issued by this emulator." in verified.stdout
     garbage = run("not-a-token")
     assert garbage.returncode == 2
     assert garbage.stderr == "pcemu: not a JWT: an access token has three parts separated by dots\n"

@@ -714,3 +714,52 @@ def test_authorization_code_is_refused_until_codes_exist(client: TestClient) -> 
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
+
+
+# --- what MSAL and adal ask besides the token endpoint ---------------------------------------------------
+
+
+def test_instance_discovery(client: TestClient) -> None:
+    body = client.get(
+        "/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.microsoftonline.com/common/oauth2/authorize",
+        headers={"Host": "login.microsoftonline.com"},
+    ).json()
+    assert (
+        body["tenant_discovery_endpoint"]
+        == "http://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
+    )
+    assert body["api-version"] == "1.1"
+    assert body["metadata"] == [
+        {
+            "preferred_network": "login.microsoftonline.com",
+            "preferred_cache": "login.windows.net",
+            "aliases": ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"],
+        }
+    ]
+    local = client.get(
+        f"/common/discovery/instance?authorization_endpoint=https://127.0.0.1:8443/{TENANT_ID}/oauth2/authorize"
+    ).json()
+    assert local["metadata"][0] == {
+        "preferred_network": "127.0.0.1:8080",
+        "preferred_cache": "127.0.0.1:8080",
+        "aliases": ["127.0.0.1:8080"],
+    }
+    assert local["tenant_discovery_endpoint"].endswith(f"/{TENANT_ID}/v2.0/.well-known/openid-configuration")
+
+
+@pytest.mark.parametrize("path", ["/common/userrealm/", "/common/UserRealm/", "/COMMON/USERREALM/"])
+def test_user_realm_any_case(client: TestClient, path: str) -> None:
+    body = client.get(f"{path}{SERVICE}?api-version=1.0").json()
+    assert body == {
+        "ver": "1.0",
+        "account_type": "Managed",
+        "domain_name": TENANT_DOMAIN,
+        "cloud_instance_name": "microsoftonline.com",
+        "cloud_audience_urn": "urn:federation:MicrosoftOnline",
+    }
+    assert client.get(f"{path}someone@elsewhere.example").json()["account_type"] == "Unknown"
+
+
+def test_double_slashes_are_tolerated(client: TestClient) -> None:
+    # MSAL asks for https://login.microsoftonline.com/common//v2.0/.well-known/openid-configuration.
+    assert client.get("/common//v2.0/.well-known/openid-configuration").status_code == 200

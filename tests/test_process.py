@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import stat
 import subprocess
 import sys
@@ -32,7 +33,7 @@ def pcemu(*args: str) -> list[str]:
 
 def start(state_dir: Path, *extra: str) -> Emulator:
     process = subprocess.Popen(
-        pcemu("serve", "--port", "0", "--state-dir", str(state_dir), *extra),
+        pcemu("serve", "--port", "0", "--https-port", "0", "--state-dir", str(state_dir), *extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -97,7 +98,14 @@ def test_ready_line_and_banner(running: Emulator, tmp_path: Path) -> None:
     port = ready["http_port"]
     assert port > 0
     assert ready["url"] == f"http://127.0.0.1:{port}"
-    assert ready["authority"] == f"http://127.0.0.1:{port}/{TENANT_ID}"
+    https_port = ready["https_port"]
+    assert https_port > 0 and https_port != port
+    assert ready["https_url"] == f"https://127.0.0.1:{https_port}"
+    assert ready["authority"] == f"https://127.0.0.1:{https_port}/{TENANT_ID}"  # MSAL accepts https authorities only
+    assert ready["ca"] == str(tmp_path / "state" / "ca.pem")
+    assert ready["ca_bundle"] == str(tmp_path / "state" / "ca-bundle.pem")
+    assert ready["proxy_port"] is None
+    assert ready["console"] == f"http://127.0.0.1:{port}/"
     assert ready["tenant_id"] == TENANT_ID
     assert ready["profile"] == "enforced-2026"
     assert ready["state_dir"] == str(tmp_path / "state")
@@ -107,6 +115,12 @@ def test_ready_line_and_banner(running: Emulator, tmp_path: Path) -> None:
     assert WEB_SECRET not in text  # the banner never prints secrets
     health = httpx.get(f"{running.url}/_emulator/health", timeout=10)
     assert health.json()["status"] == "ready"
+    secure = httpx.get(
+        f"{ready['https_url']}/{TENANT_ID}/v2.0/.well-known/openid-configuration",
+        verify=ssl.create_default_context(cafile=ready["ca"]),
+        timeout=10,
+    )
+    assert secure.json()["token_endpoint"] == f"https://127.0.0.1:{https_port}/{TENANT_ID}/oauth2/v2.0/token"
 
 
 def test_key_file_is_private_and_reused(running: Emulator, tmp_path: Path) -> None:
@@ -211,6 +225,28 @@ def test_expired_and_app_tokens_from_the_cli(running: Emulator, tmp_path: Path) 
     )
 
 
+def test_proxy_for_hard_coded_hosts(tmp_path: Path) -> None:
+    emulator = start(tmp_path / "state", "--proxy-port", "0")
+    try:
+        ready = emulator.ready
+        assert ready["proxy_url"] == f"http://127.0.0.1:{ready['proxy_port']}"
+        context = ssl.create_default_context(cafile=ready["ca"])
+        with httpx.Client(proxy=ready["proxy_url"], verify=context, timeout=10) as client:
+            discovery = client.get(
+                "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
+            ).json()
+            assert discovery["token_endpoint"] == "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+            token = cli_token(tmp_path / "state", "--user", SERVICE)
+            refused = client.get(
+                "https://api.partnercenter.microsoft.com/v1/customers", headers={"Authorization": f"Bearer {token}"}
+            )
+            assert refused.json()["code"] == "900421"
+            with pytest.raises(httpx.ProxyError):
+                client.get("https://www.example.com/")
+    finally:
+        stop(emulator)
+
+
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     emulator = start(tmp_path / "state")
     emulator.process.send_signal(signal.SIGTERM)
@@ -224,7 +260,7 @@ def test_config_file_and_environment(tmp_path: Path) -> None:
     config.write_text(json.dumps({"profile": "pilot-2019", "clockSkew": 60}))
     env = {**os.environ, "PCEMU_PROFILE": "off"}
     process = subprocess.Popen(
-        pcemu("serve", "--config", str(config), "--port", "0", "--state-dir", str(tmp_path / "s")),
+        pcemu("serve", "--config", str(config), "--port", "0", "--https-port", "0", "--state-dir", str(tmp_path / "s")),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -250,7 +286,7 @@ def test_config_file_and_environment(tmp_path: Path) -> None:
 )
 def test_bad_settings_are_clear(tmp_path: Path, args: tuple[str, ...], env: dict[str, str], message: str) -> None:
     result = subprocess.run(
-        pcemu("serve", "--port", "0", "--state-dir", str(tmp_path), *args),
+        pcemu("serve", "--port", "0", "--https-port", "0", "--state-dir", str(tmp_path), *args),
         capture_output=True,
         text=True,
         env={**os.environ, **env},
@@ -268,7 +304,17 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unknown user 'ghost@example.com'" in result.stderr
     result = subprocess.run(
-        pcemu("serve", "--fixtures", str(tmp_path / "none"), "--port", "0", "--state-dir", str(tmp_path)),
+        pcemu(
+            "serve",
+            "--fixtures",
+            str(tmp_path / "none"),
+            "--port",
+            "0",
+            "--https-port",
+            "0",
+            "--state-dir",
+            str(tmp_path),
+        ),
         capture_output=True,
         text=True,
     )
@@ -288,7 +334,7 @@ def test_world_command(tmp_path: Path) -> None:
 def test_port_in_use_is_a_clear_error(running: Emulator, tmp_path: Path) -> None:
     port = str(running.ready["http_port"])
     result = subprocess.run(
-        pcemu("serve", "--port", port, "--state-dir", str(tmp_path / "other")),
+        pcemu("serve", "--port", port, "--https-port", "0", "--state-dir", str(tmp_path / "other")),
         capture_output=True,
         text=True,
         timeout=30,

@@ -135,7 +135,7 @@ def test_persist_across_a_real_restart(tmp_path: Path) -> None:
         stop(again)
     (state_dir / STATE_FILE).write_text("garbage")
     result = subprocess.run(
-        pcemu("serve", "--port", "0", "--persist", "--state-dir", str(state_dir)),
+        pcemu("serve", "--port", "0", "--https-port", "0", "--persist", "--state-dir", str(state_dir)),
         capture_output=True,
         text=True,
         timeout=30,

@@ -81,6 +81,8 @@ def build_console_app(state: EmulatorState) -> Starlette:
         for entry in reversed(chosen[-500:]):
             doc = render(entry, names())
             doc["verdict"] = verdict_of(entry)
+            # The column shows what the profile active now decides, whichever profile was active then.
+            doc["now"] = doc.get("profiles", {}).get(state.profile.name)
             entries.append(doc)
         refresh = 0 if params.get("refresh") == "0" else 5
         query = urlencode({k: v for k, v in filters.items() if v})

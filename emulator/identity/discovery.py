@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -167,6 +169,51 @@ def jwks(state: EmulatorState, request: Request, *, v2: bool) -> Response:
     elif segment.lower() not in MULTI_TENANT and state.world.tenant(segment) is None:
         return entra_error_response(unknown_tenant(segment), state.clock.now(), None)
     return _json(state.keys.jwks(issuer))
+
+
+KNOWN_ALIASES = [
+    {
+        "preferred_network": "login.microsoftonline.com",
+        "preferred_cache": "login.windows.net",
+        "aliases": ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"],
+    },
+]
+
+
+def instance_discovery(state: EmulatorState, request: Request) -> Response:
+    """Entra's instance discovery (MSAL and azure-identity ask it before the first sign-in of an authority)."""
+    host = request.headers.get("host") or "login.microsoftonline.com"
+    endpoint = request.query_params.get("authorization_endpoint", "")
+    segments = [p for p in urlsplit(endpoint).path.split("/") if p]
+    tenant = segments[0] if segments else "common"
+    metadata = list(KNOWN_ALIASES)
+    if host.lower() != "login.microsoftonline.com":
+        metadata = [{"preferred_network": host, "preferred_cache": host, "aliases": [host]}, *metadata]
+    return _json(
+        {
+            "tenant_discovery_endpoint": f"{origin(request)}/{tenant}/v2.0/.well-known/openid-configuration",
+            "api-version": "1.1",
+            "metadata": metadata,
+        }
+    )
+
+
+def user_realm(state: EmulatorState, request: Request) -> Response:
+    """The realm lookup before a password sign-in: Managed for the world's domains, Unknown for others."""
+    user = request.path_params["user"]
+    domain = user.rpartition("@")[2].lower()
+    tenant = state.world.tenant(domain) if domain else None
+    body: dict[str, object] = {"ver": "1.0"}
+    if tenant is None:
+        body |= {"account_type": "Unknown", "cloud_instance_name": "microsoftonline.com"}
+    else:
+        body |= {
+            "account_type": "Managed",
+            "domain_name": domain,
+            "cloud_instance_name": "microsoftonline.com",
+            "cloud_audience_urn": "urn:federation:MicrosoftOnline",
+        }
+    return _json(body)
 
 
 __all__ = ["EntraError", "jwks", "openid_configuration_v1", "openid_configuration_v2", "origin"]
