@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.config import Config
 from emulator.control import build_control_app, client_allowed, error_response
-from emulator.identity import discovery
+from emulator.identity import discovery, interactive, legacy
 from emulator.identity.token import token_endpoint
 from emulator.journal import route_templates
 from emulator.partner import (
@@ -123,6 +123,24 @@ def build_identity_app(state: EmulatorState) -> Starlette:
     async def realm(request: Request) -> Response:
         return discovery.user_realm(state, request)
 
+    async def authorize_v1(request: Request) -> Response:
+        return await interactive.authorize(state, request, v2=False)
+
+    async def authorize_v2(request: Request) -> Response:
+        return await interactive.authorize(state, request, v2=True)
+
+    async def devicecode_v1(request: Request) -> Response:
+        return await interactive.devicecode(state, request, v2=False)
+
+    async def devicecode_v2(request: Request) -> Response:
+        return await interactive.devicecode(state, request, v2=True)
+
+    async def devicelogin(request: Request) -> Response:
+        return await interactive.devicelogin(state, request)
+
+    async def generatetoken(request: Request) -> Response:
+        return await legacy.generate_token(state, request)
+
     async def token_v1(request: Request) -> Response:
         return await token_endpoint(state, request, v2=False)
 
@@ -142,6 +160,12 @@ def build_identity_app(state: EmulatorState) -> Starlette:
         routes=[
             Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/common/discovery/instance", instance, methods=["GET"]),
+            Route("/{tenant}/oauth2/authorize", authorize_v1, methods=["GET", "POST"]),
+            Route("/{tenant}/oauth2/v2.0/authorize", authorize_v2, methods=["GET", "POST"]),
+            Route("/{tenant}/oauth2/devicecode", devicecode_v1, methods=["POST"]),
+            Route("/{tenant}/oauth2/v2.0/devicecode", devicecode_v2, methods=["POST"]),
+            Route("/devicelogin", devicelogin, methods=["GET", "POST"]),
+            Route("/generatetoken", generatetoken, methods=["POST"]),
             # MSAL asks /common/userrealm/…, adal /common/UserRealm/…: both, whatever the case.
             Route("/common/userrealm/{user}", realm, methods=["GET"]),
             Route("/{tenant}/v2.0/.well-known/openid-configuration", v2_config, methods=["GET"]),

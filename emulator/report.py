@@ -54,7 +54,7 @@ def _advice(group: Group) -> str | None:
     amr = group.amr if isinstance(group.amr, list) else []
     if "ngcmfa" in amr:
         return NGCMFA_ADVICE
-    if group.password_sign_ins or amr == ["pwd"]:
+    if group.password_sign_ins:
         return PASSWORD_ADVICE
     return MFA_ADVICE
 

@@ -129,6 +129,8 @@ def uvicorn_config(app: EmulatorApp, config: Config, tls: ServerTLS | None = Non
         ws="none",
         ssl_certfile=str(tls.cert) if tls else None,
         ssl_keyfile=str(tls.key) if tls else None,
+        # Clients keep connections alive: shut down within seconds rather than waiting for them forever.
+        timeout_graceful_shutdown=2,
     )
 
 

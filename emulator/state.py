@@ -84,6 +84,9 @@ class EmulatorState:
         self.start_profile = get_profile(config.profile, config.rollout_percent)
         self.profile: Profile = self.start_profile
         self.journal = Journal(config.journal_size)
+        from emulator.identity.interactive import Interactive
+
+        self.interactive = Interactive()
         # path -> its route template ("/v{version}/customers/{customer_id}"), set by the app that serves the routes
         self.route_template: Callable[[str], str] = lambda path: path
         self.persistence: Persistence | None = None
@@ -115,5 +118,6 @@ class EmulatorState:
         self.refresh_tokens.clear()
         self.verifier.forget()
         self.journal.clear()
+        self.interactive.clear()
         if self.config.seed is not None:
             self.rng.seed(self.config.seed)

@@ -56,6 +56,8 @@ class App:
     roles: tuple[str, ...]
     # Entra adds `idtyp: app` only when the app registration asks for that optional claim.
     idtyp_claim: bool
+    # Users of the partner tenant may use the app (admin consent granted); False: AADSTS65001 until consent.
+    consented: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ class World:
     lock: threading.RLock = field(default_factory=threading.RLock)
     # MS-RequestId -> the first answer to a creating call, so a retry creates nothing new.
     idempotent: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    # Apps consented to at run time, through the consent step of an interactive sign-in.
+    granted: set[str] = field(default_factory=set)
+
+    def consented(self, app: App) -> bool:
+        return app.consented or app.client_id in self.granted
 
     @property
     def tenants(self) -> dict[str, Tenant]:
@@ -140,6 +147,7 @@ class World:
             for table in self.tables().values():
                 table.reset()
             self.idempotent.clear()
+            self.granted.clear()
 
 
 # --- loading and validation -------------------------------------------------------------------------------
@@ -297,6 +305,7 @@ def load_world(directory: Path | None = None) -> World:
             redirect_uris=a.strs("redirectUris"),
             roles=a.strs("roles"),
             idtyp_claim=a.flag("idtypClaim", False),
+            consented=a.flag("consented", True),
         )
         if app.client_id in apps:
             raise WorldError(f"{file}: apps[{i}].clientId: duplicate client id {app.client_id}")

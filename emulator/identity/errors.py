@@ -180,3 +180,65 @@ def secret_from_public_client() -> EntraError:
         700025,
         "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
     )
+
+
+def consent_missing(app_id: str, app_name: str) -> EntraError:
+    return EntraError(
+        400,
+        "invalid_grant",
+        65001,
+        f"The user or administrator has not consented to use the application with ID '{app_id}' named "
+        f"'{app_name}'. Send an interactive authorization request for this user and resource.",
+    )
+
+
+def code_expired() -> EntraError:
+    return EntraError(
+        400,
+        "invalid_grant",
+        70008,
+        "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive "
+        "authorization request for this user and resource.",
+    )
+
+
+def code_redeemed() -> EntraError:
+    return EntraError(
+        400,
+        "invalid_grant",
+        54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing "
+        "refresh token.",
+    )
+
+
+def redirect_mismatch() -> EntraError:
+    return EntraError(
+        400,
+        "invalid_grant",
+        50011,
+        "The redirect URI specified in the request does not match the redirect URI of the authorization request.",
+    )
+
+
+def pkce_mismatch() -> EntraError:
+    return EntraError(
+        400,
+        "invalid_grant",
+        501481,
+        "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+    )
+
+
+def device_error(error: str) -> EntraError:
+    """The device code flow's answers while it polls (RFC 8628 names, Entra's codes)."""
+    code, message = {
+        "authorization_pending": (
+            70016,
+            "OAuth 2.0 device flow error. Authorization is still pending. Continue polling.",
+        ),
+        "authorization_declined": (70000, "The user declined the sign-in on the verification page."),
+        "expired_token": (70019, "Verification code expired."),
+        "bad_verification_code": (70018, "Invalid verification code was entered."),
+    }[error]
+    return EntraError(400, error, code, message)

@@ -16,6 +16,7 @@ from emulator.clock import iso
 from emulator.identity import errors
 from emulator.identity.discovery import MULTI_TENANT, origin
 from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
+from emulator.identity.interactive import CODE_LIFETIME, DEVICE_CODE_LIFETIME, pkce_matches
 from emulator.journal import Entry
 from emulator.state import REFRESH_TOKEN_INACTIVITY, EmulatorState
 from emulator.tokens import USER_IMPERSONATION, IssuedToken, Resource
@@ -160,8 +161,12 @@ class TokenRequest:
             "access_token": issued.token,
         }
 
-    def user_response(self, tenant: Tenant, app: App, user: User, amr: list[str], target: Target) -> dict[str, Any]:
+    def user_response(
+        self, tenant: Tenant, app: App, user: User, amr: list[str], target: Target, nonce: str | None = None
+    ) -> dict[str, Any]:
         state = self.state
+        if not state.world.consented(app):
+            raise errors.consent_missing(app.client_id, app.display_name)
         self.upn, self.amr = user.upn, tuple(amr)
         issued = state.issuer.user_token(tenant, app, user, amr, target.aud, ipaddr=self.client_ip())
         refresh = state.refresh_tokens.issue(app.client_id, tenant.id, user.object_id, amr, self.now)
@@ -178,7 +183,9 @@ class TokenRequest:
             if "offline_access" in target.oidc:
                 body["refresh_token"] = refresh
             if "openid" in target.oidc:
-                body["id_token"] = state.issuer.id_token(self.issuer_url(tenant), tenant, app, user, amr, v2=True)
+                body["id_token"] = state.issuer.id_token(
+                    self.issuer_url(tenant), tenant, app, user, amr, v2=True, nonce=nonce
+                )
             info = f'{{"uid":"{user.object_id}","utid":"{tenant.id}"}}'.encode()
             body["client_info"] = base64.urlsafe_b64encode(info).rstrip(b"=").decode()
             return body
@@ -194,7 +201,9 @@ class TokenRequest:
             "refresh_token": refresh,
         }
         if "openid" in target.oidc:
-            body["id_token"] = state.issuer.id_token(self.issuer_url(tenant), tenant, app, user, amr, v2=False)
+            body["id_token"] = state.issuer.id_token(
+                self.issuer_url(tenant), tenant, app, user, amr, v2=False, nonce=nonce
+            )
         return body
 
     def client_ip(self) -> str:
@@ -232,6 +241,8 @@ class TokenRequest:
             raise errors.bad_credentials()
         if user.mfa_required:
             raise errors.mfa_required(target.resource.app_id)
+        if not self.state.world.consented(app):
+            raise errors.consent_missing(app.client_id, app.display_name)
         # A password sign-in proves a password and nothing more: it can never satisfy MFA.
         return self.user_response(home, app, user, ["pwd"], target)
 
@@ -260,6 +271,68 @@ class TokenRequest:
             raise errors.mfa_required(target.resource.app_id)
         refresh_tokens.touch(grant, self.now)
         return self.user_response(home, app, user, amr, target)
+
+    def authorization_code(self) -> dict[str, Any]:
+        self.path_tenant()
+        value = self.param("code")
+        app = self.client()
+        interactive = self.state.interactive
+        with interactive.lock:
+            code = interactive.codes.get(value)
+            if code is None or self.now - code.created > CODE_LIFETIME:
+                raise errors.code_expired()
+            if code.used:
+                raise errors.code_redeemed()
+            if code.client_id != app.client_id:
+                raise errors.grant_not_for_client()
+            redirect = self.params.get("redirect_uri")
+            if (redirect or self.v2) and redirect != code.redirect_uri:
+                raise errors.redirect_mismatch()
+            if not pkce_matches(code, self.params.get("code_verifier")):
+                raise errors.pkce_mismatch()
+            code.used = True
+        home = self.state.world.tenants[code.tenant_id]
+        user = self.state.world.user_by_oid(code.user_oid)
+        if user is None:
+            raise errors.malformed_grant()
+        if not self.v2 and not self.params.get("resource") and code.resource:
+            self.params["resource"] = code.resource
+        if self.v2 and not self.params.get("scope"):
+            self.params["scope"] = code.scope
+        if not self.v2 and "openid" in code.scope.split() and "openid" not in self.params.get("scope", "").split():
+            self.params["scope"] = (self.params.get("scope", "") + " openid").strip()
+        target = self.target(home.id, default_aud="https://api.partnercenter.microsoft.com")
+        return self.user_response(home, app, user, list(code.amr), target, nonce=code.nonce)
+
+    def device_code(self) -> dict[str, Any]:
+        self.path_tenant()
+        value = self.params.get("device_code") or self.params.get("code")
+        if not value:
+            raise errors.missing_parameter("device_code")
+        app = self.client()
+        interactive = self.state.interactive
+        with interactive.lock:
+            grant = interactive.devices.get(value)
+            if grant is None or grant.client_id != app.client_id or grant.status == "redeemed":
+                raise errors.device_error("bad_verification_code")
+            if grant.status == "declined":
+                raise errors.device_error("authorization_declined")
+            if self.now - grant.created > DEVICE_CODE_LIFETIME:
+                raise errors.device_error("expired_token")
+            if grant.status == "pending":
+                raise errors.device_error("authorization_pending")
+            grant.status = "redeemed"
+        user = self.state.world.user_by_oid(grant.user_oid or "")
+        home = grant.tenant or self.state.world.partner
+        if user is None:
+            raise errors.malformed_grant()
+        # The polls carry no scope or resource: the first call's are used.
+        if self.v2:
+            self.params["scope"] = grant.scope
+        elif grant.resource:
+            self.params.setdefault("resource", grant.resource)
+        target = self.target(home.id)
+        return self.user_response(home, app, user, list(grant.amr), target)
 
 
 async def token_endpoint(state: EmulatorState, request: Request, *, v2: bool) -> Response:
@@ -316,11 +389,10 @@ def _grant(handler: TokenRequest, grant: str | None, correlation_id: str | None)
         body = handler.password()
     elif grant == "refresh_token":
         body = handler.refresh_token()
-    elif grant == "authorization_code" or grant in DEVICE_CODE_GRANTS:
-        # No code or device code can have been issued by this emulator yet.
-        handler.path_tenant()
-        handler.client()
-        raise errors.malformed_grant()
+    elif grant == "authorization_code":
+        body = handler.authorization_code()
+    elif grant in DEVICE_CODE_GRANTS:
+        body = handler.device_code()
     else:
         raise errors.unsupported_grant(grant)
     headers = dict(NO_STORE)
