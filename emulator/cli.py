@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from emulator.generate import write_world
 from emulator.keys import KeyFileError, KeyRing, load_or_create
 from emulator.persistence import PersistenceError
 from emulator.profiles import PROFILES
+from emulator.scenarios import ScenarioError
 from emulator.tls import TLSError
 from emulator.tokens import PARTNER_CENTER_RESOURCE, TokenIssuer
 from emulator.world import App, World, WorldError, load_world, world_summary
@@ -62,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, help="deterministic ids and token lifetimes")
     serve.add_argument("--token-lifetime", type=int, help="fixed access-token lifetime in seconds")
     serve.add_argument("--access-log", action="store_true", help="log each request line (never headers or bodies)")
+    serve.add_argument(
+        "--scenario", action="append", default=[], metavar="NAME", help="load a scenario at start (repeatable)"
+    )
     serve.add_argument("--journal-size", type=int, help="journal entries kept in memory (default 10000)")
     serve.add_argument(
         "--persist", action="store_true", help="keep the world's changes across restarts (in the state directory)"
@@ -95,6 +101,32 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--har", type=Path, metavar="FILE", help="judge every Partner Center token in a HAR capture")
     check.add_argument("--json", action="store_true", help="machine-readable output")
     _add_state_arg(check)
+
+    def control_parser(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser_ = sub.add_parser(name, help=help_text)
+        parser_.add_argument("--url", help="a running emulator (default $PCEMU_URL or http://127.0.0.1:8080)")
+        return parser_
+
+    scenario = control_parser("scenario", "scenarios: list, show, load, unload")
+    scenario.add_argument("action", choices=("list", "show", "load", "unload"))
+    scenario.add_argument("name", nargs="?")
+    fault = control_parser("fault", "fault rules: add RULE_JSON, list, delete ID, clear")
+    fault.add_argument("action", choices=("add", "list", "delete", "clear"))
+    fault.add_argument("value", nargs="?", help="the rule (JSON) to add, or the id to delete")
+    keys = control_parser("keys", "signing keys: show, rotate")
+    keys.add_argument("action", choices=("show", "rotate"))
+    keys.add_argument("--grace", type=float, default=600, help="seconds the old key still verifies (rotate)")
+    clock = control_parser("clock", "the emulator's clock: show, advance SECONDS")
+    clock.add_argument("action", choices=("show", "advance"))
+    clock.add_argument("seconds", nargs="?", type=float)
+    profile = control_parser("profile", "show or change the enforcement profile")
+    profile.add_argument("name", nargs="?", choices=list(PROFILES))
+    profile.add_argument("--rollout-percent", type=int)
+    control_parser("reset", "world, profile, clock, journal and faults back to the start")
+    journal = control_parser("journal", "print the journal (JSON)")
+    for name in ("app", "user", "verdict", "kind"):
+        journal.add_argument(f"--{name}")
+    journal.add_argument("--limit", type=int)
 
     cert = sub.add_parser("cert", help="the local CA: its path, a CA bundle, and per-process settings")
     cert.add_argument("--cert-name", action="append", default=[], metavar="NAME", help="as for serve")
@@ -134,6 +166,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "proxy_port": args.proxy_port,
         "userrealm_port": args.userrealm_port,
         "cert_names": tuple(args.cert_name) or None,
+        "scenarios": tuple(args.scenario) or None,
     }
     try:
         config = load_config(args.config, overrides=overrides)
@@ -144,7 +177,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         return run(config)
-    except (WorldError, KeyFileError, PersistenceError, TLSError, ListenError) as exc:
+    except (WorldError, KeyFileError, PersistenceError, TLSError, ListenError, ScenarioError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
@@ -290,6 +323,123 @@ def cmd_check(args: argparse.Namespace) -> int:
     return max(v.exit_code for v in verdicts)
 
 
+class ControlFailure(Exception):
+    """The control API could not be reached or refused the request."""
+
+
+def _control(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
+    base = (args.url or os.environ.get("PCEMU_URL") or "http://127.0.0.1:8080").rstrip("/")
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{base}/_emulator/{path}", data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            raw = answer.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            detail = json.loads(detail)["message"]
+        raise ControlFailure(f"{method} {path}: HTTP {exc.code}: {detail}") from None
+    except OSError as exc:
+        raise ControlFailure(f"cannot reach the emulator at {base}: {exc}") from None
+    return json.loads(raw) if raw else None
+
+
+def _print_json(value: Any) -> int:
+    print(json.dumps(value, indent=2))
+    return 0
+
+
+def cmd_scenario(args: argparse.Namespace) -> int:
+    from emulator.scenarios import available, find
+
+    try:
+        if args.action == "list":
+            for item in available().values():
+                print(f"{item.name:<32} {item.description}")
+            return 0
+        if not args.name:
+            return _fail(f"scenario {args.action} needs a NAME")
+        if args.action == "show":
+            return _print_json(find(args.name).data)
+        if args.action == "load":
+            return _print_json(_control(args, "POST", "scenarios", {"name": args.name}))
+        return _print_json(_control(args, "DELETE", f"scenarios/{args.name}"))
+    except (ScenarioError, ControlFailure) as exc:
+        return _fail(str(exc))
+
+
+def cmd_fault(args: argparse.Namespace) -> int:
+    try:
+        if args.action == "list":
+            return _print_json(_control(args, "GET", "faults"))
+        if args.action == "clear":
+            _control(args, "DELETE", "faults")
+            return 0
+        if not args.value:
+            return _fail(f"fault {args.action} needs {'a rule (JSON)' if args.action == 'add' else 'an id'}")
+        if args.action == "delete":
+            _control(args, "DELETE", f"faults/{args.value}")
+            return 0
+        try:
+            rule = json.loads(args.value)
+        except ValueError as exc:
+            return _fail(f"the rule is not JSON: {exc}")
+        return _print_json(_control(args, "POST", "faults", rule))
+    except ControlFailure as exc:
+        return _fail(str(exc))
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    try:
+        if args.action == "show":
+            return _print_json(_control(args, "GET", "keys"))
+        return _print_json(_control(args, "POST", "keys/rotate", {"graceSeconds": args.grace}))
+    except ControlFailure as exc:
+        return _fail(str(exc))
+
+
+def cmd_clock(args: argparse.Namespace) -> int:
+    try:
+        if args.action == "show":
+            return _print_json(_control(args, "GET", "clock"))
+        if args.seconds is None:
+            return _fail("clock advance needs SECONDS")
+        return _print_json(_control(args, "POST", "clock/advance", {"seconds": args.seconds}))
+    except ControlFailure as exc:
+        return _fail(str(exc))
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    try:
+        if args.name is None:
+            return _print_json(_control(args, "GET", "profile"))
+        body: dict[str, Any] = {"name": args.name}
+        if args.rollout_percent is not None:
+            body["rolloutPercent"] = args.rollout_percent
+        return _print_json(_control(args, "PUT", "profile", body))
+    except ControlFailure as exc:
+        return _fail(str(exc))
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    try:
+        return _print_json(_control(args, "POST", "reset"))
+    except ControlFailure as exc:
+        return _fail(str(exc))
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    query = urllib.parse.urlencode(
+        {k: v for k in ("app", "user", "verdict", "kind", "limit") if (v := getattr(args, k)) is not None}
+    )
+    try:
+        return _print_json(_control(args, "GET", f"journal?{query}" if query else "journal"))
+    except ControlFailure as exc:
+        return _fail(str(exc))
+
+
 def cmd_cert(args: argparse.Namespace) -> int:
     from emulator.tls import ensure, system_ca_file, write_bundle
 
@@ -335,6 +485,13 @@ def _signed_here(token: str, state_dir: Path | None) -> bool | None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
+        "scenario": cmd_scenario,
+        "fault": cmd_fault,
+        "keys": cmd_keys,
+        "clock": cmd_clock,
+        "profile": cmd_profile,
+        "reset": cmd_reset,
+        "journal": cmd_journal,
         "serve": cmd_serve,
         "token": cmd_token,
         "world": cmd_world,

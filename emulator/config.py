@@ -37,6 +37,7 @@ class Config:
     seed: int | None = None  # deterministic ids, token ids and lifetimes
     token_lifetime: int | None = None  # fixed access-token lifetime in seconds; None = Entra's 60-90 min
     access_log: bool = False
+    scenarios: tuple[str, ...] = ()  # scenario names (or JSON files) loaded at start
     journal_size: int = 10_000  # journal entries kept in memory; older ones are dropped (and counted)
     persist: bool = False  # save the world's changes in the state directory and load them at start
 
@@ -107,6 +108,7 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "access_log": ("accessLog", "PCEMU_ACCESS_LOG", _bool),
     "persist": ("persist", "PCEMU_PERSIST", _bool),
     "journal_size": ("journalSize", "PCEMU_JOURNAL_SIZE", _int),
+    "scenarios": ("scenarios", "PCEMU_SCENARIOS", _hosts),
 }
 
 

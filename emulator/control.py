@@ -14,10 +14,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 import emulator
+from emulator.control_openapi import control_document
+from emulator.faults import FaultError
 from emulator.journal import render, request_details, select
 from emulator.profiles import PROFILES
 from emulator.report import as_text as report_text
 from emulator.report import build as build_report
+from emulator.scenarios import ScenarioError, available, find
 from emulator.state import EmulatorState
 
 MAX_BODY = 64 * 1024
@@ -177,6 +180,76 @@ def build_control_app(state: EmulatorState) -> Starlette:
             return PlainTextResponse(report_text(built) + "\n")
         return JSONResponse(built)
 
+    async def scenarios(request: Request) -> Response:
+        try:
+            known = available()
+        except ScenarioError as exc:
+            raise ControlError(500, "scenario_files", str(exc)) from None
+        return JSONResponse(
+            {
+                "available": [s.summary() for s in known.values()],
+                "loaded": [s.name for s in state.scenarios.loaded],
+            }
+        )
+
+    async def load_scenario(request: Request) -> Response:
+        data = await _json_object(request)
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            raise ControlError(400, "invalid_body", "'name' (a scenario name) is required")
+        try:
+            scenario = find(name)
+            state.scenarios.load(scenario)
+        except ScenarioError as exc:
+            raise ControlError(400, "invalid_scenario", str(exc)) from None
+        return JSONResponse(
+            {"loaded": [s.name for s in state.scenarios.loaded], "scenario": scenario.summary()}, status_code=201
+        )
+
+    async def unload_scenario(request: Request) -> Response:
+        try:
+            state.scenarios.unload(request.path_params["name"])
+        except ScenarioError as exc:
+            raise ControlError(404, "not_loaded", str(exc)) from None
+        return JSONResponse({"loaded": [s.name for s in state.scenarios.loaded]})
+
+    def keys_doc() -> dict[str, Any]:
+        return {"active": state.keys.active.kid, "published": [k.kid for k in state.keys.published()]}
+
+    async def rotate_keys(request: Request) -> Response:
+        data = await _json_object(request)
+        grace = data.get("graceSeconds", 600)
+        if isinstance(grace, bool) or not isinstance(grace, int | float) or not 0 <= grace <= 30 * 86400:
+            raise ControlError(400, "invalid_body", "'graceSeconds' must be a number from 0 to 2592000")
+        state.keys.rotate(float(grace))
+        return JSONResponse(keys_doc())
+
+    async def get_keys(request: Request) -> Response:
+        return JSONResponse(keys_doc())
+
+    async def list_faults(request: Request) -> Response:
+        return JSONResponse({"faults": [rule.as_dict() for rule in state.faults.rules()]})
+
+    async def add_fault(request: Request) -> Response:
+        data = await _json_object(request)
+        try:
+            rule = state.faults.add(data, state.clock.now())
+        except FaultError as exc:
+            raise ControlError(400, "invalid_fault", str(exc)) from None
+        return JSONResponse(rule.as_dict(), status_code=201)
+
+    async def delete_fault(request: Request) -> Response:
+        if not state.faults.remove(request.path_params["rule_id"]):
+            raise ControlError(404, "not_found", f"no fault rule {request.path_params['rule_id']}")
+        return Response(status_code=204)
+
+    async def clear_faults(request: Request) -> Response:
+        state.faults.clear()
+        return Response(status_code=204)
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(control_document())
+
     async def control_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ControlError)
         return error_response(exc.status, exc.error, exc.message)
@@ -199,6 +272,16 @@ def build_control_app(state: EmulatorState) -> Starlette:
             Route("/_emulator/journal", journal, methods=["GET"]),
             Route("/_emulator/journal/export", journal_export, methods=["GET"]),
             Route("/_emulator/report", report, methods=["GET"]),
+            Route("/_emulator/scenarios", scenarios, methods=["GET"]),
+            Route("/_emulator/scenarios", load_scenario, methods=["POST"]),
+            Route("/_emulator/scenarios/{name}", unload_scenario, methods=["DELETE"]),
+            Route("/_emulator/keys", get_keys, methods=["GET"]),
+            Route("/_emulator/keys/rotate", rotate_keys, methods=["POST"]),
+            Route("/_emulator/faults", list_faults, methods=["GET"]),
+            Route("/_emulator/faults", add_fault, methods=["POST"]),
+            Route("/_emulator/faults", clear_faults, methods=["DELETE"]),
+            Route("/_emulator/faults/{rule_id}", delete_fault, methods=["DELETE"]),
+            Route("/_emulator/openapi.json", openapi, methods=["GET"]),
         ],
         exception_handlers={ControlError: control_error, HTTPException: http_error},
     )

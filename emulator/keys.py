@@ -6,6 +6,8 @@ import base64
 import datetime as dt
 import hashlib
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,17 +129,36 @@ def load_or_create(state_dir: Path) -> tuple[SigningKey, bool]:
 
 
 class KeyRing:
-    """The keys tokens may be signed with: one active key that signs, all of them verify; looked up by `kid` only."""
+    """The keys tokens may be signed with: one active key signs; it and the retired keys still within their grace
+    period verify. Looked up by `kid` only, never from anything else in a token."""
 
-    def __init__(self, active: SigningKey) -> None:
+    def __init__(self, active: SigningKey, now: Callable[[], float] | None = None) -> None:
         self.active = active
+        self._now = now or time.time
         self._by_kid: dict[str, SigningKey] = {active.kid: active}
+        self._retire_at: dict[str, float] = {}  # kid -> when a rotated-out key stops verifying
+        self.generation = 0  # bumped on every rotation, so caches of verified tokens know to forget
 
     def by_kid(self, kid: str) -> SigningKey | None:
-        return self._by_kid.get(kid)
+        key = self._by_kid.get(kid)
+        if key is not None and kid in self._retire_at and self._now() >= self._retire_at[kid]:
+            return None
+        return key
+
+    def rotate(self, grace_seconds: float, new: SigningKey | None = None) -> SigningKey:
+        """A new signing key; the current one verifies for `grace_seconds` more, then tokens it signed are refused."""
+        previous = self.active
+        self.active = new or generate_key()
+        self._by_kid[self.active.kid] = self.active
+        self._retire_at[previous.kid] = self._now() + max(0.0, grace_seconds)
+        self.generation += 1
+        return self.active
+
+    def published(self) -> list[SigningKey]:
+        return [key for kid, key in self._by_kid.items() if self.by_kid(kid) is not None]
 
     def jwks(self, issuer: str | None = None) -> dict[str, object]:
-        return {"keys": [key.jwk(issuer) for key in self._by_kid.values()]}
+        return {"keys": [key.jwk(issuer) for key in self.published()]}
 
 
 def default_state_dir() -> Path:

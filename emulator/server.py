@@ -21,6 +21,7 @@ from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 import emulator
 from emulator.app import EmulatorApp, create_app
 from emulator.config import Config
+from emulator.faults import DROP
 from emulator.proxy import ConnectProxy
 from emulator.tls import ServerTLS, write_bundle
 from emulator.tls import ensure as ensure_tls
@@ -53,6 +54,11 @@ def _allow_reason_phrase(cycle: RequestResponseCycle) -> None:
     original: Callable[[Any], Awaitable[None]] = cycle.send
 
     async def send(message: Any) -> None:
+        if message["type"] == "http.response.start" and message.get(DROP) and not cycle.response_started:
+            # A fault rule's dropped connection: close it without a word, as a failing network would.
+            cycle.response_started = cycle.response_complete = cycle.disconnected = True
+            cycle.transport.close()
+            return
         reason = message.get("reason") if message["type"] == "http.response.start" else None
         if reason is None or cycle.response_started:
             await original(message)

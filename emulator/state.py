@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from emulator.clock import Clock
 from emulator.config import Config
+from emulator.faults import Faults
 from emulator.journal import Journal
 from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
 from emulator.profiles import Profile, get_profile
@@ -76,14 +77,26 @@ class EmulatorState:
                 key = generate_key()
             else:
                 key, self.key_created = load_or_create(config.resolved_state_dir())
-        self.keys = KeyRing(key)
+        self.keys = KeyRing(key, self.clock.now)
         self.rng = random.Random(config.seed) if config.seed is not None else random.Random()
         self.issuer = TokenIssuer(self.keys, self.clock, self.rng, config.token_lifetime)
         self.verifier = TokenVerifier(self.keys, self.clock, self._known_tenant, config.clock_skew)
         self.refresh_tokens = RefreshTokens(self.rng if config.seed is not None else None)
         self.start_profile = get_profile(config.profile, config.rollout_percent)
-        self.profile: Profile = self.start_profile
+        self._profile: Profile = self.start_profile
+        # (until, profile) steps on the emulator's clock (enforcement-day); empty: the one profile above.
+        self.schedule: list[tuple[float | None, Profile]] = []
         self.journal = Journal(config.journal_size)
+        self.faults = Faults()
+        self.refresh_inactivity: float = REFRESH_TOKEN_INACTIVITY  # a scenario may shorten it
+        from emulator.scenarios import Scenarios
+
+        self.scenarios = Scenarios(self)
+        if config.scenarios:
+            from emulator.scenarios import find
+
+            for name in config.scenarios:
+                self.scenarios.load(find(name), at_start=True)
         from emulator.identity.interactive import Interactive
 
         self.interactive = Interactive()
@@ -104,6 +117,20 @@ class EmulatorState:
     def _known_tenant(self, tenant_id: str) -> bool:
         return tenant_id in self.world.tenants
 
+    @property
+    def profile(self) -> Profile:
+        if self.schedule:
+            now = self.clock.now()
+            for until, profile in self.schedule:
+                if until is None or now < until:
+                    return profile
+        return self._profile
+
+    @profile.setter
+    def profile(self, value: Profile) -> None:
+        self._profile = value
+        self.schedule = []
+
     def set_profile(self, name: str, rollout_percent: int | None = None) -> Profile:
         percent = self.profile.rollout_percent if rollout_percent is None else rollout_percent
         self.profile = get_profile(name, percent)
@@ -119,5 +146,6 @@ class EmulatorState:
         self.verifier.forget()
         self.journal.clear()
         self.interactive.clear()
+        self.scenarios.reset()
         if self.config.seed is not None:
             self.rng.seed(self.config.seed)

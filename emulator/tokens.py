@@ -256,7 +256,9 @@ class TokenVerifier:
 
     def __init__(self, keys: KeyRing, clock: Clock, known_tenant: Callable[[str], bool], skew: float = 300) -> None:
         self.keys, self.clock, self.known_tenant, self.skew = keys, clock, known_tenant, skew
-        self._cache: dict[str, dict[str, Any]] = {}
+        # token -> (claims, kid); a hit re-checks that the key still verifies (rotation, grace periods).
+        self._cache: dict[str, tuple[dict[str, Any], str]] = {}
+        self._generation = keys.generation
 
     def forget(self) -> None:
         self._cache.clear()
@@ -270,13 +272,18 @@ class TokenVerifier:
         return True
 
     def verify(self, token: str) -> dict[str, Any]:
-        claims = self._cache.get(token)
-        if claims is None:
-            claims = self._verify_signed(token)
+        if self._generation != self.keys.generation:
+            self._cache.clear()  # keys rotated: nothing verified with the old set is trusted from memory
+            self._generation = self.keys.generation
+        cached = self._cache.get(token)
+        if cached is None or self.keys.by_kid(cached[1]) is None:
+            claims, kid = self._verify_signed(token)
             if len(self._cache) >= CACHE_SIZE:
                 # Drop the oldest entry (dicts keep insertion order): bounded without a second structure.
                 self._cache.pop(next(iter(self._cache)))
-            self._cache[token] = claims
+            self._cache[token] = (claims, kid)
+        else:
+            claims = cached[0]
         self._check_times(claims)
         return claims
 
@@ -289,7 +296,7 @@ class TokenVerifier:
         if now < claims["nbf"] - self.skew:
             raise InvalidToken(f"the token is not valid before {int(claims['nbf'])} (now {int(now)})")
 
-    def _verify_signed(self, token: str) -> dict[str, Any]:
+    def _verify_signed(self, token: str) -> tuple[dict[str, Any], str]:
         if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidToken(f"the token is {len(token)} characters long; no Entra token is that large")
         if not token.isascii():
@@ -315,7 +322,9 @@ class TokenVerifier:
             raise InvalidToken("the token's header has no 'kid'")
         key = self.keys.by_kid(kid)
         if key is None:
-            raise InvalidToken("the token was signed with a key the emulator does not publish (unknown 'kid')")
+            raise InvalidToken(
+                "the token was signed with a key the emulator does not publish (unknown or retired 'kid')"
+            )
         try:
             claims = jwt.decode(
                 token,
@@ -350,7 +359,7 @@ class TokenVerifier:
             raise InvalidToken(f"the token's tenant {json.dumps(tid)} is not a tenant of this emulator")
         if claims.get("iss") != v1_issuer(tid):
             raise InvalidToken(f"the token's issuer {json.dumps(claims.get('iss'))} is not {v1_issuer(tid)}")
-        return claims
+        return claims, kid
 
 
 def decode_unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -219,7 +219,7 @@ def test_unknown_key_refused(client: TestClient, state: EmulatorState) -> None:
     response = client.get("/v1/customers", headers=bearer(token))
     assert response.status_code == 401
     assert response.json()["description"] == (
-        "Access denied: the token was signed with a key the emulator does not publish (unknown 'kid')"
+        "Access denied: the token was signed with a key the emulator does not publish (unknown or retired 'kid')"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -13,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from emulator.clock import iso
+from emulator.faults import DROP, headers_for
 from emulator.identity import errors
 from emulator.identity.discovery import MULTI_TENANT, origin
 from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
 from emulator.identity.interactive import CODE_LIFETIME, DEVICE_CODE_LIFETIME, pkce_matches
 from emulator.journal import Entry
-from emulator.state import REFRESH_TOKEN_INACTIVITY, EmulatorState
+from emulator.state import EmulatorState
 from emulator.tokens import USER_IMPERSONATION, IssuedToken, Resource
 from emulator.world import App, Tenant, User
 
@@ -259,7 +261,7 @@ class TokenRequest:
         if tenant is not None and tenant.id != grant.tenant_id:
             raise errors.malformed_grant()
         inactive = self.now - grant.last_used
-        if inactive > REFRESH_TOKEN_INACTIVITY:
+        if inactive > self.state.refresh_inactivity:
             raise errors.refresh_token_inactive(iso(grant.issued_at), inactive / 86400)
         home = self.state.world.tenants.get(grant.tenant_id)
         user = self.state.world.user_by_oid(grant.user_oid)
@@ -351,7 +353,8 @@ async def token_endpoint(state: EmulatorState, request: Request, *, v2: bool) ->
             )
         params = await _form(request)
         handler = TokenRequest(state, request, params, v2=v2)
-        response = _grant(handler, params.get("grant_type"), correlation_id)
+        injected = await _fault(state, request, params) if state.faults else None
+        response = injected or _grant(handler, params.get("grant_type"), correlation_id)
     except EntraError as exc:
         response = entra_error_response(exc, state.clock.now(), correlation_id)
     client = request.client
@@ -378,6 +381,47 @@ async def token_endpoint(state: EmulatorState, request: Request, *, v2: bool) ->
         )
     )
     return response
+
+
+async def _fault(state: EmulatorState, request: Request, params: dict[str, str]) -> Response | None:
+    client_id = params.get("client_id", "").lower()
+    app = state.world.apps.get(client_id)
+    rule = state.faults.match(
+        request.method,
+        request.url.path,
+        client_id,
+        app.display_name if app else None,
+        params.get("username"),
+        state.clock.now(),
+    )
+    if rule is None:
+        return None
+    delay = rule.latency_ms + (state.rng.randint(0, rule.jitter_ms) if rule.jitter_ms else 0)
+    if delay:
+        await asyncio.sleep(delay / 1000)
+    if rule.drop:
+        return _Dropped()
+    if rule.status is None:
+        return None
+    if rule.body is not None:
+        return JSONResponse(rule.body, status_code=rule.status, headers=headers_for(rule))
+    error = EntraError(
+        rule.status, "temporarily_unavailable", 90033, f"A transient error has occurred (fault rule {rule.id})."
+    )
+    response = entra_error_response(error, state.clock.now(), request.headers.get("client-request-id"))
+    response.headers.update(headers_for(rule))
+    return response
+
+
+class _Dropped(Response):
+    """A fault rule's dropped connection on the token endpoint."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=500)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 500, "headers": [], DROP: True})
+        await send({"type": "http.response.body", "body": b""})
 
 
 def _grant(handler: TokenRequest, grant: str | None, correlation_id: str | None) -> Response:

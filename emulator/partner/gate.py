@@ -5,6 +5,7 @@ A refusal never reaches a handler; its status, reason phrase, headers and body c
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -14,6 +15,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from emulator.faults import DROP, FaultRule, default_partner_body, headers_for
 from emulator.journal import Entry
 from emulator.partner.responses import CONTENT_TYPE, error_body
 from emulator.policy import decide
@@ -127,7 +129,21 @@ class PartnerGate:
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, claims: dict[str, Any], header: str | None
     ) -> None:
-        decision = decide(claims, header, self.state.profile)
+        state = self.state
+        if state.faults:
+            app = claims.get("appid") or claims.get("azp")
+            known = state.world.apps.get(str(app or "").lower())
+            rule = state.faults.match(
+                scope["method"],
+                scope["path"],
+                app,
+                known.display_name if known else None,
+                claims.get("upn") or claims.get("unique_name"),
+                state.clock.now(),
+            )
+            if rule is not None and await _apply_fault(state, rule, send):
+                return
+        decision = decide(claims, header, state.profile)
         if decision.refusal is not None:
             await _send_refusal(decision.refusal, send)
             return
@@ -144,6 +160,26 @@ class PartnerGate:
         scope[CLAIMS_KEY] = claims
         scope[DECISION_KEY] = decision
         await self.app(scope, receive, send)
+
+
+async def _apply_fault(state: EmulatorState, rule: FaultRule, send: Send) -> bool:
+    """Delay, drop or answer as the rule says; False when the call should go on (a delay only)."""
+    delay = rule.latency_ms + (state.rng.randint(0, rule.jitter_ms) if rule.jitter_ms else 0)
+    if delay:
+        await asyncio.sleep(delay / 1000)
+    if rule.drop:
+        await send({"type": "http.response.start", "status": 500, "headers": [], DROP: True})
+        await send({"type": "http.response.body", "body": b""})
+        return True
+    if rule.status is None:
+        return False
+    body = rule.body if rule.body is not None else default_partner_body(rule)
+    payload = json.dumps(body, separators=(",", ":")).encode() if not isinstance(body, str) else body.encode()
+    headers = [(k.lower().encode(), v.encode()) for k, v in headers_for(rule).items()]
+    headers += [(b"content-type", CONTENT_TYPE.encode()), (b"content-length", str(len(payload)).encode())]
+    await send({"type": "http.response.start", "status": rule.status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+    return True
 
 
 def _bearer(authorization: bytes | None) -> tuple[str | None, str]:

@@ -1,0 +1,156 @@
+"""The OpenAPI 3.1 description of the control API (/_emulator/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import emulator
+
+OBJ: dict[str, Any] = {"type": "object"}
+ERROR = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    "required": ["error", "message"],
+}
+
+
+def _answer(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description}
+    if schema is not None:
+        answer["content"] = {"application/json": {"schema": schema}}
+    return answer
+
+
+def _op(
+    summary: str,
+    ok: str = "200",
+    *,
+    body: dict[str, Any] | None = None,
+    errors: tuple[str, ...] = ("400",),
+    ok_schema: dict[str, Any] | None = OBJ,
+    params: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {ok: _answer("Success.", ok_schema)}
+    for status in errors:
+        responses[status] = _answer("A clear error: what is wrong with the request.", ERROR)
+    responses["403"] = _answer("The client is not on loopback (see --control-host).", ERROR)
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if params:
+        operation["parameters"] = params
+    return operation
+
+
+def _path(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+FAULT_RULE = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "method": {"type": "string"},
+        "path": {"type": "string", "description": "glob, e.g. /v1/customers*"},
+        "app": {"type": "string"},
+        "user": {"type": "string"},
+        "first": {"type": "integer", "minimum": 1},
+        "every": {"type": "integer", "minimum": 1},
+        "window": {
+            "type": "object",
+            "properties": {"fromSeconds": {"type": "number"}, "forSeconds": {"type": "number"}},
+        },
+        "status": {"type": "integer", "minimum": 100, "maximum": 599},
+        "body": {},
+        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "retryAfter": {"type": "integer", "minimum": 0},
+        "latencyMs": {"type": "integer", "minimum": 0},
+        "jitterMs": {"type": "integer", "minimum": 0},
+        "drop": {"type": "boolean"},
+    },
+}
+
+
+def control_document() -> dict[str, Any]:
+    profile_body = {
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "rolloutPercent": {"type": "integer"}},
+        "required": ["name"],
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Partner Center Emulator control API", "version": emulator.__version__},
+        "paths": {
+            "/_emulator/health": {"get": _op("Ready, with the profile and tenant", errors=())},
+            "/_emulator/reset": {"post": _op("World, profile, clock, journal and faults back to the start", errors=())},
+            "/_emulator/profile": {
+                "get": _op("The active enforcement profile", errors=()),
+                "put": _op("Change the enforcement profile", body=profile_body, errors=("400", "413")),
+            },
+            "/_emulator/clock": {"get": _op("The emulator's clock", errors=())},
+            "/_emulator/clock/advance": {
+                "post": _op(
+                    "Move the clock",
+                    body={"type": "object", "properties": {"seconds": {"type": "number"}}, "required": ["seconds"]},
+                    errors=("400", "413"),
+                )
+            },
+            "/_emulator/journal": {
+                "get": _op(
+                    "Recorded calls with every profile's decision",
+                    params=[_query(n, {"type": "string"}) for n in ("app", "user", "verdict", "kind")]
+                    + [_query("limit", {"type": "integer", "minimum": 1})],
+                )
+            },
+            "/_emulator/journal/export": {
+                "get": {
+                    "summary": "API request details as JSON lines",
+                    "responses": {
+                        "200": {
+                            "description": "One JSON document per line.",
+                            "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+                        },
+                        "403": _answer("Not loopback.", ERROR),
+                    },
+                }
+            },
+            "/_emulator/report": {
+                "get": _op(
+                    "How many app+user calls a profile would refuse",
+                    params=[_query("profile", {"type": "string"}), _query("format", {"enum": ["json", "text"]})],
+                )
+            },
+            "/_emulator/scenarios": {
+                "get": _op("Scenarios available and loaded", errors=()),
+                "post": _op(
+                    "Load a scenario",
+                    "201",
+                    body={"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+                    errors=("400", "413"),
+                ),
+            },
+            "/_emulator/scenarios/{name}": {
+                "delete": _op("Unload a scenario", errors=("404",), params=[_path("name")])
+            },
+            "/_emulator/keys": {"get": _op("The signing keys: active and published", errors=())},
+            "/_emulator/keys/rotate": {
+                "post": _op(
+                    "Rotate the signing key",
+                    body={"type": "object", "properties": {"graceSeconds": {"type": "number", "minimum": 0}}},
+                    errors=("400", "413"),
+                )
+            },
+            "/_emulator/faults": {
+                "get": _op("Fault rules with their counts", errors=()),
+                "post": _op("Add a fault rule", "201", body=FAULT_RULE, errors=("400", "413")),
+                "delete": _op("Remove every fault rule", "204", ok_schema=None, errors=()),
+            },
+            "/_emulator/faults/{rule_id}": {
+                "delete": _op("Remove a fault rule", "204", ok_schema=None, errors=("404",), params=[_path("rule_id")])
+            },
+        },
+    }
