@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--https-port", type=int, help="HTTPS port; 0 picks a free one (default 8443)")
     serve.add_argument("--no-https", action="store_true", help="plain HTTP only (no local CA, no proxy)")
     serve.add_argument("--proxy-port", type=int, help="run the CONNECT proxy for hard-coded hosts (0: a free port)")
+    serve.add_argument("--proxy-host", help="where the proxy listens (default 127.0.0.1)")
     serve.add_argument(
         "--userrealm-port", type=int, help="also serve HTTPS here (443) for MSAL's user-realm lookup on 127.0.0.1"
     )
@@ -164,6 +165,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "journal_size": args.journal_size,
         "https_port": args.https_port,
         "proxy_port": args.proxy_port,
+        "proxy_host": args.proxy_host,
         "userrealm_port": args.userrealm_port,
         "cert_names": tuple(args.cert_name) or None,
         "scenarios": tuple(args.scenario) or None,
@@ -453,7 +455,10 @@ def cmd_cert(args: argparse.Namespace) -> int:
     system = system_ca_file()
     print(f"CA certificate:  {tls.ca_cert}")
     print(f"CA bundle:       {bundle}  (the system CAs{f' from {system}' if system else ''} plus the emulator's CA)")
-    print(f"Names it covers: {', '.join(tls.names)}, 127.0.0.1, ::1 (X.509 name constraints allow nothing else)")
+    print(
+        f"Names it covers: {', '.join(tls.names)} (and names below them), 127.0.0.1, ::1: its X.509 name "
+        "constraints allow nothing else"
+    )
     print()
     print("Trust it for one process, never system-wide:")
     print(f"  export REQUESTS_CA_BUNDLE={bundle}    # requests, MSAL, adal, msrest (partnercenterservices)")

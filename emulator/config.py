@@ -24,6 +24,7 @@ class Config:
     port: int = 8080
     https_port: int | None = 8443  # None: no HTTPS (and so no proxy)
     proxy_port: int | None = None  # the CONNECT proxy for hard-coded hosts; None: off
+    proxy_host: str = "127.0.0.1"  # where the proxy listens (a container sets 0.0.0.0)
     userrealm_port: int | None = None  # a further HTTPS listener (443) for MSAL's user-realm lookup
     cert_names: tuple[str, ...] = ()  # extra DNS names for the server certificate (and the CA's constraints)
     profile: str = DEFAULT_PROFILE
@@ -95,6 +96,7 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "port": ("port", "PCEMU_PORT", _int),
     "https_port": ("httpsPort", "PCEMU_HTTPS_PORT", _int),
     "proxy_port": ("proxyPort", "PCEMU_PROXY_PORT", _int),
+    "proxy_host": ("proxyHost", "PCEMU_PROXY_HOST", str),
     "userrealm_port": ("userrealmPort", "PCEMU_USERREALM_PORT", _int),
     "cert_names": ("certNames", "PCEMU_CERT_NAMES", _hosts),
     "profile": ("profile", "PCEMU_PROFILE", str),

@@ -24,6 +24,7 @@ from emulator.scenarios import ScenarioError, available, find
 from emulator.state import EmulatorState
 
 MAX_BODY = 64 * 1024
+LATEST_TIME = 253402300799  # 9999-12-31T23:59:59Z: times past it cannot be written in tokens or answers
 VERDICTS = ("compliant", "non-compliant", "app-only", "invalid-token", "token", "refused")
 
 
@@ -129,6 +130,8 @@ def build_control_app(state: EmulatorState) -> Starlette:
         seconds = data.get("seconds")
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
             raise ControlError(400, "invalid_body", "'seconds' (a finite number) is required")
+        if not 0 < state.clock.now() + seconds < LATEST_TIME:
+            raise ControlError(400, "invalid_body", "'seconds' would move the clock before 1970 or past the year 9999")
         state.clock.advance(seconds)
         return JSONResponse(clock_doc())
 

@@ -75,6 +75,15 @@ FAULT_RULE = {
 }
 
 
+def _report() -> dict[str, Any]:
+    operation = _op(
+        "How many app+user calls a profile would refuse",
+        params=[_query("profile", {"type": "string"}), _query("format", {"enum": ["json", "text"]})],
+    )
+    operation["responses"]["200"]["content"]["text/plain"] = {"schema": {"type": "string"}}
+    return operation
+
+
 def control_document() -> dict[str, Any]:
     profile_body = {
         "type": "object",
@@ -118,12 +127,7 @@ def control_document() -> dict[str, Any]:
                     },
                 }
             },
-            "/_emulator/report": {
-                "get": _op(
-                    "How many app+user calls a profile would refuse",
-                    params=[_query("profile", {"type": "string"}), _query("format", {"enum": ["json", "text"]})],
-                )
-            },
+            "/_emulator/report": {"get": _report()},
             "/_emulator/scenarios": {
                 "get": _op("Scenarios available and loaded", errors=()),
                 "post": _op(

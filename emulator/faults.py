@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DROP = "pcemu.drop"  # key of http.response.start that makes our uvicorn protocol close the connection instead
+FAULT_HEADER = b"x-pcemu-fault"  # on answers a fault rule made: the rule's id
 
 
 class FaultError(ValueError):
@@ -241,6 +242,7 @@ def retry_after(rule: FaultRule) -> int:
 
 def headers_for(rule: FaultRule) -> dict[str, str]:
     headers = dict(rule.headers)
+    headers[FAULT_HEADER.decode()] = rule.id
     if (rule.status or 0) in (429, 503) and not any(k.lower() == "retry-after" for k in headers):
         headers["Retry-After"] = str(retry_after(rule))
     return headers

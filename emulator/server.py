@@ -171,8 +171,8 @@ def open_listeners(config: Config) -> Listeners:
             if config.userrealm_port is not None:
                 listeners.userrealm = bind(config.host, config.userrealm_port)
             if config.proxy_port is not None:
-                # The proxy is for clients on this machine: loopback, whatever --host says.
-                listeners.proxy = bind("127.0.0.1", config.proxy_port)
+                # The proxy is for clients on this machine (loopback) unless --proxy-host says otherwise.
+                listeners.proxy = bind(config.proxy_host, config.proxy_port)
     except BaseException:
         listeners.close()
         raise
@@ -198,7 +198,7 @@ def ready_document(app: EmulatorApp, config: Config, listeners: Listeners) -> di
         "userrealm_port": listeners.port("userrealm"),
         "url": base,
         "https_url": secure,
-        "proxy_url": f"http://127.0.0.1:{listeners.port('proxy')}" if listeners.proxy else None,
+        "proxy_url": f"http://{url_host(config.proxy_host)}:{listeners.port('proxy')}" if listeners.proxy else None,
         # MSAL and azure-identity accept only https authorities.
         "authority": f"{authority_base}/{tenant.id}",
         "token_endpoint": f"{authority_base}/{tenant.id}/oauth2/v2.0/token",
@@ -286,7 +286,9 @@ async def _serve(
     ]
     proxy = None
     if listeners.proxy is not None and listeners.https is not None:
-        proxy = ConnectProxy("127.0.0.1", int(listeners.https.getsockname()[1]))
+        # Tunnels go to the HTTPS listener where it listens (loopback when it listens everywhere).
+        target = config.host if config.host not in ("0.0.0.0", "::", "[::]", "") else "127.0.0.1"
+        proxy = ConnectProxy(target.strip("[]"), int(listeners.https.getsockname()[1]))
         await proxy.start(listeners.proxy)
     try:
         while not all(server.started for server in (primary, *others)):

@@ -1,6 +1,7 @@
 """pytest plugin and in-process helpers: an emulator per test session, reset before each test.
 
-Registered through the `pytest11` entry point, so `pip install partner-center-emulator` is enough:
+Registered through the `pytest11` entry point, so installing the emulator with its `pytest` extra is enough
+(`pip install "partner-center-emulator[pytest]"`, or `pip install -e ".[pytest]"` from a clone):
 
     def test_my_automation(partner_center):
         token = partner_center.token(user="svc-automation@northwindpartners.onmicrosoft.com")
@@ -273,7 +274,12 @@ def partner_center(partner_center_server: PartnerCenterEmulator) -> PartnerCente
 @pytest.fixture
 def partner_center_inprocess() -> Generator[PartnerCenterEmulator, None, None]:
     """An emulator with no socket at all: `.client` is an httpx client on the ASGI app."""
-    from starlette.testclient import TestClient
+    import warnings
+
+    with warnings.catch_warnings():
+        # starlette 1.x suggests its httpx fork for TestClient; httpx itself works.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
 
     app = EmulatorApp(EmulatorState(Config(in_memory_key=True)))
     with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000)) as client:

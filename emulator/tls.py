@@ -1,7 +1,8 @@
 """The emulator's local CA and server certificate, for HTTPS that unmodified clients accept.
 
 The CA could intercept real sign-ins if it were trusted system-wide and its key leaked, so it is fenced in:
-X.509 name constraints (critical) allow it to vouch for exactly the emulated names, it lives 30 days and is
+X.509 name constraints (critical) allow it to vouch only for the emulated names (and, as DNS constraints do, names
+below them), loopback addresses, it lives 30 days and is
 renewed a week before it ends, it is unique to its state directory, and nothing here installs it anywhere.
 """
 
@@ -29,7 +30,6 @@ EMULATED_NAMES = ("localhost", "login.microsoftonline.com", "api.partnercenter.m
 EMULATED_IPS = ("127.0.0.1", "::1")
 CA_LIFETIME = dt.timedelta(days=30)
 RENEW_BEFORE = dt.timedelta(days=7)
-SERVER_LIFETIME = dt.timedelta(days=7)
 
 
 class TLSError(Exception):
@@ -148,7 +148,7 @@ def ensure(state_dir: Path, extra_names: tuple[str, ...] = (), now: dt.datetime 
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(min(now + SERVER_LIFETIME, ca_cert.not_valid_after_utc))
+        .not_valid_after(ca_cert.not_valid_after_utc)
         .add_extension(x509.SubjectAlternativeName(alternative), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)

@@ -539,19 +539,21 @@ ERROR_STATUSES = {
     "409": "Conflict.",
     "412": "The etag (If-Match or attributes.etag) is no longer valid (code 2055).",
     "413": "The request body is too large.",
-    "429": "Too many requests.",
+    "429": "Too many requests (throttling): Retry-After and the gateway's {statusCode, message}.",
+    "500": "Unexpected service error (code 800003).",
+    "503": "Service unavailable, with Retry-After.",
 }
 
 
 def _errors(*statuses: str) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for status in statuses:
-        schema = {"oneOf": [ref("Error"), ref("GatewayError")]} if status in ("404", "429") else ref("Error")
+        schema = {"oneOf": [ref("Error"), ref("GatewayError")]} if status in ("404", "429", "503") else ref("Error")
         result[status] = {"description": ERROR_STATUSES[status], "content": _json(schema)}
     return result
 
 
-COMMON_ERRORS = ("400", "401", "404")
+COMMON_ERRORS = ("400", "401", "404", "429", "500", "503")
 
 
 def _param(name: str, where: str, schema: Schema, description: str, *, required: bool = False) -> dict[str, Any]:
@@ -785,7 +787,7 @@ def document() -> dict[str, Any]:
             "getNonMfaCompliantPrincipals",
             "200",
             "NonMfaCompliantPrincipalCollection",
-            errors=("401",),
+            errors=("401", "429", "500", "503"),
             app_user_only=True,
         )
     }
@@ -795,7 +797,7 @@ def document() -> dict[str, Any]:
             "getApplicationMfaAdoption",
             "200",
             "ApplicationMfaAdoption",
-            errors=("401",),
+            errors=("401", "429", "500", "503"),
             app_user_only=True,
         )
     }
@@ -805,7 +807,7 @@ def document() -> dict[str, Any]:
             "getApiRequestDetails",
             "200",
             "ApiRequestDetailCollection",
-            errors=("401",),
+            errors=("401", "429", "500", "503"),
             app_user_only=True,
         )
     }
