@@ -201,7 +201,7 @@ def build_control_app(state: EmulatorState) -> Starlette:
         if not isinstance(name, str) or not name:
             raise ControlError(400, "invalid_body", "'name' (a scenario name) is required")
         try:
-            scenario = find(name)
+            scenario = find(name, files=False)  # a name: the control API never opens paths it is given
             state.scenarios.load(scenario)
         except ScenarioError as exc:
             raise ControlError(400, "invalid_scenario", str(exc)) from None

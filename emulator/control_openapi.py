@@ -144,7 +144,10 @@ def control_document() -> dict[str, Any]:
             "/_emulator/keys/rotate": {
                 "post": _op(
                     "Rotate the signing key",
-                    body={"type": "object", "properties": {"graceSeconds": {"type": "number", "minimum": 0}}},
+                    body={
+                        "type": "object",
+                        "properties": {"graceSeconds": {"type": "number", "minimum": 0, "maximum": 2592000}},
+                    },
                     errors=("400", "413"),
                 )
             },

@@ -142,6 +142,10 @@ class KeyRing:
     def by_kid(self, kid: str) -> SigningKey | None:
         key = self._by_kid.get(kid)
         if key is not None and kid in self._retire_at and self._now() >= self._retire_at[kid]:
+            # Retired for good: moving the clock back (a reset) does not bring its tokens back.
+            del self._by_kid[kid]
+            del self._retire_at[kid]
+            self.generation += 1
             return None
         return key
 
@@ -155,7 +159,7 @@ class KeyRing:
         return self.active
 
     def published(self) -> list[SigningKey]:
-        return [key for kid, key in self._by_kid.items() if self.by_kid(kid) is not None]
+        return [key for kid in list(self._by_kid) if (key := self.by_kid(kid)) is not None]
 
     def jwks(self, issuer: str | None = None) -> dict[str, object]:
         return {"keys": [key.jwk(issuer) for key in self.published()]}

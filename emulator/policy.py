@@ -59,7 +59,7 @@ def _amr_words(claims: Mapping[str, Any]) -> str:
         return "the token's 'amr' claim is empty"
     shown = ", ".join(str(m) for m in amr)
     if amr == ["pwd"]:
-        return "the sign-in proved a password only (amr: pwd); a password sign-in can never satisfy MFA"
+        return "the sign-in proved a password only (amr: pwd), not MFA"
     return f"the sign-in proved {shown} but not mfa"
 
 

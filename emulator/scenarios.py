@@ -130,9 +130,10 @@ def available(directory: Path | None = None) -> dict[str, Scenario]:
     return {s.name: s for s in (load_file(p) for p in sorted(directory.glob("*.json")))}
 
 
-def find(name_or_path: str) -> Scenario:
+def find(name_or_path: str, *, files: bool = True) -> Scenario:
+    """A packaged scenario by name, or (files=True, the command line) a scenario file by path."""
     path = Path(name_or_path)
-    if path.suffix == ".json" and path.exists():
+    if files and path.suffix == ".json" and path.exists():
         return load_file(path)
     found = available().get(name_or_path)
     if found is None:
@@ -165,9 +166,18 @@ class Scenarios:
             raise ScenarioError(f"scenario '{scenario.name}' is already loaded")
         self._capture()
         self.loaded.append(scenario)
+        try:
+            self._apply(scenario, first_time=True)
+        except ScenarioError:
+            # All or nothing: back to the scenarios loaded before this one.
+            self.loaded.pop()
+            self.state.faults.remove_scenario(scenario.name)
+            self._restore()
+            for other in self.loaded:
+                self._apply(other, first_time=False)
+            raise
         if at_start:
             self.started_with.append(scenario)
-        self._apply(scenario, first_time=True)
 
     def unload(self, name: str) -> None:
         if not any(s.name == name for s in self.loaded):
@@ -208,6 +218,12 @@ class Scenarios:
 
     def _apply(self, scenario: Scenario, *, first_time: bool) -> None:
         state, data = self.state, scenario.data
+        for upn in data.get("users", {}):
+            if state.world.user(upn) is None:
+                raise ScenarioError(f"{scenario.source}: users.{upn}: no such user in the world")
+        for client_id in data.get("apps", {}):
+            if client_id.lower() not in state.world.apps:
+                raise ScenarioError(f"{scenario.source}: apps.{client_id}: no such app in the world")
         if "profile" in data:
             state.set_profile(data["profile"], data.get("rolloutPercent"))
         elif "rolloutPercent" in data:

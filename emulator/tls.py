@@ -25,6 +25,7 @@ CA_CERT_FILE = "ca.pem"
 SERVER_KEY_FILE = "server-key.pem"
 SERVER_CERT_FILE = "server.pem"
 BUNDLE_FILE = "ca-bundle.pem"
+PUBLIC_DIR = "public"
 
 EMULATED_NAMES = ("localhost", "login.microsoftonline.com", "api.partnercenter.microsoft.com")
 EMULATED_IPS = ("127.0.0.1", "::1")
@@ -191,4 +192,9 @@ def write_bundle(state_dir: Path, ca_cert: Path) -> Path:
     parts.append(ca_cert.read_bytes())
     bundle = state_dir / BUNDLE_FILE
     _write_public(bundle, b"\n".join(parts))
+    # The same two files in public/, a directory that can be shared (a container volume) without the keys.
+    public = state_dir / PUBLIC_DIR
+    public.mkdir(exist_ok=True)
+    _write_public(public / CA_CERT_FILE, ca_cert.read_bytes())
+    _write_public(public / BUNDLE_FILE, b"\n".join(parts))
     return bundle

@@ -56,7 +56,7 @@ def test_no_for_password_only() -> None:
     verdict = judge("Bearer " + foreign(user_claims(amr=["pwd"])), time.time())
     assert verdict.verdict == NO
     assert verdict.exit_code == 1
-    assert "a password sign-in can never satisfy MFA" in verdict.reasons[0]
+    assert "the sign-in proved a password only (amr: pwd), not MFA" in verdict.reasons[0]
 
 
 def test_ngcmfa_is_not_mfa() -> None:

@@ -35,7 +35,7 @@ def test_check_says_yes_and_no(client: TestClient, state: EmulatorState) -> None
     bad_token = user_token(state, SERVICE, ["pwd"])
     bad = client.post("/check", data={"token": bad_token})
     assert '<p class="verdict no" id="verdict">NO</p>' in bad.text
-    assert "a password sign-in can never satisfy MFA" in bad.text
+    assert "the sign-in proved a password only (amr: pwd), not MFA" in bad.text
     assert bad_token not in bad.text
     app_only = client.post("/check", data={"token": app_token(state)})
     assert "NOT AFFECTED" in app_only.text
@@ -113,7 +113,7 @@ def test_in_a_real_browser(browser_url: str, emulator_app: EmulatorApp, tmp_path
             page.fill("#token", bad)
             page.click("button[type=submit]")
             assert page.inner_text("#verdict") == "NO"
-            assert "password sign-in can never satisfy MFA" in page.inner_text("main")
+            assert "proved a password only (amr: pwd), not MFA" in page.inner_text("main")
             page.screenshot(path=str(tmp_path / "verdict.png"), full_page=True)
             page.goto(f"{browser_url}/journal")
             rows = page.locator("#journal tr")

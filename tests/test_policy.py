@@ -24,5 +24,5 @@ def test_reasons_speak_plainly() -> None:
     assert decision.rule == "mfa-missing"
     assert decision.reason == (
         "The token for user svc@contoso.example through app app-1 does not prove MFA: the sign-in proved a password "
-        "only (amr: pwd); a password sign-in can never satisfy MFA. Partner Center refuses app+user calls without MFA."
+        "only (amr: pwd), not MFA. Partner Center refuses app+user calls without MFA."
     )

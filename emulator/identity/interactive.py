@@ -148,7 +148,7 @@ def _error_page(state: EmulatorState, tenant_name: str, exc: EntraError, status:
 def _redirect_allowed(app: App, redirect_uri: str) -> bool:
     if redirect_uri in app.redirect_uris:
         return True
-    # Entra lets loopback redirect URIs of public clients differ in port (MSAL picks a free one).
+    # Loopback redirect URIs may differ in port from the registered one (MSAL picks a free port), as in Entra.
     parts = urlsplit(redirect_uri)
     if parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1"):
         for registered in app.redirect_uris:
@@ -236,7 +236,7 @@ async def authorize(state: EmulatorState, request: Request, *, v2: bool) -> Resp
     )
     problem = None
     if response_type not in ("code", "code id_token"):
-        problem = ("unsupported_response_type", 700054, "response_type must be code (or code id_token on v1).")
+        problem = ("unsupported_response_type", 700054, "response_type must be code or code id_token.")
     elif response_mode not in ("query", "form_post", "fragment"):
         problem = ("invalid_request", 900144, f"response_mode '{response_mode}' is not supported.")
     elif response_type == "code id_token" and response_mode == "query":
