@@ -39,7 +39,7 @@ BARE_APP = textwrap.dedent(
 
     app = Starlette(routes=[Route("/v1/customers", customers)])
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", http="httptools",
-                loop="uvloop", lifespan="off", server_header=False)
+                loop="uvloop", lifespan="off", server_header=False, proxy_headers=False)
     """
 )
 

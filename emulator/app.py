@@ -31,19 +31,12 @@ from emulator.partner import (
 )
 from emulator.partner.gate import PartnerGate
 from emulator.partner.openapi import document
-from emulator.partner.responses import PartnerError, gateway_error
+from emulator.partner.router import PartnerRouter
 from emulator.state import EmulatorState
 from emulator.world import World
 
 Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
 CONSOLE_PATHS = frozenset({"/", "/check", "/journal", "/report"})
-
-
-def _dispatch(state: EmulatorState, handlers: dict[str, Handler]) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        return await handlers[request.method](state, request)
-
-    return endpoint
 
 
 # (method, path, handler): the emulated Partner Center surface, also the source of /openapi.json's paths.
@@ -80,28 +73,12 @@ PARTNER_ROUTES: list[tuple[str, str, Handler]] = [
 
 
 def build_partner_app(state: EmulatorState) -> ASGIApp:
-    async def partner_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, PartnerError)
-        return exc.response()
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if exc.status_code == 404:
-            return gateway_error(404, "Resource not found")
-        response = gateway_error(exc.status_code, str(exc.detail))
-        response.headers.update(exc.headers or {})  # 405 names the allowed methods (Allow), as RFC 9110 asks
-        return response
-
     state.route_template = route_templates(path for _, path, _ in PARTNER_ROUTES)
-    # One route per path, so a wrong method gets a 405 whose Allow header names every method of the path.
     by_path: dict[str, dict[str, Handler]] = {}
     for method, path, handler in PARTNER_ROUTES:
         by_path.setdefault(path, {})[method] = handler
-    # The .NET SDK posts new users to customers/{id}/users/ with a trailing slash.
-    by_path["/v1/customers/{customer_id}/users/"] = {"POST": users.create_user}
-    routes = [Route(path, _dispatch(state, handlers), methods=list(handlers)) for path, handlers in by_path.items()]
-    router = Starlette(routes=routes, exception_handlers={PartnerError: partner_error, HTTPException: http_error})
-    return PartnerGate(state, router)
+    # The .NET SDK posts new users to customers/{id}/users/ with a trailing slash: the router ignores it.
+    return PartnerGate(state, PartnerRouter(state, by_path))
 
 
 def build_identity_app(state: EmulatorState) -> Starlette:

@@ -133,6 +133,8 @@ def uvicorn_config(app: EmulatorApp, config: Config, tls: ServerTLS | None = Non
         log_level="info" if config.access_log else "warning",
         server_header=False,
         ws="none",
+        # No X-Forwarded-* trust: the client address decides the control API's loopback check.
+        proxy_headers=False,
         ssl_certfile=str(tls.cert) if tls else None,
         ssl_keyfile=str(tls.key) if tls else None,
         # Clients keep connections alive: shut down within seconds rather than waiting for them forever.

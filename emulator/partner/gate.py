@@ -10,7 +10,6 @@ import base64
 import json
 import logging
 import os
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,6 +34,14 @@ _WWW_AUTHENTICATE = (
     WWW_AUTHENTICATE_INVALID_TOKEN[0].lower().encode(),
     WWW_AUTHENTICATE_INVALID_TOKEN[1].encode(),
 )
+
+
+def _guid() -> bytes:
+    """A random (version 4) GUID as bytes; the uuid module's object is more than this path needs."""
+    h = bytearray(os.urandom(16).hex().encode())
+    h[12] = ord("4")
+    h[16] = b"89ab"[h[16] % 4]
+    return bytes(h[:8] + b"-" + h[8:12] + b"-" + h[12:16] + b"-" + h[16:20] + b"-" + h[20:])
 
 
 def _correlation_vector(incoming: bytes | None) -> bytes:
@@ -74,8 +81,8 @@ class PartnerGate:
             elif name == b"ms-cv":
                 cv = value
         stamp = [
-            (b"ms-correlationid", correlation_id or str(uuid.uuid4()).encode()),
-            (b"ms-requestid", request_id or str(uuid.uuid4()).encode()),
+            (b"ms-correlationid", correlation_id or _guid()),
+            (b"ms-requestid", request_id or _guid()),
             (b"ms-cv", _correlation_vector(cv)),
             _REQUEST_CONTEXT,
             _SERVER_ID,
