@@ -1,0 +1,89 @@
+"""Token issuance: client_credentials (v2) through the emulator, against PyJWT's RS256 signing rate in the same run;
+and the in-process reset the pytest fixture does before each test.
+
+Run: python bench/tokens.py [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+import urllib.request
+from pathlib import Path
+
+import jwt
+
+from emulator.config import Config
+from emulator.keys import generate_key
+from emulator.state import EmulatorState
+
+sys.path.insert(0, str(Path(__file__).parent))
+from throughput import free_port, wait_ready
+
+WEB_APP = "6911ffe2-0be5-5494-bde7-59b718f99954"
+WEB_SECRET = "nwp~Q8x.Ke2vT7_bR4mZ1pL9sD3fG6hJ0kW5yC"
+SCOPE = "https%3A%2F%2Fapi.partnercenter.microsoft.com%2F.default"
+FORM = f"grant_type=client_credentials&client_id={WEB_APP}&client_secret={WEB_SECRET}&scope={SCOPE}"
+LUA = f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "{FORM}"
+"""
+
+
+def pyjwt_rate(seconds: float) -> float:
+    key = generate_key()
+    claims = {"aud": "https://api.partnercenter.microsoft.com", "iss": "x", "exp": 2_000_000_000}
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=5)
+    args = parser.parse_args()
+    ceiling = pyjwt_rate(args.seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "emulator", "serve", "--port", str(port), "--no-https", "--state-dir", tmp],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(port, "/_emulator/health")
+            script = Path(tmp) / "post.lua"
+            script.write_text(LUA)
+            url = f"http://127.0.0.1:{port}/a8e23bce-3ed8-5a60-9109-66655e9d1c6e/oauth2/v2.0/token"
+            assert urllib.request.urlopen(urllib.request.Request(url, data=FORM.encode())).status == 200
+            out = subprocess.run(
+                ["wrk", "-t2", "-c64", f"-d{args.seconds}s", "-s", str(script), url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            if "Non-2xx" in out:
+                raise SystemExit(out)
+            issued = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        finally:
+            server.terminate()
+            server.wait()
+    state = EmulatorState(Config(in_memory_key=True), key=generate_key())
+    reset_ms = timeit.timeit(state.reset, number=2000) / 2000 * 1000
+    print(f"{'measure':<58} {'value':>10} {'target':>12}")
+    print(f"{'PyJWT RS256 signing, key object loaded once (one core)':<58} {ceiling:>8.0f}/s")
+    print(f"{'client_credentials v2 through the emulator (wrk -c64)':<58} {issued:>8.0f}/s")
+    print(f"{'ratio emulator / PyJWT':<58} {issued / ceiling:>10.2f} {'>= 0.70':>12}")
+    print(f"{'in-process reset (the pytest fixture before each test)':<58} {reset_ms:>8.3f}ms {'<= 1 ms':>12}")
+    print("oauth2-mock-server (npm) is not measured here; see the README.")
+
+
+if __name__ == "__main__":
+    main()
