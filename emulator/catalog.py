@@ -3,6 +3,7 @@ offers (Partner-Center-PowerShell session records, 2019), plus Azure. Rendered p
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 ENTERPRISE = {"id": "Enterprise_Key", "name": "Enterprise", "rank": 20}
@@ -194,3 +195,54 @@ OFFERS: list[dict[str, Any]] = [
         available=False,
     ),
 ]
+
+
+def new_subscription(
+    offer: dict[str, Any],
+    *,
+    subscription_id: str,
+    customer_id: str,
+    order_id: str,
+    quantity: int,
+    friendly_name: str,
+    billing_cycle: str,
+    status: str,
+    created: str,
+    start: datetime,
+    parent_id: str | None = None,
+) -> dict[str, Any]:
+    """A subscription to `offer` as Partner Center shows it, with the emulator's internal fields (_customerId,
+    _version); for the generated worlds and for orders alike."""
+    usage = offer["billing"] == "usage"
+    subscription: dict[str, Any] = {
+        "id": subscription_id,
+        "offerId": offer["id"],
+        "entitlementId": subscription_id,
+        "offerName": offer["name"],
+        "friendlyName": friendly_name,
+        "quantity": quantity,
+        "unitType": offer["unitType"],
+    }
+    if parent_id:
+        subscription["parentSubscriptionId"] = parent_id
+    subscription |= {
+        "hasPurchasableAddons": offer["hasAddOns"],
+        "creationDate": created,
+        "effectiveStartDate": start.strftime("%Y-%m-%dT00:00:00Z"),
+        # Usage-based subscriptions have no end: "a date far, far away in the future" (subscription-resources.md).
+        "commitmentEndDate": "9999-12-14T00:00:00Z"
+        if usage
+        else (start + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z"),
+        "status": status,
+        "autoRenewEnabled": offer["isAutoRenewable"],
+        "isTrial": offer["isTrial"],
+        "billingType": offer["billing"],
+        "billingCycle": billing_cycle,
+        "termDuration": "P1M" if usage or billing_cycle == "none" else "P1Y",
+        "actions": ["Cancel", "Edit"],
+        "contractType": "subscription",
+        "orderId": order_id,
+        "_customerId": customer_id,
+        "_version": 1,
+    }
+    return subscription

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from emulator.catalog import OFFERS
+from emulator.catalog import OFFERS, new_subscription
 
 NAMESPACE = uuid.UUID("6f1c7d0e-2b1a-4e8f-9d3c-5a4b3c2d1e0f")
 EPOCH = datetime(2026, 1, 5, tzinfo=UTC)
@@ -680,35 +680,21 @@ def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], l
         offer = _OFFERS[offer_id]
         sid = gid(f"subscription-{cid}-{number}").upper()
         cycle = offer["supportedBillingCycles"][-1]
-        usage = offer["billing"] == "usage"
-        subscription: dict[str, Any] = {
-            "id": sid,
-            "offerId": offer_id,
-            "entitlementId": sid,
-            "offerName": offer["name"],
-            "friendlyName": offer["name"],
-            "quantity": quantity,
-            "unitType": offer["unitType"],
-            "hasPurchasableAddons": offer["hasAddOns"],
-            "creationDate": iso(created),
-            "effectiveStartDate": day(created),
-            "commitmentEndDate": "9999-12-14T00:00:00Z" if usage else day(created + timedelta(days=365)),
-            "status": status,
-            "autoRenewEnabled": offer["isAutoRenewable"],
-            "isTrial": offer["isTrial"],
-            "billingType": offer["billing"],
-            "billingCycle": cycle,
-            "termDuration": "P1M" if usage or cycle == "none" else "P1Y",
-            "actions": ["Cancel", "Edit"],
-            "contractType": "subscription",
-            "orderId": order_id,
-            "_customerId": cid,
-            "_version": 1,
-        }
+        subscription = new_subscription(
+            offer,
+            subscription_id=sid,
+            customer_id=cid,
+            order_id=order_id,
+            quantity=quantity,
+            friendly_name=offer["name"],
+            billing_cycle=cycle,
+            status=status,
+            created=iso(created),
+            start=created,
+            parent_id=subscriptions[0]["id"] if offer["isAddOn"] and subscriptions else None,
+        )
         if status == "suspended":
             subscription["suspensionReasons"] = ["CustomerCancellation"]
-        if offer["isAddOn"] and subscriptions:
-            subscription["parentSubscriptionId"] = subscriptions[0]["id"]
         subscriptions.append(subscription)
         line_items.append(
             {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator.catalog import new_subscription
 from emulator.generate import CURRENCIES
 from emulator.partner.common import (
     collection,
@@ -153,39 +154,21 @@ async def create_order(state: EmulatorState, request: Request) -> Response:
         line_items, subscriptions = [], []
         for item in items:
             offer = item.offer
-            usage = offer["billing"] == "usage"
             item_cycle = offer["supportedBillingCycles"][-1] if cycle == "unknown" else cycle
             sid = new_id(state).upper()
-            subscription: dict[str, Any] = {
-                "id": sid,
-                "offerId": offer["id"],
-                "entitlementId": sid,
-                "offerName": offer["name"],
-                "friendlyName": item.name,
-                "quantity": item.quantity,
-                "unitType": offer["unitType"],
-            }
-            if item.parent:
-                subscription["parentSubscriptionId"] = item.parent.upper()
-            subscription |= {
-                "hasPurchasableAddons": offer["hasAddOns"],
-                "creationDate": created,
-                "effectiveStartDate": start.strftime("%Y-%m-%dT00:00:00Z"),
-                "commitmentEndDate": "9999-12-14T00:00:00Z"
-                if usage
-                else (start + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z"),
-                "status": "active",
-                "autoRenewEnabled": offer["isAutoRenewable"],
-                "isTrial": offer["isTrial"],
-                "billingType": offer["billing"],
-                "billingCycle": item_cycle,
-                "termDuration": "P1M" if usage or item_cycle == "none" else "P1Y",
-                "actions": ["Cancel", "Edit"],
-                "contractType": "subscription",
-                "orderId": order_id,
-                "_customerId": customer["id"],
-                "_version": 1,
-            }
+            subscription = new_subscription(
+                offer,
+                subscription_id=sid,
+                customer_id=customer["id"],
+                order_id=order_id,
+                quantity=item.quantity,
+                friendly_name=item.name,
+                billing_cycle=item_cycle,
+                status="active",
+                created=created,
+                start=start,
+                parent_id=item.parent.upper() if item.parent else None,
+            )
             subscriptions.append(subscription)
             line_items.append(
                 {
