@@ -145,7 +145,7 @@ def test_huge_tokens_over_a_real_socket(partner_center: PartnerCenterEmulator) -
 
 # --- fuzzing: ten thousand mutated tokens and request bodies per run ------------------------------------------
 
-TOKEN_EXAMPLES = int(os.environ.get("PCEMU_FUZZ_TOKENS", "8000"))
+TOKEN_EXAMPLES = int(os.environ.get("PCEMU_FUZZ_TOKENS", "8800"))
 HTTP_EXAMPLES = int(os.environ.get("PCEMU_FUZZ_HTTP", "1200"))
 
 
