@@ -135,6 +135,9 @@ def build_identity_app(state: EmulatorState) -> Starlette:
 
     return Starlette(
         routes=[
+            # The token endpoints first: they are the busy ones, and no other pattern here matches their paths.
+            Route("/{tenant}/oauth2/token", token_v1, methods=["GET", "POST", "OPTIONS"]),
+            Route("/{tenant}/oauth2/v2.0/token", token_v2, methods=["GET", "POST", "OPTIONS"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/common/discovery/instance", instance, methods=["GET"]),
             Route("/{tenant}/oauth2/authorize", authorize_v1, methods=["GET", "POST"]),
@@ -149,8 +152,6 @@ def build_identity_app(state: EmulatorState) -> Starlette:
             Route("/{tenant}/.well-known/openid-configuration", v1_config, methods=["GET"]),
             Route("/{tenant}/discovery/keys", keys_v1, methods=["GET"]),
             Route("/{tenant}/discovery/v2.0/keys", keys_v2, methods=["GET"]),
-            Route("/{tenant}/oauth2/token", token_v1, methods=["GET", "POST", "OPTIONS"]),
-            Route("/{tenant}/oauth2/v2.0/token", token_v2, methods=["GET", "POST", "OPTIONS"]),
         ],
         exception_handlers={HTTPException: not_found},
     )

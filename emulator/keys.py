@@ -9,6 +9,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography import x509
@@ -35,11 +36,11 @@ class SigningKey:
     private_key: rsa.RSAPrivateKey
     certificate: x509.Certificate
 
-    @property
+    @cached_property
     def public_key(self) -> rsa.RSAPublicKey:
         return self.private_key.public_key()
 
-    @property
+    @cached_property  # read for every token issued; the certificate never changes
     def kid(self) -> str:
         der = self.certificate.public_bytes(serialization.Encoding.DER)
         return b64url(hashlib.sha1(der).digest())

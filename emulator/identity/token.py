@@ -9,6 +9,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -456,8 +457,22 @@ def _error_code(response: Response) -> str | None:
     return f"AADSTS{codes[0]}" if codes else None
 
 
+URLENCODED = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 1024 * 1024  # Starlette's limit for one form field
+
+
 async def _form(request: Request) -> dict[str, str]:
     """The form body's text fields; anything that is not a readable form counts as an empty form (Entra)."""
+    if request.headers.get("content-type", "").partition(";")[0].strip().lower() == URLENCODED:
+        # Every client posts this form: parse_qsl is several times cheaper than the streaming parser, and gives
+        # the same fields (latin-1 bytes, then percent-decoded as UTF-8 with replacement; the last of a name wins).
+        body = await request.body()
+        if len(body) <= MAX_FORM_BYTES:  # larger ones go to the streaming parser, which reads the cached body
+            try:
+                pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=200, errors="replace")
+            except ValueError:  # too many fields
+                return {}
+            return dict(pairs)
     try:
         form = await request.form(max_files=0, max_fields=200)
     except Exception:  # malformed multipart, too many fields, bad encoding: the grant checks then say what's missing

@@ -1,0 +1,56 @@
+"""The token endpoint's form reading: the quick path for urlencoded bodies gives what Starlette's parser gives."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from starlette.requests import Request
+
+from emulator.identity.token import _form
+
+
+def read(body: bytes, content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/",
+        "query_string": b"",
+        "headers": [(b"content-type", content_type.encode())],
+    }
+    return asyncio.run(_form(Request(scope, receive)))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"grant_type=client_credentials&scope=a+b", {"grant_type": "client_credentials", "scope": "a b"}),
+        (b"a=1&a=2", {"a": "2"}),
+        (b"a&b=", {"a": "", "b": ""}),
+        (b"a=1;b=2", {"a": "1;b=2"}),
+        (b"k=v=w&&", {"k": "v=w"}),
+        (b"a=%zz&b=%E2%82%AC&c=%C3", {"a": "%zz", "b": "\u20ac", "c": "\ufffd"}),
+        (b"a=\xe2\x82\xac", {"a": "\xe2\x82\xac"}),  # raw bytes are read as latin-1, as Starlette reads them
+        (b"", {}),
+    ],
+)
+def test_urlencoded_fields(body: bytes, expected: dict[str, str]) -> None:
+    assert read(body) == expected
+    assert read(body, "application/x-www-form-urlencoded; charset=utf-8") == expected
+    assert read(body, "multipart/form-data; boundary=x") == {}  # not a multipart body: an empty form
+
+
+def test_too_many_fields_is_an_empty_form() -> None:
+    assert read(b"&".join(b"f%d=1" % n for n in range(201))) == {}
+    assert len(read(b"&".join(b"f%d=1" % n for n in range(200)))) == 200
+
+
+def test_a_body_over_a_megabyte_is_still_read() -> None:
+    big = (
+        b"client_assertion=" + b"x" * (1024 * 1024 - 1000) + b"&pad=" + b"y" * 2000 + b"&grant_type=client_credentials"
+    )
+    assert len(big) > 1024 * 1024
+    assert read(big)["grant_type"] == "client_credentials"
