@@ -27,20 +27,47 @@ from emulator.tls import ServerTLS, write_bundle
 from emulator.tls import ensure as ensure_tls
 
 
-class _StatusLineRewrite:
-    """A transport that swaps the standard status line for a custom one in the first write, then steps aside."""
+class _HeldHead:
+    """A transport that holds the status line and headers until the body's first write and sends both in one
+    write: one send(2) per response instead of two, the largest single cost of a small response. It can also
+    swap the standard status line for a custom one (a reason phrase)."""
 
-    def __init__(self, transport: asyncio.Transport, standard: bytes, custom: bytes) -> None:
+    def __init__(self, transport: asyncio.Transport, standard: bytes = b"", custom: bytes = b"") -> None:
         self._transport, self._standard, self._custom = transport, standard, custom
+        self._head: bytes | None = None
+        self._started = False
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        data = bytes(data)
-        if data.startswith(self._standard):
-            data = self._custom + data[len(self._standard) :]
+        if not self._started:
+            self._started = True
+            head = bytes(data)
+            if self._custom and head.startswith(self._standard):
+                head = self._custom + head[len(self._standard) :]
+            self._head = head
+            return
+        if self._head is not None:
+            head, self._head = self._head, None
+            if len(data) <= _JOIN_LIMIT:
+                self._transport.write(head + bytes(data))
+                return
+            self._transport.write(head)
         self._transport.write(data)
+
+    def flush(self) -> None:
+        if self._head is not None:
+            head, self._head = self._head, None
+            self._transport.write(head)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
+
+
+# Bodies up to this size are copied behind the head; larger ones go in a write of their own.
+_JOIN_LIMIT = 256 * 1024
 
 
 def _status_line(status: int, reason: str) -> bytes:
@@ -52,24 +79,37 @@ def _status_line(status: int, reason: str) -> bytes:
 
 def _allow_reason_phrase(cycle: RequestResponseCycle) -> None:
     original: Callable[[Any], Awaitable[None]] = cycle.send
+    transport = cycle.transport
 
     async def send(message: Any) -> None:
-        if message["type"] == "http.response.start" and message.get(DROP) and not cycle.response_started:
-            # A fault rule's dropped connection: close it without a word, as a failing network would.
-            cycle.response_started = cycle.response_complete = cycle.disconnected = True
-            cycle.transport.close()
+        if message["type"] == "http.response.start" and not cycle.response_started:
+            if message.get(DROP):
+                # A fault rule's dropped connection: close it without a word, as a failing network would.
+                cycle.response_started = cycle.response_complete = cycle.disconnected = True
+                transport.close()
+                return
+            reason = message.get("reason")
+            if reason is None:
+                held = _HeldHead(transport)
+            else:
+                status = int(message["status"])
+                held = _HeldHead(transport, STATUS_LINE[status], _status_line(status, reason))
+            cycle.transport = held  # type: ignore[assignment]
+            try:
+                await original(message)
+            except BaseException:
+                held.flush()
+                cycle.transport = transport
+                raise
             return
-        reason = message.get("reason") if message["type"] == "http.response.start" else None
-        if reason is None or cycle.response_started:
-            await original(message)
-            return
-        status = int(message["status"])
-        transport = cycle.transport
-        cycle.transport = _StatusLineRewrite(transport, STATUS_LINE[status], _status_line(status, reason))  # type: ignore[assignment]
         try:
             await original(message)
         finally:
-            cycle.transport = transport
+            # The first body message has carried the head (or there is none, as for HEAD): write directly again.
+            current = cycle.transport
+            if isinstance(current, _HeldHead):
+                current.flush()
+                cycle.transport = transport
 
     cycle.send = send  # type: ignore[method-assign]
 
