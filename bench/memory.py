@@ -1,8 +1,9 @@
 """Resident memory of `pcemu serve`: after start, and after a million requests with the journal at its default bound.
 
 wrk (64 connections) sends authenticated requests, a mix of compliant and non-compliant calls (MFA and password-only
-tokens, lists, offers, a profile, an unknown customer) in rounds of a few seconds until the count is reached; the
-resident size is read from /proc/PID/status (Linux) at start and after every round, so growth shows as a curve.
+tokens, lists, offers, a profile, an unknown customer) in rounds of a few seconds until the count is reached (the
+last round may overshoot it); the resident size is read from /proc/PID/status (Linux) at start and after every
+round, so growth shows as a curve.
 
 Run: python bench/memory.py [--requests 1000000] [--round 30]
 """
@@ -22,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from throughput import free_port, wait_ready
 
-# Each thread stops itself after its share of responses; wrk then reports the count it got.
 LUA = """
 local paths = {"/v1/customers?size=2", "/v1/customers?size=20&offset=10", "/v1/offers?country=US&size=5",
                "/v1/customers/00000000-0000-0000-0000-000000000000", "/v1/profiles/organization"}

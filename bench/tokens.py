@@ -59,19 +59,13 @@ def mock_server_rate(script: Path, seconds: int) -> float | str:
     binary = MOCK_HOME / "node_modules" / ".bin" / "oauth2-mock-server"
     if not binary.exists():
         MOCK_HOME.mkdir(parents=True, exist_ok=True)
-        installed = subprocess.run(
-            [
-                "npm",
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(MOCK_HOME),
-                f"oauth2-mock-server@{MOCK_VERSION}",
-            ],
-            capture_output=True,
-            text=True,
-        )
+        command = ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(MOCK_HOME)]
+        try:
+            installed = subprocess.run(
+                [*command, f"oauth2-mock-server@{MOCK_VERSION}"], capture_output=True, text=True, timeout=180
+            )
+        except subprocess.TimeoutExpired:
+            return "not measured: npm install took over 3 minutes (offline?)"
         if installed.returncode != 0:
             return f"not measured: npm install failed ({installed.stderr.strip().splitlines()[-1:]})"
     port = free_port()

@@ -56,7 +56,8 @@ class _HeldHead:
     def flush(self) -> None:
         if self._head is not None:
             head, self._head = self._head, None
-            self._transport.write(head)
+            if not self._transport.is_closing():  # the client left: nobody to tell (uvloop raises on write)
+                self._transport.write(head)
 
     def close(self) -> None:
         self.flush()

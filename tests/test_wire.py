@@ -24,6 +24,9 @@ class Recorder:
     def close(self) -> None:
         self.closed = True
 
+    def is_closing(self) -> bool:
+        return self.closed
+
     def get_extra_info(self, name: str) -> Any:
         return ("127.0.0.1", 1) if name == "peername" else None
 
@@ -60,6 +63,15 @@ def test_head_without_body_is_flushed_and_on_close() -> None:
     held.write(b"HTTP/1.1 200 OK\r\n\r\n")
     held.close()
     assert closing.writes == [b"HTTP/1.1 200 OK\r\n\r\n"] and closing.closed
+
+
+def test_head_is_not_written_to_a_connection_the_client_closed() -> None:
+    gone = Recorder()
+    held = _HeldHead(gone)  # type: ignore[arg-type]
+    held.write(b"HTTP/1.1 200 OK\r\n\r\n")
+    gone.closed = True
+    held.flush()  # uvloop raises on a write to a closed transport; this must not
+    assert gone.writes == []
 
 
 def test_reason_phrase_rewrites_only_the_status_line() -> None:

@@ -37,8 +37,9 @@ _WWW_AUTHENTICATE = (
 
 
 # Correlation and request ids identify calls, they guard nothing: the Mersenne Twister is enough, and it spares
-# every response a getrandom(2) call (6 % of a request's time under load, py-spy).
-_bits = random.getrandbits
+# every response a getrandom(2) call (6 % of a request's time under load, py-spy). A private generator, so that
+# a test run that seeds `random` (the plugin serves inside it) does not repeat ids.
+_bits = random.Random().getrandbits
 _VERSION_BITS = ~(0xF000 << 64) & ~(0xC000 << 48)
 _VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
 
