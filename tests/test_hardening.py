@@ -6,9 +6,6 @@ import asyncio
 import base64
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +36,7 @@ from tests.conftest import (
     WEB_SECRET,
 )
 from tests.loadgen import Call
+from tests.test_process import Emulator, cli_token, start, stop
 
 STATE = EmulatorState(Config(in_memory_key=True, seed=1), key=generate_key())
 APP = EmulatorApp(STATE)
@@ -207,7 +205,6 @@ def test_no_request_body_makes_a_5xx(target: tuple[str, str], body: bytes) -> No
 @pytest.fixture
 def server(tmp_path: Path) -> Any:
     """A separate emulator process, so that the load generator and the server do not share one interpreter."""
-    from tests.test_process import cli_token, start, stop
 
     emulator = start(tmp_path / "state")
     emulator.tokens = {  # type: ignore[attr-defined]
@@ -292,34 +289,7 @@ def test_2000_concurrent_creations_give_2000_customers(server: Any) -> None:
 # --- crash safety ----------------------------------------------------------------------------------------------
 
 
-def _serve(state_dir: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--port",
-            "0",
-            "--https-port",
-            "0",
-            "--persist",
-            "--state-dir",
-            str(state_dir),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **env},
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("{"):
-            return process, json.loads(line)
-    raise AssertionError("no ready line")
-
-
-def _create(ready: dict[str, Any], token: str, n: int) -> str:
+def _create(emulator: Emulator, token: str, n: int) -> str:
     body = {
         "companyProfile": {"domain": f"crash{n}.onmicrosoft.com"},
         "billingProfile": {
@@ -337,47 +307,40 @@ def _create(ready: dict[str, Any], token: str, n: int) -> str:
             },
         },
     }
-    response = httpx.post(f"{ready['url']}/v1/customers", json=body, headers={"Authorization": f"Bearer {token}"})
+    response = httpx.post(f"{emulator.url}/v1/customers", json=body, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 201
     return str(response.json()["id"])
 
 
 def test_kill_9_during_a_save_keeps_the_previous_state(tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
-    first, ready = _serve(state_dir, {})
-    token = subprocess.run(
-        [sys.executable, "-m", "emulator", "token", "--app", WEB_APP, "--state-dir", str(state_dir)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    kept = _create(ready, token, 1)
-    first.send_signal(signal.SIGINT)
-    first.wait(timeout=15)
+    first = start(state_dir, "--persist")
+    token = cli_token(state_dir, "--app", WEB_APP)
+    kept = _create(first, token, 1)
+    stop(first)
     saved = (state_dir / "world-state.json").read_bytes()
     marker = tmp_path / "holding"
-    second, ready = _serve(state_dir, {"PCEMU_TEST_HOLD_SAVE": str(marker)})
-    lost = _create(ready, token, 2)
+    second = start(state_dir, "--persist", env={"PCEMU_TEST_HOLD_SAVE": str(marker)})
+    lost = _create(second, token, 2)
     deadline = time.monotonic() + 10
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert marker.exists(), "the save never reached the point between fsync and rename"
-    second.kill()  # SIGKILL between fsync and rename
-    second.wait(timeout=15)
+    second.process.kill()  # SIGKILL between fsync and rename
+    second.process.wait(timeout=15)
     assert (state_dir / "world-state.json").read_bytes() == saved  # the previous state, whole
-    third, ready = _serve(state_dir, {})
+    third = start(state_dir, "--persist")
     try:
         assert (
-            httpx.get(f"{ready['url']}/v1/customers/{kept}", headers={"Authorization": f"Bearer {token}"}).status_code
+            httpx.get(f"{third.url}/v1/customers/{kept}", headers={"Authorization": f"Bearer {token}"}).status_code
             == 200
         )
         assert (
-            httpx.get(f"{ready['url']}/v1/customers/{lost}", headers={"Authorization": f"Bearer {token}"}).status_code
+            httpx.get(f"{third.url}/v1/customers/{lost}", headers={"Authorization": f"Bearer {token}"}).status_code
             == 404
         )
     finally:
-        third.send_signal(signal.SIGINT)
-        third.wait(timeout=15)
+        stop(third)
 
 
 # --- nothing secret in logs -----------------------------------------------------------------------------------
@@ -385,34 +348,8 @@ def test_kill_9_during_a_save_keeps_the_previous_state(tmp_path: Path) -> None:
 
 def test_no_secret_in_logs(tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--port",
-            "0",
-            "--https-port",
-            "0",
-            "--access-log",
-            "--profile",
-            "report-only",
-            "--state-dir",
-            str(state_dir),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    ready = None
-    for line in process.stdout:
-        if line.startswith("{"):
-            ready = json.loads(line)
-            break
-    assert ready is not None
-    url = ready["url"]
+    emulator = start(state_dir, "--access-log", "--profile", "report-only")
+    url = emulator.url
     secrets: list[str] = [WEB_SECRET, SERVICE_PASSWORD]
     signed_in = httpx.post(
         f"{url}/{TENANT_ID}/oauth2/v2.0/token",
@@ -457,8 +394,8 @@ def test_no_secret_in_logs(tmp_path: Path) -> None:
         json={"companyProfile": {"domain": "secret.onmicrosoft.com"}},
         headers={"Authorization": f"Bearer {daemon['access_token']}"},
     )
-    process.send_signal(signal.SIGINT)
-    logs, _ = process.communicate(timeout=15)
+    _, rest = stop(emulator)
+    logs = "\n".join(emulator.banner) + "\n" + rest
     assert "GET /v1/customers" in logs  # the access log did record the calls
     assert "report-only would refuse" in logs  # and the policy log line
     for secret in secrets:

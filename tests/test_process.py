@@ -31,12 +31,13 @@ def pcemu(*args: str) -> list[str]:
     return [sys.executable, "-m", "emulator", *args]
 
 
-def start(state_dir: Path, *extra: str) -> Emulator:
+def start(state_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Emulator:
     process = subprocess.Popen(
         pcemu("serve", "--port", "0", "--https-port", "0", "--state-dir", str(state_dir), *extra),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, **env} if env else None,
     )
     assert process.stdout is not None
     banner: list[str] = []
