@@ -19,11 +19,13 @@ import jwt
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.keys import SigningKey, generate_key
+from emulator.partner.common import SHORT_QUERY, _parse_short_query, query, self_uri
 from emulator.policy import decide, in_rollout
 from emulator.profiles import PROFILES
 from emulator.state import EmulatorState
@@ -534,3 +536,24 @@ def test_a_lone_surrogate_is_invalid_token(token_env: TokenEnv) -> None:
     # Not reachable over HTTP (the gate decodes the header as ASCII), but verify() promises InvalidToken.
     header, payload, signature = token_env.token.split(".")
     assert refused(token_env, f"{header}.{payload}\ud800.{signature}")
+
+
+# --- query strings: the handlers' cached parse reads exactly what Starlette's QueryParams reads -----------------
+
+# What an HTTP request line can carry in a query (the parser refuses anything outside printable ASCII).
+QUERY_TEXT = st.text(st.sampled_from("abcXYZ019=&;+%-._~!$'()*,/:@?[]"), max_size=80)
+
+
+@given(QUERY_TEXT)
+def test_query_parameters_match_starlette(raw: str) -> None:
+    request = Request({"type": "http", "query_string": raw.encode(), "headers": [], "path": "/v1/customers"})
+    assert dict(query(request)) == dict(request.query_params.items())
+    assert dict(query(request)) == dict(request.query_params.items())  # the cached answer is the same
+    assert self_uri(request, "/v1/customers") == (f"/v1/customers?{raw}" if raw else "/v1/customers")
+
+
+def test_long_query_strings_are_parsed_but_not_kept() -> None:
+    before = _parse_short_query.cache_info().currsize
+    raw = "size=2&" + "x=" + "a" * SHORT_QUERY
+    assert query(Request({"type": "http", "query_string": raw.encode(), "headers": []}))["size"] == "2"
+    assert _parse_short_query.cache_info().currsize == before

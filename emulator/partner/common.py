@@ -6,10 +6,11 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -45,8 +46,24 @@ def invalid_property(message: str) -> PartnerError:
     return PartnerError(400, 3000, f"Invalid property: {message}")
 
 
+def _parse_query(raw: bytes) -> Mapping[str, str]:
+    # As Starlette's QueryParams: latin-1, blank values kept, the last of a name wins.
+    return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+
+
+# Clients page through the same few queries, and parsing was a tenth of a list call: short ones are parsed once.
+_parse_short_query = lru_cache(maxsize=1024)(_parse_query)
+SHORT_QUERY = 512
+
+
+def query(request: Request) -> Mapping[str, str]:
+    """The request's query parameters (read-only: the mapping may be shared by every request with this query)."""
+    raw: bytes = request.scope.get("query_string", b"")
+    return _parse_short_query(raw) if len(raw) <= SHORT_QUERY else _parse_query(raw)
+
+
 def int_param(request: Request, name: str, default: int, minimum: int) -> int:
-    raw = request.query_params.get(name)
+    raw = query(request).get(name)
     if raw is None or raw == "":
         return default
     try:
@@ -168,8 +185,11 @@ def collection(
     return doc
 
 
+_ascii_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def encode_continuation(position: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
+    return base64.urlsafe_b64encode(_ascii_json(position).encode()).decode()
 
 
 def decode_continuation(token: str) -> dict[str, Any]:
@@ -190,7 +210,7 @@ class Page:
     """Where a list request starts and how large a page is: by `offset`, or by seek with a continuation token."""
 
     def __init__(self, request: Request, *, default_size: int, max_size: int) -> None:
-        params = request.query_params
+        params = query(request)
         self.seek = (params.get("seekOperation") or params.get("seekoperation") or "").strip()
         self.filter_raw: str | None = params.get("filter")
         self.by_offset = "offset" in params
@@ -231,8 +251,9 @@ class Page:
 
 
 def self_uri(request: Request, path: str) -> str:
-    query = request.url.query
-    return f"{path}?{query}" if query else path
+    # The query as sent: the HTTP parser admits only ASCII in a request line, so latin-1 decodes it exactly.
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    return f"{path}?{raw}" if raw else path
 
 
 # --- idempotency (MS-RequestId) -------------------------------------------------------------------------------

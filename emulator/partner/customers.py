@@ -24,7 +24,7 @@ from emulator.partner.common import (
     replayed,
     self_uri,
 )
-from emulator.partner.responses import CONTENT_TYPE, PartnerError, link
+from emulator.partner.responses import CONTENT_TYPE, PartnerError, compact_json, link
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.state import EmulatorState
 
@@ -98,7 +98,7 @@ def _short_json(customer: dict[str, Any]) -> bytes:
     cached = _RENDERED.get(customer["id"])
     if cached is not None and cached[0] is customer:
         return cached[1]
-    rendered = json.dumps(customer_document(customer, full=False), ensure_ascii=False, separators=(",", ":")).encode()
+    rendered = compact_json(customer_document(customer, full=False)).encode()
     if len(_RENDERED) >= _RENDERED_MAX:
         _RENDERED.clear()
     _RENDERED[customer["id"]] = (customer, rendered)
@@ -131,7 +131,7 @@ async def list_customers(state: EmulatorState, request: Request) -> Response:
             b'{"totalCount":%d,"items":[' % len(chosen),
             b",".join(_short_json(c) for c in chosen),
             b"],",
-            json.dumps(tail, ensure_ascii=False, separators=(",", ":")).encode()[1:],
+            compact_json(tail).encode()[1:],
         )
     )
     return Response(body, media_type=CONTENT_TYPE)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import collection, int_param, invalid_input
+from emulator.partner.common import collection, int_param, invalid_input, query
 from emulator.partner.responses import PartnerError, link
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.state import EmulatorState
@@ -17,7 +17,7 @@ OFFERS_TENANT = "3c95518e-8c37-41e3-9627-0ca339200f53"  # the catalogue tenant i
 
 
 def _country(request: Request) -> str:
-    country = request.query_params.get("country")
+    country = query(request).get("country")
     if country is None or not country.strip():
         raise invalid_input("'country' is required (a two-letter country code such as US).")
     country = country.strip().upper()
@@ -81,7 +81,8 @@ def _locale(request: Request) -> str:
 
 async def list_offers(state: EmulatorState, request: Request) -> Response:
     country = _country(request)
-    category = request.query_params.get("offer_category_id")
+    params = query(request)
+    category = params.get("offer_category_id")
     offers = list(state.world.offers.values())
     if category:
         offers = [o for o in offers if o["category"].get("id", "").lower() == category.strip().lower()]
@@ -89,11 +90,11 @@ async def list_offers(state: EmulatorState, request: Request) -> Response:
     size = int_param(request, "size", 0, 0) or len(offers)
     chosen = offers[offset : offset + size]
     locale = _locale(request)
-    query = f"country={country}" + (f"&offer_category_id={quote(category, safe='')}" if category else "")
+    base = f"country={country}" + (f"&offer_category_id={quote(category, safe='')}" if category else "")
     next_link = None
     if offset + size < len(offers):
-        next_link = link(f"/offers?{query}&size={size}&offset={offset + size}")
-    self_query = query + (f"&size={size}&offset={offset}" if "size" in request.query_params else "")
+        next_link = link(f"/offers?{base}&size={size}&offset={offset + size}")
+    self_query = base + (f"&size={size}&offset={offset}" if "size" in params else "")
     items = [offer_document(o, country, locale) for o in chosen]
     return JSON(collection(items, f"/offers?{self_query}", next_link=next_link))
 

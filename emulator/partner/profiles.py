@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import invalid_input, require_app_user
+from emulator.partner.common import invalid_input, query, require_app_user
 from emulator.partner.responses import PartnerError, PartnerJSON, link
 from emulator.state import EmulatorState
 
@@ -47,7 +47,7 @@ async def billing(state: EmulatorState, request: Request) -> Response:
 
 async def legal_business(state: EmulatorState, request: Request) -> Response:
     # The one profile documented for app-only tokens too.
-    version = request.query_params.get("vettingVersion")
+    version = query(request).get("vettingVersion")
     if version is not None and version.strip().lower() not in ("current", "lastfinalized"):
         raise PartnerError(
             400, 900126, f"Unable to parse enum: '{version[:32]}' is not a vetting version (Current, LastFinalized)."
@@ -79,7 +79,7 @@ async def support(state: EmulatorState, request: Request) -> Response:
 
 async def mpn(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
-    mpn_id = request.query_params.get("mpnId")
+    mpn_id = query(request).get("mpnId")
     if mpn_id is None:
         profile = state.world.profiles["mpn"]
     else:

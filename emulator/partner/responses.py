@@ -11,12 +11,15 @@ from emulator.profiles import WWW_AUTHENTICATE_INVALID_TOKEN
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 
+# json.dumps(…, ensure_ascii=False, separators=(",", ":")) without building an encoder per call (a sixth of it).
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 class PartnerJSON(Response):
     media_type = CONTENT_TYPE
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return compact_json(content).encode("utf-8")
 
 
 def error_body(code: int | str, description: str) -> dict[str, Any]:

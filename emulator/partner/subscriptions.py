@@ -18,6 +18,7 @@ from emulator.partner.common import (
     invalid_input,
     json_body,
     public,
+    query,
 )
 from emulator.partner.responses import PartnerError, link
 from emulator.partner.responses import PartnerJSON as JSON
@@ -47,7 +48,7 @@ def subscription_document(customer: dict[str, Any], subscription: dict[str, Any]
 async def list_subscriptions(state: EmulatorState, request: Request) -> Response:
     customer = customer_or_404(state, request.path_params["customer_id"])
     subscriptions = state.world.subscriptions.group(customer["id"])
-    order_id = request.query_params.get("order_id")
+    order_id = query(request).get("order_id")
     if order_id is not None:
         subscriptions = [s for s in subscriptions if s["orderId"].lower() == order_id.strip().lower()]
     items = [subscription_document(customer, s) for s in subscriptions]
