@@ -10,13 +10,20 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
+from uvicorn.protocols.http.httptools_impl import (
+    HEADER_RE,
+    HEADER_VALUE_RE,
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
 import emulator
 from emulator.app import EmulatorApp, create_app
@@ -25,47 +32,6 @@ from emulator.faults import DROP
 from emulator.proxy import ConnectProxy
 from emulator.tls import ServerTLS, write_bundle
 from emulator.tls import ensure as ensure_tls
-
-
-class _HeldHead:
-    """A transport that holds the status line and headers until the body's first write and sends both in one
-    write: one send(2) per response instead of two, the largest single cost of a small response. It can also
-    swap the standard status line for a custom one (a reason phrase)."""
-
-    def __init__(self, transport: asyncio.Transport, standard: bytes = b"", custom: bytes = b"") -> None:
-        self._transport, self._standard, self._custom = transport, standard, custom
-        self._head: bytes | None = None
-        self._started = False
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        if not self._started:
-            self._started = True
-            head = bytes(data)
-            if self._custom and head.startswith(self._standard):
-                head = self._custom + head[len(self._standard) :]
-            self._head = head
-            return
-        if self._head is not None:
-            head, self._head = self._head, None
-            if len(data) <= _JOIN_LIMIT:
-                self._transport.write(head + bytes(data))
-                return
-            self._transport.write(head)
-        self._transport.write(data)
-
-    def flush(self) -> None:
-        if self._head is not None:
-            head, self._head = self._head, None
-            if not self._transport.is_closing():  # the client left: nobody to tell (uvloop raises on write)
-                self._transport.write(head)
-
-    def close(self) -> None:
-        self.flush()
-        self._transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
-
 
 # Bodies up to this size are copied behind the head; larger ones go in a write of their own.
 _JOIN_LIMIT = 256 * 1024
@@ -78,52 +44,120 @@ def _status_line(status: int, reason: str) -> bytes:
     return b"HTTP/1.1 %d %s\r\n" % (status, phrase)
 
 
-def _allow_reason_phrase(cycle: RequestResponseCycle) -> None:
-    original: Callable[[Any], Awaitable[None]] = cycle.send
-    transport = cycle.transport
+class PartnerCenterCycle(RequestResponseCycle):
+    """uvicorn's request/response cycle with its `send` rewritten for three things uvicorn does not do:
 
-    async def send(message: Any) -> None:
-        if message["type"] == "http.response.start" and not cycle.response_started:
-            if message.get(DROP):
-                # A fault rule's dropped connection: close it without a word, as a failing network would.
-                cycle.response_started = cycle.response_complete = cycle.disconnected = True
-                transport.close()
-                return
-            reason = message.get("reason")
-            if reason is None:
-                held = _HeldHead(transport)
-            else:
-                status = int(message["status"])
-                held = _HeldHead(transport, STATUS_LINE[status], _status_line(status, reason))
-            cycle.transport = held  # type: ignore[assignment]
-            try:
-                await original(message)
-            except BaseException:
-                held.flush()
-                cycle.transport = transport
-                raise
+    - a `reason` key on http.response.start writes a custom reason phrase: the 2019 refusal's
+      "401 Unauthorized - MFA required" is shown to users by the .NET SDK and PowerShell;
+    - a fault rule's DROP key closes the connection without a word, as a failing network would;
+    - the head is held until the first body message and leaves with a body of up to 256 KB in one write: one
+      send(2) per response instead of two, the largest single cost of a small response.
+
+    Everything else is uvicorn's `send` as of 0.54 (framing, Content-Length checks, keep-alive, access log).
+    """
+
+    _head: bytes | None = None
+
+    async def send(self, message: Any) -> None:
+        if self.flow.write_paused and not self.disconnected:
+            await self.flow.drain()
+        if self.disconnected:
             return
-        try:
-            await original(message)
-        finally:
-            # The first body message has carried the head (or there is none, as for HEAD): write directly again.
-            current = cycle.transport
-            if isinstance(current, _HeldHead):
-                current.flush()
-                cycle.transport = transport
+        if not self.response_started:
+            if message["type"] != "http.response.start":
+                raise RuntimeError(f"Expected ASGI message 'http.response.start', but got '{message['type']}'.")
+            if message.get(DROP):
+                self.response_started = self.response_complete = self.disconnected = True
+                self.transport.close()
+                return
+            self._start(message)
+        elif not self.response_complete:
+            if message["type"] != "http.response.body":
+                raise RuntimeError(f"Expected ASGI message 'http.response.body', but got '{message['type']}'.")
+            self._body(message.get("body", b""), message.get("more_body", False))
+        else:
+            raise RuntimeError(f"Unexpected ASGI message '{message['type']}' sent, after response already completed.")
 
-    cycle.send = send  # type: ignore[method-assign]
+    def _start(self, message: Any) -> None:
+        self.response_started = True
+        self.waiting_for_100_continue = False
+        status: int = message["status"]
+        headers = self.default_headers + list(message.get("headers", ()))
+        # One search over all names and one over all values: the same characters refused as uvicorn's per-header
+        # checks (a tab, which joins the values, is allowed in a value).
+        if HEADER_RE.search(b"".join(name for name, _ in headers)):
+            raise RuntimeError("Invalid HTTP header name.")
+        if HEADER_VALUE_RE.search(b"\t".join(value for _, value in headers)):
+            raise RuntimeError("Invalid HTTP header value.")
+        if self.access_log:
+            self.access_logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                get_client_addr(self.scope),
+                self.scope["method"],
+                get_path_with_query_string(self.scope),
+                self.scope["http_version"],
+                status,
+            )
+        reason = message.get("reason")
+        content = [STATUS_LINE[status] if reason is None else _status_line(status, reason)]
+        has_connection_close = False
+        for raw_name, value in headers:
+            name = raw_name.lower()
+            if name == b"content-length" and self.chunked_encoding is None:
+                self.expected_content_length = int(value.decode())
+                self.chunked_encoding = False
+            elif name == b"transfer-encoding" and value.lower() == b"chunked":
+                self.expected_content_length = 0
+                self.chunked_encoding = True
+            elif name == b"connection" and b"close" in [token.lower().strip() for token in value.split(b",")]:
+                self.keep_alive = False
+                has_connection_close = True
+            content += (name, b": ", value, b"\r\n")
+        if not self.keep_alive and not has_connection_close:
+            content.append(b"connection: close\r\n")
+        if self.chunked_encoding is None and self.scope["method"] != "HEAD" and status not in (204, 304):
+            self.chunked_encoding = True
+            content.append(b"transfer-encoding: chunked\r\n")
+        content.append(b"\r\n")
+        self._head = b"".join(content)
+
+    def _body(self, body: bytes, more_body: bool) -> None:
+        if self.scope["method"] == "HEAD":
+            self.expected_content_length = 0
+            data = b""
+        elif self.chunked_encoding:
+            data = b"%x\r\n%b\r\n" % (len(body), body) if body else b""
+            if not more_body:
+                data += b"0\r\n\r\n"
+        else:
+            if len(body) > self.expected_content_length:
+                raise RuntimeError("Response content longer than Content-Length")
+            self.expected_content_length -= len(body)
+            data = body
+        head, self._head = self._head, None
+        if head is not None and len(data) <= _JOIN_LIMIT:
+            self.transport.write(head + data)
+        else:
+            if head is not None:
+                self.transport.write(head)
+            if data:
+                self.transport.write(data)
+        if not more_body:
+            if self.expected_content_length != 0:
+                raise RuntimeError("Response content shorter than Content-Length")
+            self.response_complete = True
+            self.message_event.set()
+            if not self.keep_alive:
+                self.transport.close()
+            self.on_response()
 
 
 class PartnerCenterHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, plus a `reason` key on http.response.start for a custom reason phrase.
-
-    The 2019 refusal's "401 Unauthorized - MFA required" is shown to users by the .NET SDK and PowerShell,
-    and uvicorn otherwise writes the standard phrase for every status.
-    """
+    """uvicorn's httptools protocol, answering through PartnerCenterCycle."""
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
-        _allow_reason_phrase(cycle)
+        # uvicorn builds the cycle itself; the subclass adds only methods, so the instance can take its class.
+        cycle.__class__ = PartnerCenterCycle
         super()._start_asgi_task(cycle, app)
 
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 import socket
+from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from emulator.app import EmulatorApp
 from emulator.config import Config
+from emulator.faults import DROP
 from emulator.keys import generate_key
-from emulator.server import _HeldHead
+from emulator.server import PartnerCenterCycle
 from emulator.state import EmulatorState
 from tests.live import serving
 
@@ -27,59 +34,140 @@ class Recorder:
     def is_closing(self) -> bool:
         return self.closed
 
-    def get_extra_info(self, name: str) -> Any:
-        return ("127.0.0.1", 1) if name == "peername" else None
+
+def cycle(wire: Recorder, method: str = "GET", *, keep_alive: bool = True) -> PartnerCenterCycle:
+    scope: Any = {"type": "http", "method": method, "http_version": "1.1", "path": "/", "query_string": b""}
+    return PartnerCenterCycle(
+        scope=scope,
+        transport=wire,  # type: ignore[arg-type]
+        flow=SimpleNamespace(write_paused=False),  # type: ignore[arg-type]
+        logger=logging.getLogger("test"),
+        access_logger=logging.getLogger("test.access"),
+        access_log=False,
+        default_headers=[(b"date", b"Sat, 28 Nov 2026 15:00:00 GMT")],
+        message_event=asyncio.Event(),
+        expect_100_continue=False,
+        keep_alive=keep_alive,
+        on_response=lambda: None,
+    )
 
 
-def test_head_and_small_body_leave_together() -> None:
+def start(status: int, *headers: tuple[bytes, bytes], **extra: Any) -> dict[str, Any]:
+    return {"type": "http.response.start", "status": status, "headers": list(headers), **extra}
+
+
+def body(data: bytes, more: bool = False) -> dict[str, Any]:
+    return {"type": "http.response.body", "body": data, "more_body": more}
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+DATE = b"date: Sat, 28 Nov 2026 15:00:00 GMT\r\n"
+
+
+@pytest.mark.anyio
+async def test_head_and_small_body_leave_together() -> None:
     wire = Recorder()
-    held = _HeldHead(wire)  # type: ignore[arg-type]
-    held.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+    answer = cycle(wire)
+    await answer.send(start(200, (b"Content-Length", b"6"), (b"X-Tab", b"a\tb")))
     assert wire.writes == []
-    held.write(b"{}")
-    held.write(b"more")
-    assert wire.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}", b"more"]
-    assert held.get_extra_info("peername") == ("127.0.0.1", 1)
+    await answer.send(body(b"{}", more=True))
+    await answer.send(body(b"more"))
+    assert wire.writes == [
+        b"HTTP/1.1 200 OK\r\n" + DATE + b"content-length: 6\r\nx-tab: a\tb\r\n\r\n{}",
+        b"more",
+    ]
+    assert answer.response_complete and not wire.closed
 
 
-def test_large_body_is_not_copied_behind_the_head() -> None:
+@pytest.mark.anyio
+async def test_large_body_is_not_copied_behind_the_head() -> None:
     wire = Recorder()
-    held = _HeldHead(wire)  # type: ignore[arg-type]
-    body = b"x" * (256 * 1024 + 1)
-    held.write(b"HTTP/1.1 200 OK\r\n\r\n")
-    held.write(body)
-    assert wire.writes == [b"HTTP/1.1 200 OK\r\n\r\n", body]
+    answer = cycle(wire, keep_alive=False)
+    data = b"x" * (256 * 1024 + 1)
+    await answer.send(start(200, (b"content-length", str(len(data)).encode())))
+    await answer.send(body(data))
+    head = b"HTTP/1.1 200 OK\r\n" + DATE + b"content-length: 262145\r\nconnection: close\r\n\r\n"
+    assert wire.writes == [head, data] and wire.closed
 
 
-def test_head_without_body_is_flushed_and_on_close() -> None:
+@pytest.mark.anyio
+async def test_head_request_writes_the_head_alone() -> None:
     wire = Recorder()
-    held = _HeldHead(wire)  # type: ignore[arg-type]
-    held.write(b"HTTP/1.1 204 No Content\r\n\r\n")
-    held.flush()
-    held.flush()
-    assert wire.writes == [b"HTTP/1.1 204 No Content\r\n\r\n"]
-    closing = Recorder()
-    held = _HeldHead(closing)  # type: ignore[arg-type]
-    held.write(b"HTTP/1.1 200 OK\r\n\r\n")
-    held.close()
-    assert closing.writes == [b"HTTP/1.1 200 OK\r\n\r\n"] and closing.closed
+    answer = cycle(wire, "HEAD")
+    await answer.send(start(200, (b"content-length", b"5")))
+    await answer.send(body(b""))
+    assert wire.writes == [b"HTTP/1.1 200 OK\r\n" + DATE + b"content-length: 5\r\n\r\n"]
 
 
-def test_head_is_not_written_to_a_connection_the_client_closed() -> None:
-    gone = Recorder()
-    held = _HeldHead(gone)  # type: ignore[arg-type]
-    held.write(b"HTTP/1.1 200 OK\r\n\r\n")
-    gone.closed = True
-    held.flush()  # uvloop raises on a write to a closed transport; this must not
-    assert gone.writes == []
-
-
-def test_reason_phrase_rewrites_only_the_status_line() -> None:
+@pytest.mark.anyio
+async def test_reason_phrase_rewrites_only_the_status_line_and_chunks_an_empty_body() -> None:
     wire = Recorder()
-    held = _HeldHead(wire, b"HTTP/1.1 401 Unauthorized\r\n", b"HTTP/1.1 401 Unauthorized - MFA required\r\n")  # type: ignore[arg-type]
-    held.write(b"HTTP/1.1 401 Unauthorized\r\nx: HTTP/1.1 401 Unauthorized\r\n\r\n")
-    held.write(b"0\r\n\r\n")
-    assert wire.writes == [b"HTTP/1.1 401 Unauthorized - MFA required\r\nx: HTTP/1.1 401 Unauthorized\r\n\r\n0\r\n\r\n"]
+    answer = cycle(wire)
+    await answer.send(start(401, (b"x", b"HTTP/1.1 401 Unauthorized"), reason="Unauthorized - MFA required"))
+    await answer.send(body(b""))
+    assert wire.writes == [
+        b"HTTP/1.1 401 Unauthorized - MFA required\r\n"
+        + DATE
+        + b"x: HTTP/1.1 401 Unauthorized\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n"
+    ]
+
+
+@pytest.mark.anyio
+async def test_reason_phrase_with_a_line_break_is_refused() -> None:
+    with pytest.raises(ValueError, match="line breaks"):
+        await cycle(Recorder()).send(start(401, reason="Unauthorized\r\nSet-Cookie: x"))
+
+
+@pytest.mark.anyio
+async def test_drop_closes_without_a_byte() -> None:
+    wire = Recorder()
+    answer = cycle(wire)
+    await answer.send(start(500, **{DROP: True}))
+    await answer.send(body(b""))
+    assert wire.writes == [] and wire.closed and answer.disconnected
+
+
+@pytest.mark.anyio
+async def test_nothing_is_written_once_the_client_left() -> None:
+    wire = Recorder()
+    answer = cycle(wire)
+    await answer.send(start(200, (b"content-length", b"2")))
+    answer.disconnected = True  # uvicorn sets this when the connection is lost; uvloop raises on a later write
+    await answer.send(body(b"{}"))
+    assert wire.writes == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ((b"bad name", b"v"), "Invalid HTTP header name."),
+        ((b"x:y", b"v"), "Invalid HTTP header name."),
+        ((b"x", b"a\r\nset-cookie: s=1"), "Invalid HTTP header value."),
+        ((b"x", b"\x00"), "Invalid HTTP header value."),
+    ],
+)
+async def test_header_injection_is_refused(header: tuple[bytes, bytes], problem: str) -> None:
+    wire = Recorder()
+    with pytest.raises(RuntimeError, match=re.escape(problem)):
+        await cycle(wire).send(start(200, (b"content-length", b"0"), header))
+    assert wire.writes == []
+
+
+@pytest.mark.anyio
+async def test_content_length_is_enforced() -> None:
+    with pytest.raises(RuntimeError, match="longer than Content-Length"):
+        answer = cycle(Recorder())
+        await answer.send(start(200, (b"content-length", b"1")))
+        await answer.send(body(b"{}"))
+    with pytest.raises(RuntimeError, match="shorter than Content-Length"):
+        answer = cycle(Recorder())
+        await answer.send(start(200, (b"content-length", b"3")))
+        await answer.send(body(b"{}"))
 
 
 def read_response(
