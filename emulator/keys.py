@@ -5,20 +5,25 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 KEY_FILE = "signing-key.pem"
 CERT_FILE = "signing-cert.pem"
+
+
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def b64url(data: bytes) -> str:
@@ -44,6 +49,35 @@ class SigningKey:
     def kid(self) -> str:
         der = self.certificate.public_bytes(serialization.Encoding.DER)
         return b64url(hashlib.sha1(der).digest())
+
+    @cached_property
+    def _jws_header(self) -> bytes:
+        # Entra's header fields; keys sorted and compact, as PyJWT writes them.
+        header = {"alg": "RS256", "kid": self.kid, "typ": "JWT", "x5t": self.kid}
+        return base64.urlsafe_b64encode(json.dumps(header, separators=(",", ":")).encode()).rstrip(b"=")
+
+    def signing_input(self, claims: Mapping[str, Any]) -> bytes:
+        """The JWT's header and payload segments, as jwt.encode writes them with this key's kid and x5t."""
+        return self._jws_header + b"." + base64.urlsafe_b64encode(_compact_json(claims).encode()).rstrip(b"=")
+
+    def signature(self, signing_input: bytes) -> bytes:
+        """The RS256 signature segment (base64url) of a signing input."""
+        signature = self.private_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+        return base64.urlsafe_b64encode(signature).rstrip(b"=")
+
+    def sign_jwt(self, claims: Mapping[str, Any]) -> str:
+        """An RS256 JWT of these claims, byte for byte what jwt.encode writes with this key, kid and x5t.
+
+        Without PyJWT's per-call work (options, key checks, header encoding); the parts are separate so that the
+        signature can be made elsewhere (emulator.signer).
+        """
+        signing_input = self.signing_input(claims)
+        return (signing_input + b"." + self.signature(signing_input)).decode("ascii")
+
+    def private_pem(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
 
     def jwk(self, issuer: str | None = None) -> dict[str, object]:
         numbers = self.public_key.public_numbers()
@@ -117,12 +151,7 @@ def load_or_create(state_dir: Path) -> tuple[SigningKey, bool]:
     tmp_key, tmp_cert = key_path.with_suffix(".tmp"), cert_path.with_suffix(".tmp")
     for tmp in (tmp_key, tmp_cert):
         tmp.unlink(missing_ok=True)
-    _write_private(
-        tmp_key,
-        key.private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        ),
-    )
+    _write_private(tmp_key, key.private_pem())
     _write_private(tmp_cert, key.certificate.public_bytes(serialization.Encoding.PEM))
     os.replace(tmp_cert, cert_path)
     os.replace(tmp_key, key_path)
