@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--persist", action="store_true", help="keep the world's changes across restarts (in the state directory)"
     )
+    serve.add_argument(
+        "--no-sign-worker",
+        action="store_true",
+        help="sign tokens in the server process only (by default a second process signs when there are 2+ cores)",
+    )
 
     token = sub.add_parser("token", help="print one signed access token")
     who = token.add_mutually_exclusive_group(required=True)
@@ -169,6 +174,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "userrealm_port": args.userrealm_port,
         "cert_names": tuple(args.cert_name) or None,
         "scenarios": tuple(args.scenario) or None,
+        "sign_worker": False if args.no_sign_worker else None,
     }
     try:
         config = load_config(args.config, overrides=overrides)

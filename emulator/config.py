@@ -41,6 +41,8 @@ class Config:
     scenarios: tuple[str, ...] = ()  # scenario names (or JSON files) loaded at start
     journal_size: int = 10_000  # journal entries kept in memory; older ones are dropped (and counted)
     persist: bool = False  # save the world's changes in the state directory and load them at start
+    # `serve` signs tokens in a second process (emulator.signer) when the machine has a second core; False: never.
+    sign_worker: bool = True
 
     def resolved_state_dir(self) -> Path:
         return self.state_dir if self.state_dir is not None else default_state_dir()
@@ -111,6 +113,7 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "persist": ("persist", "PCEMU_PERSIST", _bool),
     "journal_size": ("journalSize", "PCEMU_JOURNAL_SIZE", _int),
     "scenarios": ("scenarios", "PCEMU_SCENARIOS", _hosts),
+    "sign_worker": ("signWorker", "PCEMU_SIGN_WORKER", _bool),
 }
 
 

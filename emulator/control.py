@@ -88,7 +88,7 @@ def build_control_app(state: EmulatorState) -> Starlette:
         return {"now": state.clock.now(), "iso": state.clock.isoformat(), "offsetSeconds": state.clock.offset}
 
     async def health(request: Request) -> Response:
-        world = state.world
+        world, worker = state.world, state.issuer.worker
         return JSONResponse(
             {
                 "status": "ready",
@@ -97,6 +97,11 @@ def build_control_app(state: EmulatorState) -> Starlette:
                 "tenant": {"id": world.partner.id, "domain": world.partner.domain},
                 "customers": len(world.customers),
                 "now": state.clock.isoformat(),
+                # Whether a second process signs tokens (`serve` on 2+ cores) and how many it has signed.
+                "signWorker": {
+                    "running": worker is not None and worker.alive,
+                    "signed": worker.signed if worker else 0,
+                },
             }
         )
 

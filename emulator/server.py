@@ -30,6 +30,7 @@ from emulator.app import EmulatorApp, create_app
 from emulator.config import Config
 from emulator.faults import DROP
 from emulator.proxy import ConnectProxy
+from emulator.signer import SigningWorker
 from emulator.tls import ServerTLS, write_bundle
 from emulator.tls import ensure as ensure_tls
 
@@ -375,6 +376,7 @@ async def _serve(
                     raise RuntimeError("the server stopped during start-up")
             await asyncio.sleep(0.005)
         _banner(app, ready_document(app, config, listeners), out)
+        await _start_sign_worker(app, config)
         if stop is None:
             await tasks[0]
         else:
@@ -388,7 +390,24 @@ async def _serve(
             server.should_exit = True
         if proxy is not None:
             await proxy.close()
+        issuer = app.state.issuer
+        if issuer.worker is not None:
+            worker, issuer.worker = issuer.worker, None
+            await worker.close()
         await asyncio.gather(*tasks[1:], return_exceptions=True)
+
+
+async def _start_sign_worker(app: EmulatorApp, config: Config) -> None:
+    """A second process for token signatures when there is a second core to run it (emulator.signer)."""
+    if not config.sign_worker or (os.cpu_count() or 1) < 2:
+        return
+    worker = SigningWorker()
+    try:
+        await worker.start()
+    except (OSError, NotImplementedError) as exc:  # NotImplementedError: no subprocesses on this event loop
+        logging.getLogger("emulator.signer").warning("no signing worker (%r); tokens are signed in-process", exc)
+        return
+    app.state.issuer.worker = worker
 
 
 def _configure_logging() -> None:

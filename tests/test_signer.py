@@ -1,0 +1,141 @@
+"""The signing worker: the same tokens as signing in-process, key changes, and signing in-process when it is gone."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import random
+import time
+from pathlib import Path
+
+import httpx
+import jwt
+import pytest
+
+from emulator.clock import Clock
+from emulator.keys import KeyRing, generate_key
+from emulator.signer import SigningWorker, serve
+from emulator.tokens import TokenIssuer
+from tests.conftest import TENANT_ID, WEB_APP, WEB_SECRET
+from tests.test_process import start, stop
+
+KEY = generate_key()
+OTHER = generate_key()
+CLAIMS = {"aud": "https://api.partnercenter.microsoft.com", "iss": f"https://sts.windows.net/{TENANT_ID}/", "n": 1}
+
+
+def test_sign_jwt_writes_what_pyjwt_writes() -> None:
+    claims = {**CLAIMS, "name": "Zoë ☃", "amr": ["pwd", "mfa"], "x": 1.5, "y": True, "z": None}
+    expected = jwt.encode(claims, KEY.private_key, algorithm="RS256", headers={"x5t": KEY.kid, "kid": KEY.kid})
+    assert KEY.sign_jwt(claims) == expected
+    header = jwt.get_unverified_header(expected)
+    assert header == {"alg": "RS256", "kid": KEY.kid, "typ": "JWT", "x5t": KEY.kid}
+
+
+def test_worker_loop_answers_each_line() -> None:
+    data = KEY.signing_input(CLAIMS)
+    pem = base64.b64encode(KEY.private_pem())
+    requests = b"K %s %s\nS 7 %s %s\nS 8 unknown-kid %s\nnonsense\n" % (
+        KEY.kid.encode(),
+        pem,
+        KEY.kid.encode(),
+        data,
+        data,
+    )
+    out = io.BytesIO()
+    serve(io.BytesIO(requests), out)
+    assert out.getvalue().split(b"\n") == [b"ready", b"7 " + KEY.signature(data), b"8 -", b""]
+
+
+def test_worker_signs_what_the_server_would_and_follows_key_changes() -> None:
+    async def scenario() -> None:
+        worker = SigningWorker()
+        await worker.start()
+        try:
+            for _ in range(200):  # it says "ready" once its imports are done
+                if worker.alive:
+                    break
+                await asyncio.sleep(0.02)
+            assert worker.alive
+            inputs = [key.signing_input({**CLAIMS, "n": n}) for n in range(40) for key in (KEY, OTHER)]
+            keys = [key for _ in range(40) for key in (KEY, OTHER)]
+            signatures = await asyncio.gather(*(worker.sign(k, data) for k, data in zip(keys, inputs, strict=True)))
+            assert signatures == [k.signature(data) for k, data in zip(keys, inputs, strict=True)]
+            assert worker.signed == 80
+        finally:
+            await worker.close()
+        assert not worker.alive
+        assert await worker.sign(KEY, inputs[0]) is None  # closed: the caller signs
+
+    asyncio.run(scenario())
+
+
+def test_server_signs_itself_when_the_worker_dies() -> None:
+    async def scenario() -> None:
+        issuer = TokenIssuer(KeyRing(KEY), Clock(), random.Random(1))
+        worker = SigningWorker()
+        issuer.worker = worker
+        assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)  # not started yet: in-process
+        await worker.start()
+        while not worker.alive:
+            await asyncio.sleep(0.02)
+        assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)
+        assert worker.signed == 1
+        assert worker._process is not None
+        worker._process.kill()
+        await worker._process.wait()
+        for _ in range(100):
+            if not worker.alive:
+                break
+            await asyncio.sleep(0.02)
+        assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)
+        assert worker.signed == 1
+        await worker.close()
+
+    asyncio.run(scenario())
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in found.read_text().split()] if found.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc")
+def test_serve_signs_in_a_worker_and_stops_it(tmp_path: Path) -> None:
+    emulator = start(tmp_path / "state", "--no-https")
+    try:
+        url = emulator.url
+        for _ in range(200):
+            if httpx.get(f"{url}/_emulator/health").json()["signWorker"]["running"]:
+                break
+            time.sleep(0.02)
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": WEB_APP,
+            "client_secret": WEB_SECRET,
+            "scope": "https://api.partnercenter.microsoft.com/.default",
+        }
+        with httpx.Client() as client:
+            tokens = [client.post(f"{url}/{TENANT_ID}/oauth2/v2.0/token", data=form).json() for _ in range(5)]
+            for body in tokens:
+                answer = client.get(
+                    f"{url}/v1/customers?size=1", headers={"Authorization": f"Bearer {body['access_token']}"}
+                )
+                assert answer.status_code == 200
+        assert httpx.get(f"{url}/_emulator/health").json()["signWorker"] == {"running": True, "signed": 5}
+        workers = _children(emulator.process.pid)
+        assert len(workers) == 1
+    finally:
+        code, _ = stop(emulator)
+    assert code == 0
+    assert not Path(f"/proc/{workers[0]}").exists() or "Z" in Path(f"/proc/{workers[0]}/stat").read_text().split()[2]
+
+
+def test_no_sign_worker_flag(tmp_path: Path) -> None:
+    emulator = start(tmp_path / "state", "--no-https", "--no-sign-worker")
+    try:
+        assert httpx.get(f"{emulator.url}/_emulator/health").json()["signWorker"] == {"running": False, "signed": 0}
+        assert _children(emulator.process.pid) == []
+    finally:
+        stop(emulator)
