@@ -137,14 +137,14 @@ def served_rate(command: list[str], port: int, script: Path, seconds: int, *, wo
     try:
         health = "/_emulator/health" if "emulator" in command else "/health"
         wait_ready(port, health)
+        url = f"http://127.0.0.1:{port}{TOKEN_PATH}"
+        assert urllib.request.urlopen(urllib.request.Request(url, data=FORM.encode())).status == 200
         deadline = time.monotonic() + 10
-        # The signing worker starts beside the server: measure once it signs.
+        # The first token starts the signing worker: measure once it signs.
         while worker and b'"running":true' not in urllib.request.urlopen(f"http://127.0.0.1:{port}{health}").read():
             if time.monotonic() > deadline:
                 raise SystemExit("the signing worker did not start")
             time.sleep(0.05)
-        url = f"http://127.0.0.1:{port}{TOKEN_PATH}"
-        assert urllib.request.urlopen(urllib.request.Request(url, data=FORM.encode())).status == 200
         return wrk_post(url, script, seconds)
     finally:
         server.terminate()

@@ -376,7 +376,9 @@ async def _serve(
                     raise RuntimeError("the server stopped during start-up")
             await asyncio.sleep(0.005)
         _banner(app, ready_document(app, config, listeners), out)
-        await _start_sign_worker(app, config)
+        if config.sign_worker and (os.cpu_count() or 1) >= 2:
+            # A second process for token signatures, where there is a second core to run it (emulator.signer).
+            app.state.issuer.worker = SigningWorker()
         if stop is None:
             await tasks[0]
         else:
@@ -395,19 +397,6 @@ async def _serve(
             worker, issuer.worker = issuer.worker, None
             await worker.close()
         await asyncio.gather(*tasks[1:], return_exceptions=True)
-
-
-async def _start_sign_worker(app: EmulatorApp, config: Config) -> None:
-    """A second process for token signatures when there is a second core to run it (emulator.signer)."""
-    if not config.sign_worker or (os.cpu_count() or 1) < 2:
-        return
-    worker = SigningWorker()
-    try:
-        await worker.start()
-    except (OSError, NotImplementedError) as exc:  # NotImplementedError: no subprocesses on this event loop
-        logging.getLogger("emulator.signer").warning("no signing worker (%r); tokens are signed in-process", exc)
-        return
-    app.state.issuer.worker = worker
 
 
 def _configure_logging() -> None:

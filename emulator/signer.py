@@ -40,6 +40,7 @@ class SigningWorker:
 
     def __init__(self) -> None:
         self._process: asyncio.subprocess.Process | None = None
+        self._starting: asyncio.Task[None] | None = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: dict[int, asyncio.Future[bytes | None]] = {}
         self._known: set[str] = set()
@@ -53,21 +54,38 @@ class SigningWorker:
         return self._ready and self._reader is not None and not self._reader.done() and not self._closing
 
     async def start(self) -> None:
+        """Start the worker (once); it is ready when `alive` says so."""
+        if self._starting is None:
+            self._starting = asyncio.create_task(self._spawn())
+        await self._starting
+
+    async def _spawn(self) -> None:
         # The worker runs this very package, wherever it was imported from (installed or a source checkout).
         home = str(Path(emulator.__file__).resolve().parent.parent)
         path = os.pathsep.join(filter(None, (home, os.environ.get("PYTHONPATH"))))
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "emulator.signer",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
-        )
+        try:
+            self._process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "emulator.signer",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        except (OSError, NotImplementedError) as exc:  # NotImplementedError: no subprocesses on this event loop
+            self._closing = True
+            log.warning("no signing worker (%r); tokens are signed in-process", exc)
+            return
         self._reader = asyncio.create_task(self._read())
 
     async def sign(self, key: SigningKey, signing_input: bytes) -> bytes | None:
-        """The signature segment, or None when the caller should sign itself."""
+        """The signature segment, or None when the caller should sign itself.
+
+        The first call starts the worker, so that a server which issues no token never starts one, and start-up
+        is not slowed by it; calls until it is ready are signed in-process.
+        """
+        if self._starting is None and not self._closing:
+            self._starting = asyncio.create_task(self._spawn())
         process = self._process
         if not self.alive or process is None or process.stdin is None or len(self._pending) >= MAX_IN_FLIGHT:
             return None
@@ -108,6 +126,8 @@ class SigningWorker:
 
     async def close(self) -> None:
         self._closing = True
+        if self._starting is not None:
+            await self._starting
         process = self._process
         if process is None:
             return

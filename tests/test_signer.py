@@ -76,8 +76,8 @@ def test_server_signs_itself_when_the_worker_dies() -> None:
         issuer = TokenIssuer(KeyRing(KEY), Clock(), random.Random(1))
         worker = SigningWorker()
         issuer.worker = worker
-        assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)  # not started yet: in-process
-        await worker.start()
+        assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)  # in-process; the worker starts
+        assert worker.signed == 0
         while not worker.alive:
             await asyncio.sleep(0.02)
         assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)
@@ -106,10 +106,6 @@ def test_serve_signs_in_a_worker_and_stops_it(tmp_path: Path) -> None:
     emulator = start(tmp_path / "state", "--no-https")
     try:
         url = emulator.url
-        for _ in range(200):
-            if httpx.get(f"{url}/_emulator/health").json()["signWorker"]["running"]:
-                break
-            time.sleep(0.02)
         form = {
             "grant_type": "client_credentials",
             "client_id": WEB_APP,
@@ -117,6 +113,12 @@ def test_serve_signs_in_a_worker_and_stops_it(tmp_path: Path) -> None:
             "scope": "https://api.partnercenter.microsoft.com/.default",
         }
         with httpx.Client() as client:
+            # The first token starts the worker (signed in-process meanwhile).
+            assert client.post(f"{url}/{TENANT_ID}/oauth2/v2.0/token", data=form).status_code == 200
+            for _ in range(200):
+                if client.get(f"{url}/_emulator/health").json()["signWorker"]["running"]:
+                    break
+                time.sleep(0.02)
             tokens = [client.post(f"{url}/{TENANT_ID}/oauth2/v2.0/token", data=form).json() for _ in range(5)]
             for body in tokens:
                 answer = client.get(
