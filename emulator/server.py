@@ -58,6 +58,21 @@ class PartnerCenterCycle(RequestResponseCycle):
     """
 
     _head: bytes | None = None
+    _app: Any = None
+
+    async def run_asgi(self, app: Any) -> None:
+        self._app = app
+        await super().run_asgi(self._run_app)
+
+    async def _run_app(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await self._app(scope, receive, send)
+        finally:
+            # An app that started a response and then failed or stopped before its body (or whose body was refused):
+            # the head still goes out before uvicorn closes the connection, as when uvicorn writes it at once.
+            head, self._head = self._head, None
+            if head is not None and not self.disconnected and not self.transport.is_closing():
+                self.transport.write(head)
 
     async def send(self, message: Any) -> None:
         if self.flow.write_paused and not self.disconnected:
@@ -80,9 +95,12 @@ class PartnerCenterCycle(RequestResponseCycle):
             raise RuntimeError(f"Unexpected ASGI message '{message['type']}' sent, after response already completed.")
 
     def _start(self, message: Any) -> None:
+        status: int = message["status"]
+        reason = message.get("reason")
+        # Before the response counts as started: a phrase that cannot be written still gets uvicorn's 500.
+        line = STATUS_LINE[status] if reason is None else _status_line(status, reason)
         self.response_started = True
         self.waiting_for_100_continue = False
-        status: int = message["status"]
         headers = self.default_headers + list(message.get("headers", ()))
         # One search over all names and one over all values: the same characters refused as uvicorn's per-header
         # checks (a tab, which joins the values, is allowed in a value).
@@ -99,8 +117,7 @@ class PartnerCenterCycle(RequestResponseCycle):
                 self.scope["http_version"],
                 status,
             )
-        reason = message.get("reason")
-        content = [STATUS_LINE[status] if reason is None else _status_line(status, reason)]
+        content = [line]
         has_connection_close = False
         for raw_name, value in headers:
             name = raw_name.lower()
@@ -178,7 +195,6 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 

@@ -33,6 +33,9 @@ log = logging.getLogger("emulator.signer")
 # Every request in flight holds one line in the pipe and one future; more than this waits for none and signs
 # in-process instead, so a stalled worker cannot make the server buffer without bound.
 MAX_IN_FLIGHT = 1024
+# A signature takes a third of a millisecond; a full queue, a third of a second. An answer this late means a stuck
+# worker (stopped, swapping): the request is signed in-process and the worker is stopped.
+STALL_SECONDS = 2
 
 
 class SigningWorker:
@@ -66,6 +69,7 @@ class SigningWorker:
         try:
             self._process = await asyncio.create_subprocess_exec(
                 sys.executable,
+                "-P",  # not the working directory's packages: another `emulator` there would be handed the key
                 "-m",
                 "emulator.signer",
                 stdin=asyncio.subprocess.PIPE,
@@ -95,13 +99,32 @@ class SigningWorker:
             self._known.add(kid)
         self._count += 1
         number = self._count
-        future: asyncio.Future[bytes | None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bytes | None] = loop.create_future()
         self._pending[number] = future
         process.stdin.write(b"S %d %s %s\n" % (number, kid.encode(), signing_input))
+        watchdog = loop.call_later(STALL_SECONDS, self._stalled, future)
         signature = await future
+        watchdog.cancel()
         if signature is not None:
             self.signed += 1
         return signature
+
+    def _stalled(self, future: asyncio.Future[bytes | None]) -> None:
+        """A signature that has not come back in time: the worker is stuck; stop it and sign in-process."""
+        if future.done() or self._closing:
+            return
+        log.warning(
+            "the signing worker did not answer in %d s; stopped it, tokens are signed in-process", STALL_SECONDS
+        )
+        self._closing = True
+        for pending in self._pending.values():
+            if not pending.done():
+                pending.set_result(None)
+        self._pending.clear()
+        if self._process is not None and self._process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self._process.kill()
 
     async def _read(self) -> None:
         assert self._process is not None and self._process.stdout is not None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import os
 import random
+import signal
 import time
 from pathlib import Path
 
@@ -23,6 +25,14 @@ from tests.test_process import start, stop
 KEY = generate_key()
 OTHER = generate_key()
 CLAIMS = {"aud": "https://api.partnercenter.microsoft.com", "iss": f"https://sts.windows.net/{TENANT_ID}/", "n": 1}
+
+
+async def ready(worker: SigningWorker) -> None:
+    """Until the worker says it can sign (its imports take a moment), or fail."""
+    deadline = time.monotonic() + 15
+    while not worker.alive:
+        assert time.monotonic() < deadline, "the signing worker did not become ready"
+        await asyncio.sleep(0.02)
 
 
 def test_sign_jwt_writes_what_pyjwt_writes() -> None:
@@ -53,11 +63,7 @@ def test_worker_signs_what_the_server_would_and_follows_key_changes() -> None:
         worker = SigningWorker()
         await worker.start()
         try:
-            for _ in range(200):  # it says "ready" once its imports are done
-                if worker.alive:
-                    break
-                await asyncio.sleep(0.02)
-            assert worker.alive
+            await ready(worker)
             inputs = [key.signing_input({**CLAIMS, "n": n}) for n in range(40) for key in (KEY, OTHER)]
             keys = [key for _ in range(40) for key in (KEY, OTHER)]
             signatures = await asyncio.gather(*(worker.sign(k, data) for k, data in zip(keys, inputs, strict=True)))
@@ -78,8 +84,7 @@ def test_server_signs_itself_when_the_worker_dies() -> None:
         issuer.worker = worker
         assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)  # in-process; the worker starts
         assert worker.signed == 0
-        while not worker.alive:
-            await asyncio.sleep(0.02)
+        await ready(worker)
         assert await issuer.sign_async(CLAIMS) == KEY.sign_jwt(CLAIMS)
         assert worker.signed == 1
         assert worker._process is not None
@@ -141,3 +146,60 @@ def test_no_sign_worker_flag(tmp_path: Path) -> None:
         assert _children(emulator.process.pid) == []
     finally:
         stop(emulator)
+
+
+def test_a_package_named_emulator_in_the_working_directory_is_not_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    impostor = tmp_path / "emulator"
+    impostor.mkdir()
+    (impostor / "__init__.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').close()\n")
+    monkeypatch.chdir(tmp_path)
+
+    async def scenario() -> None:
+        worker = SigningWorker()
+        await worker.start()
+        try:
+            await ready(worker)
+            data = KEY.signing_input(CLAIMS)
+            assert await worker.sign(KEY, data) == KEY.signature(data)
+        finally:
+            await worker.close()
+
+    asyncio.run(scenario())
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_stuck_worker_is_stopped_and_the_server_signs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("emulator.signer.STALL_SECONDS", 0.3)
+
+    async def scenario() -> None:
+        worker = SigningWorker()
+        await worker.start()
+        await ready(worker)
+        assert worker._process is not None
+        os.kill(worker._process.pid, signal.SIGSTOP)
+        data = KEY.signing_input(CLAIMS)
+        started = time.monotonic()
+        assert await worker.sign(KEY, data) is None  # the caller signs
+        assert 0.25 < time.monotonic() - started < 5
+        assert await asyncio.wait_for(worker._process.wait(), 5) == -signal.SIGKILL
+        assert not worker.alive
+        assert await worker.sign(KEY, data) is None
+        await worker.close()
+
+    asyncio.run(scenario())
+
+
+def test_keys_rotated_while_the_worker_signs_give_a_token_of_the_new_key() -> None:
+    ring = KeyRing(KEY)
+
+    class Rotating:
+        async def sign(self, key: object, signing_input: bytes) -> bytes:
+            ring.rotate(0, OTHER)
+            return b"c2lnbmF0dXJl"
+
+    issuer = TokenIssuer(ring, Clock(), random.Random(1))
+    issuer.worker = Rotating()  # type: ignore[assignment]
+    token = asyncio.run(issuer.sign_async(CLAIMS))
+    assert token == OTHER.sign_jwt(CLAIMS)

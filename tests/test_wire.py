@@ -15,7 +15,7 @@ from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.faults import DROP
 from emulator.keys import generate_key
-from emulator.server import PartnerCenterCycle
+from emulator.server import PartnerCenterCycle, bind
 from emulator.state import EmulatorState
 from tests.live import serving
 
@@ -218,3 +218,48 @@ def test_keep_alive_connection_with_head_small_and_large_bodies() -> None:
                 b'Authorization header","data":[],"source":"PartnerFD"}'
             )
             assert buffer == b""
+
+
+@pytest.mark.anyio
+async def test_head_goes_out_before_the_close_when_the_app_fails_after_starting() -> None:
+    async def fails(scope: Any, receive: Any, send: Any) -> None:
+        await send(start(200, (b"content-length", b"2")))
+        raise ValueError("a bug after the start")
+
+    wire = Recorder()
+    await cycle(wire).run_asgi(fails)
+    assert wire.writes == [b"HTTP/1.1 200 OK\r\n" + DATE + b"content-length: 2\r\n\r\n"] and wire.closed
+
+
+@pytest.mark.anyio
+async def test_head_goes_out_before_the_close_when_the_body_is_too_long() -> None:
+    async def too_long(scope: Any, receive: Any, send: Any) -> None:
+        await send(start(200, (b"content-length", b"1")))
+        await send(body(b"{}"))
+
+    wire = Recorder()
+    await cycle(wire).run_asgi(too_long)
+    assert wire.writes == [b"HTTP/1.1 200 OK\r\n" + DATE + b"content-length: 1\r\n\r\n"] and wire.closed
+
+
+@pytest.mark.anyio
+async def test_a_reason_phrase_that_cannot_be_written_gets_a_500() -> None:
+    async def bad_phrase(scope: Any, receive: Any, send: Any) -> None:
+        await send(start(401, reason="Unauthorized \u2013 MFA"))  # an en dash: not latin-1
+
+    wire = Recorder()
+    await cycle(wire).run_asgi(bad_phrase)
+    assert wire.writes == [
+        b"HTTP/1.1 500 Internal Server Error\r\n"
+        + DATE
+        + b"content-type: text/plain; charset=utf-8\r\ncontent-length: 21\r\nconnection: close\r\n\r\n"
+        + b"Internal Server Error"
+    ]
+
+
+def test_listening_sockets_are_not_inherited() -> None:
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert not sock.get_inheritable()  # a child process (the signing worker) must not hold the port
+    finally:
+        sock.close()

@@ -172,10 +172,10 @@ class TokenRequest:
             raise errors.consent_missing(app.client_id, app.display_name)
         self.upn, self.amr = user.upn, tuple(amr)
         issuer = state.issuer
-        issued = await issuer.issue_async(
-            issuer.user_claims(tenant, app, user, amr, target.aud, ipaddr=self.client_ip())
-        )
+        unsigned = issuer.user_claims(tenant, app, user, amr, target.aud, ipaddr=self.client_ip())
+        # Everything that changes state before the signature is awaited: a reset meanwhile forgets this grant too.
         refresh = state.refresh_tokens.issue(app.client_id, tenant.id, user.object_id, amr, self.now)
+        issued = await issuer.issue_async(unsigned)
         body: dict[str, Any]
         if self.v2:
             body = {
