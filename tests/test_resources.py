@@ -132,6 +132,27 @@ def test_seek_paging_walks_every_customer_once(client: TestClient, app: dict[str
     assert "continuationToken" not in page
 
 
+def test_the_same_page_follows_the_customer_count(client: TestClient, app: dict[str, str]) -> None:
+    # The same query before and after a customer is added and removed: the links follow the count every time.
+    def last_link() -> dict[str, Any]:
+        page = client.get("/v1/customers?size=40&offset=0", headers=app).json()
+        assert page["totalCount"] == 40
+        return dict(page["links"])
+
+    assert last_link() == {"self": {"uri": "/v1/customers?size=40&offset=0", "method": "GET", "headers": []}}
+    created = client.post("/v1/customers", json=DOC_CUSTOMER, headers=app).json()
+    assert last_link() == {
+        "self": {"uri": "/v1/customers?size=40&offset=0", "method": "GET", "headers": []},
+        "next": {"uri": "/v1/customers?size=40&offset=40", "method": "GET", "headers": []},
+    }
+    assert client.get(f"/v1/customers/{created['id']}", headers=app).status_code == 200
+    assert client.post("/_emulator/reset").status_code == 200
+    assert "next" not in last_link()
+    # A refused query is refused every time (nothing is remembered of it).
+    for _ in range(2):
+        assert client.get("/v1/customers?size=-1", headers=app).status_code == 400
+
+
 def test_filter_by_company_name_and_domain(client: TestClient, app: dict[str, str]) -> None:
     query = urllib.parse.quote(json.dumps({"Field": "CompanyName", "Value": "CONTOSO", "Operator": "starts_with"}))
     names = [

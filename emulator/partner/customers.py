@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.partner.common import (
+    SHORT_QUERY,
     Page,
     customer_or_404,
     field_object,
@@ -105,20 +106,25 @@ def _short_json(customer: dict[str, Any]) -> bytes:
     return rendered
 
 
-async def list_customers(state: EmulatorState, request: Request) -> Response:
-    page = Page(request, default_size=MAX_PAGE_SIZE, max_size=MAX_PAGE_SIZE)
-    table = state.world.customers
-    if page.filter_raw is None:
-        total = len(table)
-        chosen = table.page(page.offset, page.size)
-    else:
-        key, prefix = _parse_filter(page.filter_raw)
-        # The case of the value is ignored (get-a-customer-by-name.md); a filter scans, a plain page does not.
-        matches = [c for c in table if c["companyProfile"][key].lower().startswith(prefix)]
-        total = len(matches)
-        chosen = matches[page.offset : page.offset + page.size]
+# An unfiltered page's position and the collection's tail (links, continuation token) depend only on the query,
+# the continuation token and the number of customers: computed once per such triple, which also makes the
+# first page of `GET /v1/customers?size=N`, every client's first call, cheap. Bounded; filtered pages are not kept.
+_PAGES: dict[tuple[bytes, bytes | None, int], tuple[int, int, bytes]] = {}
+_PAGES_MAX = 1024
+
+
+def _continuation_header(request: Request) -> bytes | None:
+    name: bytes
+    value: bytes
+    for name, value in request.scope["headers"]:
+        if name == b"ms-continuationtoken":
+            return value  # the first, as Starlette's Headers reads it
+    return None
+
+
+def _tail(request: Request, page: Page, total: int) -> bytes:
+    """The collection after its items, in the field order of collection()."""
     next_link, token = page.next_link("/v1/customers", total)
-    # The collection around pre-rendered items, in the field order of collection().
     links: dict[str, Any] = {"self": link(self_uri(request, "/v1/customers"))}
     if next_link is not None:
         links["next"] = next_link
@@ -126,13 +132,33 @@ async def list_customers(state: EmulatorState, request: Request) -> Response:
     if token:
         tail["continuationToken"] = token
     tail["attributes"] = {"objectType": "Collection"}
+    return compact_json(tail).encode()[1:]
+
+
+async def list_customers(state: EmulatorState, request: Request) -> Response:
+    table = state.world.customers
+    key = (request.scope.get("query_string", b""), _continuation_header(request), len(table))
+    known = _PAGES.get(key)
+    if known is not None:
+        offset, size, tail = known
+        chosen = table.page(offset, size)
+    else:
+        page = Page(request, default_size=MAX_PAGE_SIZE, max_size=MAX_PAGE_SIZE)
+        if page.filter_raw is None:
+            chosen = table.page(page.offset, page.size)
+            tail = _tail(request, page, len(table))
+            if len(key[0]) <= SHORT_QUERY and len(key[1] or b"") <= SHORT_QUERY:
+                if len(_PAGES) >= _PAGES_MAX:
+                    _PAGES.clear()
+                _PAGES[key] = (page.offset, page.size, tail)
+        else:
+            field, prefix = _parse_filter(page.filter_raw)
+            # The case of the value is ignored (get-a-customer-by-name.md); a filter scans, a plain page does not.
+            matches = [c for c in table if c["companyProfile"][field].lower().startswith(prefix)]
+            chosen = matches[page.offset : page.offset + page.size]
+            tail = _tail(request, page, len(matches))
     body = b"".join(
-        (
-            b'{"totalCount":%d,"items":[' % len(chosen),
-            b",".join(_short_json(c) for c in chosen),
-            b"],",
-            compact_json(tail).encode()[1:],
-        )
+        (b'{"totalCount":%d,"items":[' % len(chosen), b",".join(_short_json(c) for c in chosen), b"],", tail)
     )
     return Response(body, media_type=CONTENT_TYPE)
 
