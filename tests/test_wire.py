@@ -220,25 +220,21 @@ def test_keep_alive_connection_with_head_small_and_large_bodies() -> None:
             assert buffer == b""
 
 
+async def fails_after_starting(scope: Any, receive: Any, send: Any) -> None:
+    await send(start(200, (b"content-length", b"1")))
+    raise ValueError("a bug after the start")
+
+
+async def sends_too_long_a_body(scope: Any, receive: Any, send: Any) -> None:
+    await send(start(200, (b"content-length", b"1")))
+    await send(body(b"{}"))
+
+
 @pytest.mark.anyio
-async def test_head_goes_out_before_the_close_when_the_app_fails_after_starting() -> None:
-    async def fails(scope: Any, receive: Any, send: Any) -> None:
-        await send(start(200, (b"content-length", b"2")))
-        raise ValueError("a bug after the start")
-
+@pytest.mark.parametrize("app", [fails_after_starting, sends_too_long_a_body])
+async def test_head_goes_out_before_the_close_when_the_app_fails(app: Any) -> None:
     wire = Recorder()
-    await cycle(wire).run_asgi(fails)
-    assert wire.writes == [b"HTTP/1.1 200 OK\r\n" + DATE + b"content-length: 2\r\n\r\n"] and wire.closed
-
-
-@pytest.mark.anyio
-async def test_head_goes_out_before_the_close_when_the_body_is_too_long() -> None:
-    async def too_long(scope: Any, receive: Any, send: Any) -> None:
-        await send(start(200, (b"content-length", b"1")))
-        await send(body(b"{}"))
-
-    wire = Recorder()
-    await cycle(wire).run_asgi(too_long)
+    await cycle(wire).run_asgi(app)
     assert wire.writes == [b"HTTP/1.1 200 OK\r\n" + DATE + b"content-length: 1\r\n\r\n"] and wire.closed
 
 
