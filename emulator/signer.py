@@ -4,7 +4,8 @@ An RS256 signature is most of a token request's cost, and `cryptography` holds t
 signing beside the event loop finishes no sooner than the two one after the other), so only a process can sign
 while the server does everything else. The worker is given the keys it needs over its stdin, signs what it is
 sent and answers on stdout. The server signs in-process whenever the worker is not there: before it has
-started, after it has gone, and for any request it could not answer. Signatures are the same either way
+started, after it has gone, for any request it could not answer, and from the moment one answer is late (the
+worker is then stopped). Signatures are the same either way
 (RSA PKCS#1 v1.5 is deterministic).
 
 One ASCII line per message; the worker's first line is "ready".
