@@ -129,9 +129,10 @@ class TokenIssuer:
         key = self.keys.active
         signing_input = key.signing_input(claims)
         signature = await self.worker.sign(key, signing_input) if self.worker is not None else None
-        if signature is None or self.keys.active is not key:
-            # No worker answer, or the keys rotated while it signed: the token is signed with the active key.
-            return self.sign(claims)
+        if self.keys.active is not key:
+            return self.sign(claims)  # the keys rotated while the worker signed: the active key signs
+        if signature is None:
+            signature = key.signature(signing_input)  # no worker answer: signed here, the input encoded once
         return (signing_input + b"." + signature).decode("ascii")
 
     def issue(self, unsigned: Unsigned) -> IssuedToken:
