@@ -18,20 +18,10 @@ from emulator.control import build_control_app, client_allowed, error_response
 from emulator.identity import discovery, interactive, legacy
 from emulator.identity.token import token_endpoint
 from emulator.journal import route_templates
-from emulator.partner import (
-    consents,
-    customers,
-    invoices,
-    mfa_reports,
-    offers,
-    orders,
-    profiles,
-    subscriptions,
-    users,
-)
 from emulator.partner.gate import PartnerGate
 from emulator.partner.openapi import document
 from emulator.partner.router import PartnerRouter
+from emulator.partner.routes import OPERATIONS
 from emulator.state import EmulatorState
 from emulator.world import World
 
@@ -39,44 +29,11 @@ Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
 CONSOLE_PATHS = frozenset({"/", "/check", "/journal", "/report"})
 
 
-# (method, path, handler): the emulated Partner Center surface, also the source of /openapi.json's paths.
-PARTNER_ROUTES: list[tuple[str, str, Handler]] = [
-    ("GET", "/v1/profiles/organization", profiles.organization),
-    ("GET", "/v1/profiles/billing", profiles.billing),
-    ("GET", "/v1/profiles/legalbusiness", profiles.legal_business),
-    ("GET", "/v1/profiles/support", profiles.support),
-    ("GET", "/v1/profiles/mpn", profiles.mpn),
-    ("GET", "/v1/customers", customers.list_customers),
-    ("POST", "/v1/customers", customers.create_customer),
-    ("GET", "/v1/customers/{customer_id}", customers.get_customer),
-    ("DELETE", "/v1/customers/{customer_id}", customers.delete_customer),
-    ("GET", "/v1/customers/{customer_id}/users", users.list_users),
-    ("POST", "/v1/customers/{customer_id}/users", users.create_user),
-    ("GET", "/v1/customers/{customer_id}/users/{user_id}", users.get_user),
-    ("DELETE", "/v1/customers/{customer_id}/users/{user_id}", users.delete_user),
-    ("GET", "/v1/customers/{customer_id}/subscriptions", subscriptions.list_subscriptions),
-    ("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}", subscriptions.get_subscription),
-    ("PATCH", "/v1/customers/{customer_id}/subscriptions/{subscription_id}", subscriptions.update_subscription),
-    ("GET", "/v1/customers/{customer_id}/orders", orders.list_orders),
-    ("POST", "/v1/customers/{customer_id}/orders", orders.create_order),
-    ("GET", "/v1/customers/{customer_id}/orders/{order_id}", orders.get_order),
-    ("POST", "/v1/customers/{customer_id}/applicationconsents", consents.create_consent),
-    ("DELETE", "/v1/customers/{customer_id}/applicationconsents/{application_id}", consents.delete_consent),
-    ("GET", "/v1/offers", offers.list_offers),
-    ("GET", "/v1/offers/{offer_id}", offers.get_offer),
-    ("GET", "/v1/invoices", invoices.list_invoices),
-    ("GET", "/v1/invoices/{invoice_id}", invoices.get_invoice),
-    ("GET", "/v1/nonMfaCompliantPartnerPrincipals", mfa_reports.non_compliant_principals),
-    ("GET", "/v1/applicationmfaadoptionstatus", mfa_reports.application_adoption),
-    ("GET", "/v1/partnerRequests", mfa_reports.partner_requests),
-]
-
-
 def build_partner_app(state: EmulatorState) -> ASGIApp:
-    state.route_template = route_templates(path for _, path, _ in PARTNER_ROUTES)
+    state.route_template = route_templates(op.path for op in OPERATIONS)
     by_path: dict[str, dict[str, Handler]] = {}
-    for method, path, handler in PARTNER_ROUTES:
-        by_path.setdefault(path, {})[method] = handler
+    for op in OPERATIONS:
+        by_path.setdefault(op.path, {})[op.method] = op.handler
     # The .NET SDK posts new users to customers/{id}/users/ with a trailing slash: the router ignores it.
     return PartnerGate(state, PartnerRouter(state, by_path))
 

@@ -32,6 +32,7 @@ class Persistence:
         self._dirty = False
         self._scheduled = False
         self.saves = 0
+        world.store.on_commit = self.mark_dirty
 
     def load(self) -> bool:
         """Apply the saved overlay to the world; False when there is none yet."""
@@ -83,7 +84,7 @@ class Persistence:
         """Write the overlay now if anything changed: temp file, fsync, rename, fsync of the directory."""
         if not self._dirty:
             return
-        with self.world.lock:
+        with self.world.store.lock:
             document: dict[str, Any] = {
                 "format": FORMAT,
                 "source": str(self.world.source),

@@ -14,6 +14,8 @@ from emulator.config import Config
 from emulator.faults import Faults
 from emulator.journal import Journal
 from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
+from emulator.partner.caches import Caches
+from emulator.partner.models import PartnerCenter
 from emulator.profiles import Profile, get_profile
 from emulator.tokens import TokenIssuer, TokenVerifier
 from emulator.world import World, load_world
@@ -79,6 +81,9 @@ class EmulatorState:
                 key, self.key_created = load_or_create(config.resolved_state_dir())
         self.keys = KeyRing(key, self.clock.now)
         self.rng = random.Random(config.seed) if config.seed is not None else random.Random()
+        # Partner Center's state and rules, and the caches of its answers (emptied by a reset).
+        self.models = PartnerCenter(self.world, self.clock, self.rng, seeded=config.seed is not None)
+        self.caches = Caches()
         self.issuer = TokenIssuer(self.keys, self.clock, self.rng, config.token_lifetime)
         self.verifier = TokenVerifier(self.keys, self.clock, self._known_tenant, config.clock_skew)
         self.refresh_tokens = RefreshTokens(self.rng if config.seed is not None else None)
@@ -109,11 +114,6 @@ class EmulatorState:
             self.persistence = Persistence(config.resolved_state_dir(), self.world)
             self.persistence.load()
 
-    def persist_soon(self) -> None:
-        """Ask for the world's changes to be saved (coalesced); a no-op unless the emulator persists."""
-        if self.persistence is not None:
-            self.persistence.mark_dirty()
-
     def _known_tenant(self, tenant_id: str) -> bool:
         return tenant_id in self.world.tenants
 
@@ -138,8 +138,8 @@ class EmulatorState:
 
     def reset(self) -> None:
         """Back to the state at start: fixtures, profile, clock; issued refresh tokens are forgotten."""
-        self.world.reset()
-        self.persist_soon()
+        self.world.reset()  # the store's commit hook saves the reset when the emulator persists
+        self.caches.clear()
         self.profile = self.start_profile
         self.clock.reset()
         self.refresh_tokens.clear()

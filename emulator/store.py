@@ -1,12 +1,19 @@
-"""Tables of Partner Center documents: the fixtures are a read-only base, every change lives in an overlay.
+"""Tables of Partner Center documents, and the one way to change them: a store transaction.
 
-Reset drops the overlay, so it costs the same for ten customers or a hundred thousand. Documents are treated as
-immutable: a change stores a new dict in the overlay and never edits a base document in place.
+The fixtures are a read-only base and every change lives in an overlay, so a reset costs the same for ten
+customers or a hundred thousand. Documents are treated as immutable: a change stores a new dict in the overlay and
+never edits a base document in place.
+
+Models change tables only inside `Store.transaction()`: writes are staged and applied together when the block
+ends without an error, so a rule that fails half-way leaves nothing behind, and the commit hook (persistence)
+hears of every committed change. A durable implementation keeps this API and commits to its database there.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 Doc = dict[str, Any]
@@ -16,7 +23,7 @@ class Table:
     """Documents by id in insertion order, optionally grouped (for example subscriptions by customer)."""
 
     def __init__(self, rows: Iterable[Doc], *, group_of: Callable[[Doc], str] | None = None) -> None:
-        self._group_of = group_of
+        self.group_of = group_of
         self._base: dict[str, Doc] = {}
         self._base_groups: dict[str, list[str]] = {}
         for row in rows:
@@ -76,7 +83,7 @@ class Table:
         docs = (self.get(k) for k in ids)
         return [d for d in docs if d is not None]
 
-    # --- changing (callers hold the store's lock) ----------------------------------------------------------
+    # --- changing (only through Store.transaction) ----------------------------------------------------------
 
     def put(self, doc: Doc) -> None:
         key = doc["id"].lower()
@@ -87,8 +94,8 @@ class Table:
             self._live = None
         if not known:
             self._added.append(key)
-            if self._group_of is not None:
-                self._added_groups.setdefault(self._group_of(doc).lower(), []).append(key)
+            if self.group_of is not None:
+                self._added_groups.setdefault(self.group_of(doc).lower(), []).append(key)
         self._changed[key] = doc
 
     def delete(self, key: str) -> bool:
@@ -116,3 +123,98 @@ class Table:
         for key in overlay.get("deleted", []):
             self._deleted.add(key)
         self._live = None
+
+
+# A creating call's first answer is kept under its idempotency key (MS-RequestId and caller), this many at most.
+ANSWERS_KEPT = 10_000
+
+
+class Transaction:
+    """Staged writes of one model method; reads see the staged writes. Applied by Store.transaction on success."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._writes: dict[tuple[str, str], Doc | None] = {}  # (table, lower-cased id) -> new document or deletion
+        self._answers: list[tuple[str, Any]] = []
+
+    def get(self, table: str, key: str) -> Doc | None:
+        staged = (table, key.lower())
+        if staged in self._writes:
+            return self._writes[staged]
+        return self._store.tables[table].get(key)
+
+    def group(self, table: str, name: str) -> list[Doc]:
+        """The group's documents as committed, with this transaction's changes to them (new ones last)."""
+        docs = [self.get(table, d["id"]) for d in self._store.tables[table].group(name)]
+        known = {d["id"].lower() for d in self._store.tables[table].group(name)}
+        group_of = self._store.tables[table].group_of
+        for (name_, key), doc in self._writes.items():
+            new = name_ == table and doc is not None and key not in known
+            if new and doc is not None and group_of is not None and group_of(doc).lower() == name.lower():
+                docs.append(doc)
+        return [d for d in docs if d is not None]
+
+    def put(self, table: str, doc: Doc) -> None:
+        self._writes[(table, doc["id"].lower())] = doc
+
+    def delete(self, table: str, key: str) -> bool:
+        if self.get(table, key) is None:
+            return False
+        self._writes[(table, key.lower())] = None
+        return True
+
+    def replayed(self, request_key: str | None) -> Any:
+        """The first answer under this idempotency key, or None (checked inside the transaction: no race)."""
+        return self._store.replayed(request_key)
+
+    def remember(self, request_key: str | None, answer: Any) -> None:
+        """Keep `answer` as the answer to every retry with this key, once the transaction commits."""
+        if request_key is not None:
+            self._answers.append((request_key, answer))
+
+    def _apply(self) -> bool:
+        for (table, key), doc in self._writes.items():
+            if doc is None:
+                self._store.tables[table].delete(key)
+            else:
+                self._store.tables[table].put(doc)
+        answers = self._store._answers
+        for request_key, answer in self._answers:
+            if len(answers) >= ANSWERS_KEPT:
+                answers.pop(next(iter(answers)))
+            answers[request_key] = answer
+        return bool(self._writes)
+
+
+class Store:
+    """The world's tables. Reads need no transaction; every change goes through `transaction()`."""
+
+    def __init__(self, tables: dict[str, Table]) -> None:
+        self.tables = tables
+        # One lock for every change: a customer with its users, an order with its subscriptions, never half-applied.
+        self.lock = threading.RLock()
+        self._answers: dict[str, Any] = {}
+        # Called after every commit that changed a table, and after a reset (persistence saves then).
+        self.on_commit: Callable[[], None] | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Run a model method's changes: all of them are applied when the block ends, none if it raises."""
+        with self.lock:
+            tx = Transaction(self)
+            yield tx
+            changed = tx._apply()
+        if changed and self.on_commit is not None:
+            self.on_commit()
+
+    def replayed(self, request_key: str | None) -> Any:
+        return None if request_key is None else self._answers.get(request_key)
+
+    def reset(self) -> None:
+        """Back to the fixtures: every overlay dropped, kept answers forgotten. O(1) in the number of documents."""
+        with self.lock:
+            for table in self.tables.values():
+                table.reset()
+            self._answers.clear()
+        if self.on_commit is not None:
+            self.on_commit()

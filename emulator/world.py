@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import emulator
-from emulator.store import Table
+from emulator.store import Store, Table
 
 PARTNER_FILE = "partner.json"
 APPS_FILE = "apps.json"
@@ -97,12 +96,13 @@ class World:
     consents: Table  # grouped by customer
     offers: dict[str, dict[str, Any]]  # by upper-case id, catalogue order
     source: Path
-    # One lock for every change: a customer with its users, an order with its subscriptions, never half-applied.
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    # MS-RequestId -> the first answer to a creating call, so a retry creates nothing new.
-    idempotent: dict[str, tuple[int, Any]] = field(default_factory=dict)
     # Apps consented to at run time, through the consent step of an interactive sign-in.
     granted: set[str] = field(default_factory=set)
+    # The tables above, changed only through the store's transactions (by the Partner Center models).
+    store: Store = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.store = Store(self.tables())
 
     def consented(self, app: App) -> bool:
         return app.consented or app.client_id in self.granted
@@ -143,11 +143,8 @@ class World:
         }
 
     def reset(self) -> None:
-        with self.lock:
-            for table in self.tables().values():
-                table.reset()
-            self.idempotent.clear()
-            self.granted.clear()
+        self.store.reset()
+        self.granted.clear()
 
 
 # --- loading and validation -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The partner's invoices: list (size/offset) and one invoice (App+User only)."""
+"""The partner's invoices over HTTP: list (size/offset) and one invoice (App+User only)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import collection, int_param, require_app_user
-from emulator.partner.responses import PartnerError, link
+from emulator.partner.common import collection, int_param, query, require_app_user, wire
 from emulator.partner.responses import PartnerJSON as JSON
+from emulator.partner.responses import link
+from emulator.partner.schemas import resources as w
 from emulator.state import EmulatorState
 
 MAX_PAGE_SIZE = 200
@@ -23,32 +24,35 @@ def _line_items_uri(linked: str, detail: dict[str, Any]) -> str:
     return f"/invoices/{linked}/lineitems/{provider}/{kind}"
 
 
-def invoice_document(invoice: dict[str, Any]) -> dict[str, Any]:
+def invoice_document(invoice: dict[str, Any]) -> w.Invoice:
     # Links name the invoice with its type ("Recurring-D0…", "OneTime-G0…"); the id itself is bare.
     linked = f"{invoice['invoiceType']}-{invoice['id']}"
-    doc = {k: v for k, v in invoice.items() if k not in ("invoiceDetails", "documentType", "invoiceType")}
-    doc["pdfDownloadLink"] = f"/invoices/{invoice['id']}/documents/statement"
-    doc["invoiceDetails"] = [
-        {
-            **detail,
-            "links": {"self": link(_line_items_uri(linked, detail))},
-            "attributes": {"objectType": "InvoiceDetail"},
-        }
+    details = [
+        wire(
+            w.InvoiceDetail,
+            detail,
+            links=w.self_link(_line_items_uri(linked, detail)),
+            attributes=w.Attributes("InvoiceDetail"),
+        )
         for detail in invoice["invoiceDetails"]
     ]
-    doc["documentType"] = invoice["documentType"]
-    doc["invoiceType"] = invoice["invoiceType"]
-    doc["links"] = {"self": link(f"/invoices/{linked}")}
-    doc["attributes"] = {"objectType": "Invoice"}
-    return doc
+    return wire(
+        w.Invoice,
+        invoice,
+        pdfDownloadLink=f"/invoices/{invoice['id']}/documents/statement",
+        invoiceDetails=details,
+        links=w.self_link(f"/invoices/{linked}"),
+        attributes=w.Attributes("Invoice"),
+    )
 
 
 async def list_invoices(state: EmulatorState, request: Request) -> Response:
-    size = min(int_param(request, "size", MAX_PAGE_SIZE, 0) or MAX_PAGE_SIZE, MAX_PAGE_SIZE)
-    offset = int_param(request, "offset", 0, 0)
-    table = state.world.invoices
-    chosen = table.page(offset, size)
-    next_link = link(f"/invoices?size={size}&offset={offset + size}") if offset + size < len(table) else None
+    params = query(state, request)
+    size = min(int_param(params, "size", MAX_PAGE_SIZE, 0) or MAX_PAGE_SIZE, MAX_PAGE_SIZE)
+    offset = int_param(params, "offset", 0, 0)
+    invoices = state.models.invoices
+    chosen = invoices.page(offset, size)
+    next_link = link(f"/invoices?size={size}&offset={offset + size}") if offset + size < invoices.count() else None
     return JSON(
         collection([invoice_document(i) for i in chosen], f"/invoices?size={size}&offset={offset}", next_link=next_link)
     )
@@ -56,9 +60,4 @@ async def list_invoices(state: EmulatorState, request: Request) -> Response:
 
 async def get_invoice(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
-    wanted = request.path_params["invoice_id"].strip()
-    bare = wanted.split("-", 1)[1] if "-" in wanted else wanted
-    invoice = state.world.invoices.get(bare)
-    if invoice is None:
-        raise PartnerError(404, 1000, f"Not found: no invoice with id {wanted[:64]}.")
-    return JSON(invoice_document(invoice))
+    return JSON(invoice_document(state.models.invoices.get(request.path_params["invoice_id"])))

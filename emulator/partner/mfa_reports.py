@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from msgspec import convert
 from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.journal import adoption_status, non_mfa_principals, request_details
-from emulator.partner.common import require_app_user
+from emulator.partner.common import collection, require_app_user
 from emulator.partner.responses import PartnerJSON
+from emulator.partner.schemas import resources as w
 from emulator.state import EmulatorState
 
 
@@ -17,18 +19,20 @@ def _app_names(state: EmulatorState) -> dict[str, str]:
 
 async def non_compliant_principals(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
-    items = non_mfa_principals(state.journal.entries())
+    items = convert(non_mfa_principals(state.journal.entries()), list[w.NonMfaCompliantPrincipal])
     # As documented (get-portal-requests-without-mfa.md): a collection without links.
-    return PartnerJSON({"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}})
+    return PartnerJSON(collection(items))
 
 
 async def application_adoption(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
     # As documented (get-api-request-summary.md): a bare JSON array.
-    return PartnerJSON(adoption_status(state.journal.entries(), _app_names(state)))
+    return PartnerJSON(
+        convert(adoption_status(state.journal.entries(), _app_names(state)), list[w.ApplicationMfaAdoption])
+    )
 
 
 async def partner_requests(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
-    items = request_details(state.journal.entries(), state.route_template)
-    return PartnerJSON({"totalCount": len(items), "items": items, "attributes": {"objectType": "Collection"}})
+    items = convert(request_details(state.journal.entries(), state.route_template), list[w.ApiRequestDetail])
+    return PartnerJSON(collection(items))

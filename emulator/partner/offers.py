@@ -1,4 +1,4 @@
-"""The offer catalogue for a market: list (category, size/offset) and one offer, in the recorded 2019 shape."""
+"""The offer catalogue of a market over HTTP: list (category, size/offset) and one offer, in the 2019 shape."""
 
 from __future__ import annotations
 
@@ -8,71 +8,47 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import collection, int_param, invalid_input, query
-from emulator.partner.responses import PartnerError, link
+from emulator.partner.common import collection, int_param, query, wire
+from emulator.partner.models.errors import InvalidInput
 from emulator.partner.responses import PartnerJSON as JSON
+from emulator.partner.responses import link
+from emulator.partner.schemas import resources as w
 from emulator.state import EmulatorState
 
 OFFERS_TENANT = "3c95518e-8c37-41e3-9627-0ca339200f53"  # the catalogue tenant in every recorded offer `uri`
 
 
-def _country(request: Request) -> str:
-    country = query(request).get("country")
+def _country(state: EmulatorState, request: Request) -> str:
+    country = query(state, request).get("country")
     if country is None or not country.strip():
-        raise invalid_input("'country' is required (a two-letter country code such as US).")
+        raise InvalidInput("'country' is required (a two-letter country code such as US).")
     country = country.strip().upper()
     if len(country) != 2 or not country.isalpha():
-        raise invalid_input(f"'country' must be a two-letter country code, got '{country[:16]}'.")
+        raise InvalidInput(f"'country' must be a two-letter country code, got '{country[:16]}'.")
     return country
 
 
-def offer_document(offer: dict[str, Any], country: str, locale: str) -> dict[str, Any]:
-    category = {
-        **offer["category"],
-        "locale": locale,
-        "country": country,
-        "attributes": {"objectType": "OfferCategory"},
-    }
-    doc: dict[str, Any] = {
-        "id": offer["id"],
-        "name": offer["name"],
-        "description": offer["description"],
-        "minimumQuantity": offer["minimumQuantity"],
-        "maximumQuantity": offer["maximumQuantity"],
-        "rank": offer["rank"],
-        "uri": f"/{OFFERS_TENANT}/Offers/{offer['id']}",
-        "locale": locale,
-        "country": country,
-        "category": category,
-    }
-    for key in ("limitUnitOfMeasure", "limit", "termUnitOfMeasure", "term", "prerequisiteOffers", "isAddOn"):
-        doc[key] = offer[key]
-    doc |= {
-        "hasAddOns": offer["hasAddOns"],
-        "isAvailableForPurchase": offer["isAvailableForPurchase"],
-        "billing": offer["billing"],
-        "supportedBillingCycles": offer["supportedBillingCycles"],
-        "isAutoRenewable": offer["isAutoRenewable"],
-        "isInternal": False,
-        "isMicrosoftProduct": True,
-        "conversionTargetOffers": [],
-        "reselleeQualifications": ["Nonprofit"] if offer["category"].get("id") == "Nonprofit_Key" else [],
-        "resellerQualifications": [],
-        "salesGroupId": "Default",
-        "isTrial": offer["isTrial"],
-        "acquisitionType": offer["acquisitionType"],
-        "supportedCatalogTypes": ["sandbox", "live"],
-        "actions": ["Cancel", "Edit"],
-        "product": offer["product"],
-        "unitType": offer["unitType"],
+def offer_document(offer: dict[str, Any], country: str, locale: str) -> w.Offer:
+    category = {**offer["category"], "locale": locale, "country": country, "attributes": w.Attributes("OfferCategory")}
+    return wire(
+        w.Offer,
+        offer,
+        uri=f"/{OFFERS_TENANT}/Offers/{offer['id']}",
+        locale=locale,
+        country=country,
+        category=category,
+        isInternal=False,
+        isMicrosoftProduct=True,
+        conversionTargetOffers=[],
+        reselleeQualifications=["Nonprofit"] if offer["category"].get("id") == "Nonprofit_Key" else [],
+        resellerQualifications=[],
+        salesGroupId="Default",
+        supportedCatalogTypes=["sandbox", "live"],
+        actions=["Cancel", "Edit"],
         # The recorded learnMore link has no uri.
-        "links": {
-            "learnMore": {"method": "GET", "headers": []},
-            "self": link(f"/offers/{offer['id']}?country={country}"),
-        },
-        "attributes": {"objectType": "Offer"},
-    }
-    return doc
+        links=w.Links(learn_more=w.Link(), self_=w.Link(f"/offers/{offer['id']}?country={country}")),
+        attributes=w.Attributes("Offer"),
+    )
 
 
 def _locale(request: Request) -> str:
@@ -80,14 +56,12 @@ def _locale(request: Request) -> str:
 
 
 async def list_offers(state: EmulatorState, request: Request) -> Response:
-    country = _country(request)
-    params = query(request)
+    country = _country(state, request)
+    params = query(state, request)
     category = params.get("offer_category_id")
-    offers = list(state.world.offers.values())
-    if category:
-        offers = [o for o in offers if o["category"].get("id", "").lower() == category.strip().lower()]
-    offset = int_param(request, "offset", 0, 0)
-    size = int_param(request, "size", 0, 0) or len(offers)
+    offers = state.models.offers.in_category(category)
+    offset = int_param(params, "offset", 0, 0)
+    size = int_param(params, "size", 0, 0) or len(offers)
     chosen = offers[offset : offset + size]
     locale = _locale(request)
     base = f"country={country}" + (f"&offer_category_id={quote(category, safe='')}" if category else "")
@@ -100,10 +74,6 @@ async def list_offers(state: EmulatorState, request: Request) -> Response:
 
 
 async def get_offer(state: EmulatorState, request: Request) -> Response:
-    country = _country(request)
-    offer = state.world.offers.get(request.path_params["offer_id"].strip().upper())
-    if offer is None:
-        raise PartnerError(
-            404, 1000, f"Not found: no offer with id {request.path_params['offer_id'][:64]} in market {country}."
-        )
+    country = _country(state, request)
+    offer = state.models.offers.get(request.path_params["offer_id"], country)
     return JSON(offer_document(offer, country, _locale(request)))

@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from emulator.partner.errors import partner_error
+from emulator.partner.models.errors import DomainError
 from emulator.partner.responses import PartnerError, gateway_error
 from emulator.state import EmulatorState
 
@@ -73,6 +75,8 @@ class PartnerRouter:
                 scope["path_params"] = params
                 try:
                     response = await handler(self.state, Request(scope, receive))
+                except DomainError as exc:
+                    response = partner_error(exc).response()
                 except PartnerError as exc:
                     response = exc.response()
         await response(scope, receive, send)

@@ -1,0 +1,61 @@
+"""What every Partner Center model shares: the world and its store, the clock, and the id generators."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import string
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.partner.models.errors import InvalidInput
+from emulator.store import Store
+from emulator.world import World, is_guid
+
+Doc = dict[str, Any]
+
+
+class Ids:
+    """GUIDs, etags and passwords: drawn from the seeded generator when the emulator runs deterministically."""
+
+    _PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!#$%&*+-=?@"
+
+    def __init__(self, rng: random.Random, seeded: bool) -> None:
+        self.rng, self.seeded = rng, seeded
+
+    def guid(self) -> str:
+        if self.seeded:
+            return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return str(uuid.uuid4())
+
+    def etag(self) -> str:
+        return str(self.rng.getrandbits(62))
+
+    def password(self) -> str:
+        if self.seeded:
+            return "".join(self.rng.choice(self._PASSWORD_ALPHABET) for _ in range(12))
+        return "".join(secrets.choice(self._PASSWORD_ALPHABET) for _ in range(12))
+
+
+class Model:
+    def __init__(self, world: World, clock: Clock, ids: Ids) -> None:
+        self.world, self.clock, self.ids = world, clock, ids
+        self.store: Store = world.store
+
+    def replayed(self, request_key: str | None) -> Any:
+        """The first answer to a creating call retried with the same idempotency key, or None."""
+        return self.store.replayed(request_key)
+
+    def now_iso(self) -> str:
+        """The emulator's time as Partner Center writes creationDate: milliseconds and Z."""
+        moment = datetime.fromtimestamp(self.clock.now(), UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def guid(value: str, what: str) -> str:
+    """A GUID from a path or body, lower-cased; anything else is invalid input."""
+    if not is_guid(value):
+        raise InvalidInput(f"the {what} '{value[:64]}' is not a GUID.")
+    return value.lower()

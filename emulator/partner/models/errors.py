@@ -1,0 +1,184 @@
+"""What can go wrong in a Partner Center model, as typed errors with no HTTP in them.
+
+Each error says why in words a person understands (the description Partner Center would send); the one mapping to
+status and code lives in `emulator.partner.errors`.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refused change or lookup; `description` is the text of Partner Center's error body."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+# --- bad input: the request cannot be what the caller meant --------------------------------------------------------
+
+
+class InvalidInput(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Invalid request input: {message}")
+
+
+class InvalidProperty(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Invalid property: {message}")
+
+
+class BodyTooLarge(InvalidInput):
+    pass
+
+
+# --- not found ----------------------------------------------------------------------------------------------------
+
+
+class CustomerNotFound(DomainError):
+    def __init__(self, customer_id: str) -> None:
+        super().__init__(f"Tenant not found: no customer with id {customer_id.lower()} in this partner's customers.")
+
+
+class UserNotFound(DomainError):
+    def __init__(self, user_id: str) -> None:
+        super().__init__(f"User object Id is not found: {user_id.lower()}")
+
+
+class SubscriptionNotFound(DomainError):
+    def __init__(self, subscription_id: str) -> None:
+        super().__init__(f"Subscription with id {subscription_id.upper()} not found.")
+
+
+class OrderNotFound(DomainError):
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"Order Id not found: {order_id[:64]}")
+
+
+class ConsentNotFound(DomainError):
+    def __init__(self, application_id: str) -> None:
+        super().__init__(f"Not found: application {application_id} has no consent in this customer.")
+
+
+class OfferNotFound(DomainError):
+    def __init__(self, offer_id: str, country: str) -> None:
+        super().__init__(f"Not found: no offer with id {offer_id[:64]} in market {country}.")
+
+
+class InvoiceNotFound(DomainError):
+    def __init__(self, invoice_id: str) -> None:
+        super().__init__(f"Not found: no invoice with id {invoice_id[:64]}.")
+
+
+class PartnerNotFound(DomainError):
+    def __init__(self, mpn_id: str) -> None:
+        super().__init__(f"Partner Organization with partner_id {mpn_id} could not be found")
+
+
+# --- conflicts and rules ------------------------------------------------------------------------------------------
+
+
+class ConsentExists(DomainError):
+    def __init__(self, application_id: str) -> None:
+        super().__init__(
+            f"Invalid property: application {application_id} already has consent in this customer; delete it first."
+        )
+
+
+class NotInSandbox(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This operation is not supported in this environment: customers can be deleted only from the "
+            "integration sandbox (set integrationSandbox in partner.json)."
+        )
+
+
+class UnknownOffer(DomainError):
+    def __init__(self, offer_id: str) -> None:
+        super().__init__(f"Invalid offer Id: {offer_id[:64]}")
+
+
+class OfferNotPurchasable(DomainError):
+    def __init__(self, offer_id: str) -> None:
+        super().__init__(f"The offer is no longer available for purchase: {offer_id}")
+
+
+class QuantityOutOfRange(DomainError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"Subscription quantity is not within minimum and maximum allowed quantity{detail}")
+
+
+class AddOnWithoutParent(DomainError):
+    def __init__(self) -> None:
+        super().__init__("The add-on is not related to the specified parent subscription")
+
+
+class LineItemNumbers(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Line Item number should be from 0 to number of line items count")
+
+
+class BillingCycleNotOffered(DomainError):
+    def __init__(self, offer_id: str, cycles: list[str]) -> None:
+        super().__init__(
+            "The billing cycle could not be changed because one of the order's Offer Ids does not support the "
+            f"billing term: {offer_id} supports {', '.join(cycles)}."
+        )
+
+
+class StaleEtag(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Etag is no longer valid")
+
+
+class SubscriptionDeleted(DomainError):
+    def __init__(self, subscription_id: str) -> None:
+        super().__init__(f"Subscription with id {subscription_id} and deleted status cannot be updated.")
+
+
+class BillingCycleChange(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The billing cycle for an existing subscription cannot be updated using update-subscription "
+            "operation. Please use update-Order operation"
+        )
+
+
+class NotActivated(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Cannot update a subscription before activating it")
+
+
+class StatusNotChangeable(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Cannot update the status for this subscription")
+
+
+class Suspended(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Cannot update a subscription with suspended status")
+
+
+class SeatsNotChangeable(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Cannot update the seat quantity for this subscription")
+
+
+class NotAutoRenewable(DomainError):
+    def __init__(self) -> None:
+        super().__init__("The subscription is not eligible to be auto-renewed")
+
+
+class AppOnlyRefused(DomainError):
+    """An operation documented as App+User only, called with an app-only token."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Access denied: this operation supports App+User authentication only; the token is app-only "
+            "(client credentials). Sign in a user and call with that token."
+        )
+
+
+class UnparsableEnum(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Unable to parse enum: {message}")

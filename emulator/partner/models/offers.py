@@ -1,0 +1,20 @@
+"""The legacy offer catalogue (read-only): offers by category, one offer."""
+
+from __future__ import annotations
+
+from emulator.partner.models.base import Doc, Model
+from emulator.partner.models.errors import OfferNotFound
+
+
+class Offers(Model):
+    def in_category(self, category: str | None) -> list[Doc]:
+        offers = list(self.world.offers.values())
+        if category:
+            offers = [o for o in offers if o["category"].get("id", "").lower() == category.strip().lower()]
+        return offers
+
+    def get(self, offer_id: str, country: str) -> Doc:
+        offer = self.world.offers.get(offer_id.strip().upper())
+        if offer is None:
+            raise OfferNotFound(offer_id, country)
+        return offer

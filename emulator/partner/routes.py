@@ -1,0 +1,160 @@
+"""Every Partner Center operation the emulator answers: method, path, handler, and what the wire carries.
+
+The router serves this table and `/openapi.json` is generated from it and from the typed wire shapes, so the
+document lists exactly what is served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emulator.partner import (
+    consents,
+    customers,
+    invoices,
+    mfa_reports,
+    offers,
+    orders,
+    profiles,
+    subscriptions,
+    users,
+)
+from emulator.partner.schemas import requests as rq
+from emulator.partner.schemas import resources as w
+from emulator.state import EmulatorState
+
+Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
+Param = dict[str, Any]
+
+# The errors every operation may answer; 403, 409, 412 and 413 are added where they apply.
+COMMON_ERRORS = ("400", "401", "404", "429", "500", "503")
+REPORT_ERRORS = ("401", "429", "500", "503")
+
+
+def param(name: str, where: str, schema: dict[str, Any], description: str, *, required: bool = False) -> Param:
+    return {
+        "name": name,
+        "in": where,
+        "required": required or where == "path",
+        "schema": schema,
+        "description": description,
+    }
+
+
+GUID = {"type": "string", "format": "uuid"}
+TEXT = {"type": "string"}
+CUSTOMER_ID = param("customer_id", "path", GUID, "The customer's tenant id.")
+USER_ID = param("user_id", "path", GUID, "The user's object id.")
+SUBSCRIPTION_ID = param("subscription_id", "path", TEXT, "The subscription id (a GUID, any case).")
+COUNTRY = param("country", "query", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, "Market.", required=True)
+PAGING = (
+    param("size", "query", {"type": "integer", "minimum": 0}, "Page size (0: the default)."),
+    param("offset", "query", {"type": "integer", "minimum": 0}, "Zero-based index of the first item."),
+)
+SEEK = (
+    param("seekOperation", "query", {"enum": ["Next", "next"]}, "With MS-ContinuationToken: the next page."),
+    param("MS-ContinuationToken", "header", TEXT, "The token from links.next.headers of the previous page."),
+)
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    handler: Handler
+    operation_id: str
+    summary: str
+    answer: Any  # the wire shape of a successful answer; None: no body
+    status: int = 200
+    body: type[rq.Body] | None = None
+    app_user_only: bool = False
+    params: tuple[Param, ...] = ()
+    errors: tuple[str, ...] = COMMON_ERRORS
+
+
+def _op(
+    method: str, path: str, handler: Handler, operation_id: str, summary: str, answer: Any, **more: Any
+) -> Operation:
+    return Operation(method, path, handler, operation_id, summary, answer, **more)
+
+
+OPERATIONS: list[Operation] = [
+    _op("GET", "/v1/profiles/organization", profiles.organization, "getOrganizationProfile",
+        "Get the organization profile", w.OrganizationProfile, app_user_only=True),
+    _op("GET", "/v1/profiles/billing", profiles.billing, "getBillingProfile",
+        "Get the partner billing profile", w.BillingProfile, app_user_only=True),
+    _op("GET", "/v1/profiles/legalbusiness", profiles.legal_business, "getLegalBusinessProfile",
+        "Get the legal business profile", w.LegalBusinessProfile,
+        params=(param("vettingVersion", "query", {"enum": ["Current", "LastFinalized"]}, "Which."),)),
+    _op("GET", "/v1/profiles/support", profiles.support, "getSupportProfile",
+        "Get the support profile", w.SupportProfile, app_user_only=True),
+    _op("GET", "/v1/profiles/mpn", profiles.mpn, "getMpnProfile",
+        "Get the MPN profile, or another partner's by mpnId", w.MpnProfile, app_user_only=True,
+        params=(param("mpnId", "query", {"type": "string", "pattern": "^[0-9]+$"}, "MPN id."),)),
+    _op("GET", "/v1/customers", customers.list_customers, "listCustomers",
+        "List customers (offset or seek paging, prefix filter)", w.Collection[w.Customer],
+        params=(*PAGING, *SEEK, param("filter", "query", TEXT,
+                'URL-encoded {"Field":"CompanyName"|"Domain","Value":…,"Operator":"starts_with"}.'))),
+    _op("POST", "/v1/customers", customers.create_customer, "createCustomer",
+        "Create a customer", w.Customer, status=201, body=rq.CustomerCreate),
+    _op("GET", "/v1/customers/{customer_id}", customers.get_customer, "getCustomer",
+        "Get a customer", w.Customer, params=(CUSTOMER_ID,)),
+    _op("DELETE", "/v1/customers/{customer_id}", customers.delete_customer, "deleteCustomer",
+        "Delete a customer (integration sandbox only)", None, status=204, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/users", users.list_users, "listCustomerUsers",
+        "List a customer's users", w.Collection[w.CustomerUser], app_user_only=True,
+        params=(CUSTOMER_ID, *PAGING, *SEEK)),
+    _op("POST", "/v1/customers/{customer_id}/users", users.create_user, "createCustomerUser",
+        "Create a user for a customer", w.CustomerUser, status=201, body=rq.CustomerUserCreate,
+        app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/users/{user_id}", users.get_user, "getCustomerUser",
+        "Get a customer's user", w.CustomerUser, app_user_only=True, params=(CUSTOMER_ID, USER_ID)),
+    _op("DELETE", "/v1/customers/{customer_id}/users/{user_id}", users.delete_user, "deleteCustomerUser",
+        "Delete a customer's user", None, status=204, app_user_only=True, params=(CUSTOMER_ID, USER_ID)),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions", subscriptions.list_subscriptions, "listSubscriptions",
+        "List a customer's subscriptions", w.Collection[w.Subscription],
+        params=(CUSTOMER_ID, param("order_id", "query", TEXT, "Only the subscriptions of this order."))),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}", subscriptions.get_subscription,
+        "getSubscription", "Get a subscription", w.Subscription, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("PATCH", "/v1/customers/{customer_id}/subscriptions/{subscription_id}", subscriptions.update_subscription,
+        "updateSubscription", "Update a subscription (quantity, status, autoRenewEnabled, friendlyName)",
+        w.Subscription, body=rq.SubscriptionUpdate, errors=(*COMMON_ERRORS, "412"),
+        params=(CUSTOMER_ID, SUBSCRIPTION_ID, param("If-Match", "header", TEXT, "The subscription's etag."))),
+    _op("GET", "/v1/customers/{customer_id}/orders", orders.list_orders, "listOrders",
+        "List a customer's orders", w.Collection[w.Order], params=(CUSTOMER_ID,)),
+    _op("POST", "/v1/customers/{customer_id}/orders", orders.create_order, "createOrder",
+        "Create an order", w.Order, status=201, body=rq.OrderCreate, errors=(*COMMON_ERRORS, "403"),
+        params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/orders/{order_id}", orders.get_order, "getOrder",
+        "Get an order", w.Order, params=(CUSTOMER_ID, param("order_id", "path", TEXT, "The order id."))),
+    _op("POST", "/v1/customers/{customer_id}/applicationconsents", consents.create_consent,
+        "createApplicationConsent", "Grant an application consent in a customer", w.ApplicationConsent,
+        status=201, body=rq.ApplicationConsentCreate, errors=(*COMMON_ERRORS, "409"), app_user_only=True,
+        params=(CUSTOMER_ID,)),
+    _op("DELETE", "/v1/customers/{customer_id}/applicationconsents/{application_id}", consents.delete_consent,
+        "deleteApplicationConsent", "Remove an application consent", None, status=204, app_user_only=True,
+        params=(CUSTOMER_ID, param("application_id", "path", GUID, "The application id."))),
+    _op("GET", "/v1/offers", offers.list_offers, "listOffers", "List the offers of a market",
+        w.Collection[w.Offer], params=(COUNTRY, param("offer_category_id", "query", TEXT, "Category."), *PAGING)),
+    _op("GET", "/v1/offers/{offer_id}", offers.get_offer, "getOffer", "Get an offer", w.Offer,
+        params=(param("offer_id", "path", TEXT, "The offer id."), COUNTRY)),
+    _op("GET", "/v1/invoices", invoices.list_invoices, "listInvoices", "List invoices",
+        w.Collection[w.Invoice], params=PAGING),
+    _op("GET", "/v1/invoices/{invoice_id}", invoices.get_invoice, "getInvoice", "Get an invoice", w.Invoice,
+        app_user_only=True,
+        params=(param("invoice_id", "path", TEXT, "The invoice id, bare or with its type prefix."),)),
+    _op("GET", "/v1/nonMfaCompliantPartnerPrincipals", mfa_reports.non_compliant_principals,
+        "getNonMfaCompliantPrincipals", "Principals whose app+user calls lacked MFA (from the journal)",
+        w.Collection[w.NonMfaCompliantPrincipal], errors=REPORT_ERRORS, app_user_only=True),
+    _op("GET", "/v1/applicationmfaadoptionstatus", mfa_reports.application_adoption, "getApplicationMfaAdoption",
+        "App+user calls per application and day, and how many proved MFA", list[w.ApplicationMfaAdoption],
+        errors=REPORT_ERRORS, app_user_only=True),
+    _op("GET", "/v1/partnerRequests", mfa_reports.partner_requests, "getApiRequestDetails",
+        "API request details: one per app+user call, with mfaCompliant", w.Collection[w.ApiRequestDetail],
+        errors=REPORT_ERRORS, app_user_only=True),
+]  # fmt: skip

@@ -1,0 +1,1 @@
+"""Typed wire shapes of Partner Center: responses (`resources`) and request bodies (`requests`)."""
