@@ -15,7 +15,7 @@ from emulator.faults import Faults
 from emulator.journal import Journal
 from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
 from emulator.partner.caches import Caches
-from emulator.partner.models import PartnerCenter
+from emulator.partner.models.center import PartnerCenter
 from emulator.profiles import Profile, get_profile
 from emulator.tokens import TokenIssuer, TokenVerifier
 from emulator.world import World, load_world

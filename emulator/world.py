@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import emulator
+from emulator import records
 from emulator.store import Store, Table
 
 PARTNER_FILE = "partner.json"
@@ -150,56 +150,6 @@ class World:
 # --- loading and validation -------------------------------------------------------------------------------
 
 
-class _Fields:
-    """Reads one JSON object and raises WorldError naming file and field on the first wrong value."""
-
-    def __init__(self, obj: object, file: str, where: str) -> None:
-        if not isinstance(obj, dict):
-            raise WorldError(f"{file}: {where}: expected an object, found {type(obj).__name__}")
-        self.obj: dict[str, Any] = obj
-        self.file, self.where = file, where
-
-    def error(self, key: str, message: str) -> WorldError:
-        return WorldError(f"{self.file}: {self.where}.{key}: {message}")
-
-    def integer(self, key: str) -> int:
-        value = self.obj.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, f"expected a whole number, found {json.dumps(value)}")
-        return value
-
-    def number(self, key: str) -> float:
-        value = self.obj.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(key, f"expected a number, found {json.dumps(value)}")
-        return float(value)
-
-    def text(self, key: str, default: str | None = None, *, guid: bool = False) -> str:
-        value = self.obj.get(key, default)
-        if value is None:
-            raise self.error(key, "required string is missing")
-        if not isinstance(value, str) or not value:
-            raise self.error(key, f"expected a non-empty string, found {json.dumps(value)}")
-        if guid and not is_guid(value):
-            raise self.error(key, f"expected a GUID, found {json.dumps(value)}")
-        return value.lower() if guid else value
-
-    def flag(self, key: str, default: bool | None = None) -> bool:
-        value = self.obj.get(key, default)
-        if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, found {json.dumps(value)}")
-        return value
-
-    def strs(self, key: str) -> tuple[str, ...]:
-        value = self.obj.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, "expected a list of strings")
-        return tuple(value)
-
-    def obj_(self, key: str) -> _Fields:
-        return _Fields(self.obj.get(key), self.file, f"{self.where}.{key}")
-
-
 def is_guid(value: str) -> bool:
     parts = value.split("-")
     return [len(p) for p in parts] == [8, 4, 4, 4, 12] and all(c in "0123456789abcdefABCDEF" for p in parts for c in p)
@@ -219,19 +169,44 @@ def _read(directory: Path, name: str) -> Any:
         raise WorldError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
 
 
-def _list(data: Any, file: str, key: str) -> list[Any]:
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise WorldError(f"{file}: expected an object with a list '{key}'")
-    items: list[Any] = data[key]
-    return items
+class _File:
+    """One fixture file: its records checked against their typed definition, errors naming file and field."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.name, self.path = name, str(directory / name)
+        self.data = _read(directory, name)
+
+    def error(self, where: str, message: str) -> WorldError:
+        return WorldError(f"{self.path}: {where}: {message}")
+
+    def whole(self, kind: type[R]) -> R:
+        try:
+            result: R = records.check(self.data, kind, "$")
+        except records.RecordError as exc:
+            raise self.error(exc.where, exc.message) from None
+        return result
+
+    def rows(self, key: str, kind: type[R]) -> list[tuple[dict[str, Any], R]]:
+        """The list under `key`, each row with its typed record; no id repeated (ignoring case)."""
+        if not isinstance(self.data, dict) or not isinstance(self.data.get(key), list):
+            raise WorldError(f"{self.path}: expected an object with a list '{key}'")
+        raw: list[Any] = self.data[key]
+        try:
+            typed: list[R] = records.check(raw, list[kind], key)  # type: ignore[valid-type]
+        except records.RecordError as exc:
+            raise self.error(exc.where, exc.message) from None
+        seen: set[str] = set()
+        for index, record in enumerate(typed):
+            record_id = getattr(record, "id", None)
+            if isinstance(record_id, str):
+                # Ids keep their case on the wire (subscription ids are upper-case); lookups ignore it.
+                if record_id.lower() in seen:
+                    raise self.error(f"{key}[{index}].id", f"duplicate id {record_id}")
+                seen.add(record_id.lower())
+        return list(zip(raw, typed, strict=True))
 
 
-_ADDRESS_FIELDS = ("country", "city", "addressLine1", "postalCode")
-
-
-def _check_address(fields: _Fields) -> None:
-    for key in _ADDRESS_FIELDS:
-        fields.text(key)
+R = TypeVar("R")
 
 
 def load_world(directory: Path | None = None) -> World:
@@ -239,245 +214,133 @@ def load_world(directory: Path | None = None) -> World:
     if not directory.is_dir():
         raise WorldError(f"{directory}: fixtures directory does not exist")
 
-    file = str(directory / PARTNER_FILE)
-    partner = _Fields(_read(directory, PARTNER_FILE), file, "$")
-    t = partner.obj_("tenant")
-    domain = t.text("domain").lower()
+    partner_file = _File(directory, PARTNER_FILE)
+    partner = partner_file.whole(records.PartnerFile)
+    domain = partner.tenant.domain.lower()
     tenant = Tenant(
-        id=t.text("id", guid=True),
+        id=partner.tenant.id.lower(),
         domain=domain,
-        display_name=t.text("displayName"),
-        domains=tuple(sorted({domain, *(d.lower() for d in t.strs("domains"))})),
+        display_name=partner.tenant.display_name,
+        domains=tuple(sorted({domain, *(d.lower() for d in partner.tenant.domains)})),
     )
-    org = partner.obj_("organization")
-    for key in ("id", "companyName", "email", "language", "culture", "etag"):
-        org.text(key)
-    _check_address(org.obj_("defaultAddress"))
-    billing = partner.obj_("billingProfile")
-    for key in ("companyName", "billingCurrency", "etag"):
-        billing.text(key)
-    _check_address(billing.obj_("address"))
-    legal = partner.obj_("legalBusinessProfile")
-    for key in ("companyName", "companyApproverEmail", "vettingStatus", "vettingSubStatus"):
-        legal.text(key)
-    _check_address(legal.obj_("address"))
-    support = partner.obj_("supportProfile")
-    for key in ("email", "telephone", "website"):
-        support.text(key)
-    mpn = partner.obj_("mpn")
-    mpn.text("mpnId")
-    mpn.text("partnerName")
-    directory_entries = partner.obj.get("mpnDirectory", [])
-    if not isinstance(directory_entries, list):
-        raise WorldError(f"{file}: $.mpnDirectory: expected a list")
-    mpn_directory: dict[str, dict[str, Any]] = {}
-    for i, entry in enumerate(directory_entries):
-        e = _Fields(entry, file, f"$.mpnDirectory[{i}]")
-        mpn_directory[e.text("mpnId")] = {"mpnId": e.text("mpnId"), "partnerName": e.text("partnerName")}
-    mpn_directory[mpn.text("mpnId")] = dict(mpn.obj)
-    sandbox = partner.flag("integrationSandbox", False)
+    raw_partner: dict[str, Any] = partner_file.data
+    mpn_directory = {
+        entry.mpn_id: {"mpnId": entry.mpn_id, "partnerName": entry.partner_name} for entry in partner.mpn_directory
+    }
+    mpn_directory[partner.mpn.mpn_id] = dict(raw_partner["mpn"])
     profiles = {
-        "organization": dict(org.obj),
-        "billing": dict(billing.obj),
-        "legalbusiness": dict(legal.obj),
-        "support": dict(support.obj),
-        "mpn": dict(mpn.obj),
+        "organization": dict(raw_partner["organization"]),
+        "billing": dict(raw_partner["billingProfile"]),
+        "legalbusiness": dict(raw_partner["legalBusinessProfile"]),
+        "support": dict(raw_partner["supportProfile"]),
+        "mpn": dict(raw_partner["mpn"]),
     }
 
-    file = str(directory / APPS_FILE)
+    apps_file = _File(directory, APPS_FILE)
     apps: dict[str, App] = {}
-    for i, raw in enumerate(_list(_read(directory, APPS_FILE), file, "apps")):
-        a = _Fields(raw, file, f"apps[{i}]")
-        kind = a.text("type")
-        if kind not in ("confidential", "public"):
-            raise WorldError(f"{file}: apps[{i}].type: expected 'confidential' or 'public', found '{kind}'")
-        secret = a.text("secret") if kind == "confidential" else None
-        if kind == "public" and "secret" in a.obj:
-            raise WorldError(f"{file}: apps[{i}].secret: a public app has no secret")
+    for i, (_, a) in enumerate(apps_file.rows("apps", records.AppRecord)):
+        confidential = a.type == "confidential"
+        if confidential and not isinstance(a.secret, str):
+            raise apps_file.error(f"apps[{i}].secret", "required string is missing (a confidential app has a secret)")
+        if not confidential and isinstance(a.secret, str):
+            raise apps_file.error(f"apps[{i}].secret", "a public app has no secret")
         app = App(
-            client_id=a.text("clientId", guid=True),
-            display_name=a.text("displayName"),
-            confidential=kind == "confidential",
-            secret=secret,
-            redirect_uris=a.strs("redirectUris"),
-            roles=a.strs("roles"),
-            idtyp_claim=a.flag("idtypClaim", False),
-            consented=a.flag("consented", True),
+            client_id=a.client_id.lower(),
+            display_name=a.display_name,
+            confidential=confidential,
+            secret=a.secret if isinstance(a.secret, str) else None,
+            redirect_uris=tuple(a.redirect_uris),
+            roles=tuple(a.roles),
+            idtyp_claim=a.idtyp_claim,
+            consented=a.consented,
         )
         if app.client_id in apps:
-            raise WorldError(f"{file}: apps[{i}].clientId: duplicate client id {app.client_id}")
+            raise apps_file.error(f"apps[{i}].clientId", f"duplicate client id {app.client_id}")
         apps[app.client_id] = app
 
-    file = str(directory / USERS_FILE)
+    users_file = _File(directory, USERS_FILE)
     users: dict[str, User] = {}
-    for i, raw in enumerate(_list(_read(directory, USERS_FILE), file, "users")):
-        u = _Fields(raw, file, f"users[{i}]")
-        upn = u.text("userPrincipalName")
+    for i, (_, u) in enumerate(users_file.rows("users", records.UserRecord)):
+        upn = u.user_principal_name
         if "@" not in upn or upn.rsplit("@", 1)[1].lower() not in tenant.domains:
-            raise WorldError(
-                f"{file}: users[{i}].userPrincipalName: '{upn}' is not in a domain of tenant {tenant.domain}"
+            raise users_file.error(
+                f"users[{i}].userPrincipalName", f"'{upn}' is not in a domain of tenant {tenant.domain}"
             )
-        mfa_registered = u.flag("mfaRegistered")
-        mfa_required = u.flag("mfaRequired")
-        if mfa_required and not mfa_registered:
-            raise WorldError(f"{file}: users[{i}].mfaRequired: a user who must use MFA needs mfaRegistered")
-        user = User(
-            object_id=u.text("objectId", guid=True),
-            upn=upn,
-            display_name=u.text("displayName"),
-            given_name=u.text("givenName"),
-            surname=u.text("surname"),
-            password=u.text("password"),
-            tenant_id=tenant.id,
-            mfa_registered=mfa_registered,
-            mfa_required=mfa_required,
-            description=u.text("description") if "description" in u.obj else "",
-        )
+        if u.mfa_required and not u.mfa_registered:
+            raise users_file.error(f"users[{i}].mfaRequired", "a user who must use MFA needs mfaRegistered")
         if upn.lower() in users:
-            raise WorldError(f"{file}: users[{i}].userPrincipalName: duplicate user {upn}")
-        users[upn.lower()] = user
+            raise users_file.error(f"users[{i}].userPrincipalName", f"duplicate user {upn}")
+        users[upn.lower()] = User(
+            object_id=u.object_id.lower(),
+            upn=upn,
+            display_name=u.display_name,
+            given_name=u.given_name,
+            surname=u.surname,
+            password=u.password,
+            tenant_id=tenant.id,
+            mfa_registered=u.mfa_registered,
+            mfa_required=u.mfa_required,
+            description=u.description,
+        )
 
-    customers = _records(directory, CUSTOMERS_FILE, "customers", _check_customer)
-    customer_ids = {c["id"] for c in customers}
-    offers = _records(directory, OFFERS_FILE, "offers", _check_offer)
-    offer_ids = {o["id"].upper() for o in offers}
+    customers_file = _File(directory, CUSTOMERS_FILE)
+    customers = customers_file.rows("customers", records.CustomerRecord)
+    for i, (_, c) in enumerate(customers):
+        if c.company_profile.tenant_id.lower() != c.id.lower():
+            raise customers_file.error(f"customers[{i}].companyProfile.tenantId", "must equal the customer id")
+    customer_ids = {c.id.lower() for _, c in customers}
+    offers_file = _File(directory, OFFERS_FILE)
+    offers = offers_file.rows("offers", records.OfferRecord)
+    for i, (_, o) in enumerate(offers):
+        if o.minimum_quantity > o.maximum_quantity:
+            raise offers_file.error(f"offers[{i}].maximumQuantity", "expected minimumQuantity <= maximumQuantity")
+    offer_ids = {o.id.upper() for _, o in offers}
 
-    def owned(key: str) -> Callable[[_Fields], None]:
-        def check(f: _Fields) -> None:
-            if f.text(key, guid=True) not in customer_ids:
-                raise f.error(key, f"no customer with id {f.obj[key]}")
+    def owned(file: _File, where: str, customer_id: str) -> None:
+        if customer_id.lower() not in customer_ids:
+            raise file.error(where, f"no customer with id {customer_id}")
 
-        return check
-
-    def check_subscription(f: _Fields) -> None:
-        owned("_customerId")(f)
-        if f.text("offerId").upper() not in offer_ids:
-            raise f.error("offerId", f"no offer with id {f.obj['offerId']} in {OFFERS_FILE}")
-        for key in (
-            "friendlyName",
-            "creationDate",
-            "effectiveStartDate",
-            "commitmentEndDate",
-            "billingCycle",
-            "orderId",
-        ):
-            f.text(key)
-        if f.text("status") not in SUBSCRIPTION_STATUSES:
-            raise f.error("status", f"expected one of {', '.join(SUBSCRIPTION_STATUSES)}")
-        f.integer("quantity")
-        f.integer("_version")
-        f.flag("autoRenewEnabled")
-
-    def check_order(f: _Fields) -> None:
-        owned("referenceCustomerId")(f)
-        for key in ("billingCycle", "currencyCode", "creationDate", "status"):
-            f.text(key)
-        items = f.obj.get("lineItems")
-        if not isinstance(items, list) or not items:
-            raise f.error("lineItems", "expected a non-empty list")
-        for n, item in enumerate(items):
-            li = _Fields(item, f.file, f"{f.where}.lineItems[{n}]")
-            li.integer("lineItemNumber")
-            li.integer("quantity")
-            if li.text("offerId").upper() not in offer_ids:
-                raise li.error("offerId", f"no offer with id {item['offerId']}")
-
-    def check_user(f: _Fields) -> None:
-        owned("_customerId")(f)
-        for key in ("userPrincipalName", "displayName", "state"):
-            f.text(key)
-
-    def check_invoice(f: _Fields) -> None:
-        for key in ("invoiceDate", "currencyCode", "currencySymbol", "documentType", "invoiceType"):
-            f.text(key)
-        f.number("totalCharges")
-        f.number("paidAmount")
-
-    def check_consent(f: _Fields) -> None:
-        owned("_customerId")(f)
-        f.text("applicationId", guid=True)
-        f.text("displayName")
-
-    subscriptions = _records(directory, SUBSCRIPTIONS_FILE, "subscriptions", check_subscription)
-    orders = _records(directory, ORDERS_FILE, "orders", check_order)
-    customer_users = _records(directory, CUSTOMER_USERS_FILE, "users", check_user)
-    invoices = _records(directory, INVOICES_FILE, "invoices", check_invoice)
-    consents = _records(directory, CONSENTS_FILE, "consents", check_consent)
+    subscriptions_file = _File(directory, SUBSCRIPTIONS_FILE)
+    subscriptions = subscriptions_file.rows("subscriptions", records.SubscriptionRecord)
+    for i, (_, sub) in enumerate(subscriptions):
+        owned(subscriptions_file, f"subscriptions[{i}]._customerId", sub.customer_id)
+        if sub.offer_id.upper() not in offer_ids:
+            raise subscriptions_file.error(
+                f"subscriptions[{i}].offerId", f"no offer with id {sub.offer_id} in {OFFERS_FILE}"
+            )
+    orders_file = _File(directory, ORDERS_FILE)
+    orders = orders_file.rows("orders", records.OrderRecord)
+    for i, (_, order) in enumerate(orders):
+        owned(orders_file, f"orders[{i}].referenceCustomerId", order.reference_customer_id)
+        for n, item in enumerate(order.line_items):
+            if item.offer_id.upper() not in offer_ids:
+                raise orders_file.error(f"orders[{i}].lineItems[{n}].offerId", f"no offer with id {item.offer_id}")
+    users_of_customers_file = _File(directory, CUSTOMER_USERS_FILE)
+    customer_users = users_of_customers_file.rows("users", records.CustomerUserRecord)
+    for i, (_, cu) in enumerate(customer_users):
+        owned(users_of_customers_file, f"users[{i}]._customerId", cu.customer_id)
+    invoices = _File(directory, INVOICES_FILE).rows("invoices", records.InvoiceRecord)
+    consents_file = _File(directory, CONSENTS_FILE)
+    consents = consents_file.rows("consents", records.ConsentRecord)
+    for i, (_, consent) in enumerate(consents):
+        owned(consents_file, f"consents[{i}]._customerId", consent.customer_id)
 
     return World(
         partner=tenant,
         profiles=profiles,
         mpn_directory=mpn_directory,
-        integration_sandbox=sandbox,
+        integration_sandbox=partner.integration_sandbox,
         apps=apps,
         users=users,
-        customers=Table(customers),
-        subscriptions=Table(subscriptions, group_of=lambda d: d["_customerId"]),
-        orders=Table(orders, group_of=lambda d: d["referenceCustomerId"]),
-        customer_users=Table(customer_users, group_of=lambda d: d["_customerId"]),
-        invoices=Table(invoices),
-        consents=Table(consents, group_of=lambda d: d["_customerId"]),
-        offers={o["id"].upper(): o for o in offers},
+        customers=Table(raw for raw, _ in customers),
+        subscriptions=Table((raw for raw, _ in subscriptions), group_of=lambda d: d["_customerId"]),
+        orders=Table((raw for raw, _ in orders), group_of=lambda d: d["referenceCustomerId"]),
+        customer_users=Table((raw for raw, _ in customer_users), group_of=lambda d: d["_customerId"]),
+        invoices=Table(raw for raw, _ in invoices),
+        consents=Table((raw for raw, _ in consents), group_of=lambda d: d["_customerId"]),
+        offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
     )
-
-
-SUBSCRIPTION_STATUSES = ("none", "active", "pending", "suspended", "deleted")
-
-
-def _check_customer(c: _Fields) -> None:
-    cid = c.text("id", guid=True)
-    c.text("commerceId", guid=True)
-    cp = c.obj_("companyProfile")
-    if cp.text("tenantId", guid=True) != cid:
-        raise cp.error("tenantId", "must equal the customer id")
-    cp.text("domain")
-    cp.text("companyName")
-    _check_address(cp.obj_("address"))
-    bp = c.obj_("billingProfile")
-    bp.text("id", guid=True)
-    for key in ("firstName", "lastName", "email", "culture", "language", "companyName", "etag"):
-        bp.text(key)
-    _check_address(bp.obj_("defaultAddress"))
-    if c.text("relationshipToPartner") not in ("reseller", "advisor", "none"):
-        raise c.error("relationshipToPartner", f"unknown value '{c.obj['relationshipToPartner']}'")
-    c.flag("allowDelegatedAccess")
-    c.strs("customDomains")
-
-
-def _check_offer(o: _Fields) -> None:
-    o.text("id")
-    for key in ("name", "description", "billing", "unitType"):
-        o.text(key)
-    minimum, maximum = o.integer("minimumQuantity"), o.integer("maximumQuantity")
-    if not 0 < minimum <= maximum:
-        raise o.error("maximumQuantity", "expected 0 < minimumQuantity <= maximumQuantity")
-    for key in ("isAddOn", "hasAddOns", "isAvailableForPurchase", "isAutoRenewable", "isTrial"):
-        o.flag(key)
-    o.strs("supportedBillingCycles")
-    o.strs("prerequisiteOffers")
-    category = o.obj_("category")
-    category.integer("rank")
-    product = o.obj_("product")
-    product.text("id")
-
-
-def _records(directory: Path, name: str, key: str, check: Callable[[_Fields], None]) -> list[dict[str, Any]]:
-    """The list under `key` in `name`, each record checked; no id repeated (ignoring case)."""
-    file = str(directory / name)
-    rows = _list(_read(directory, name), file, key)
-    seen: set[str] = set()
-    result = []
-    for i, raw in enumerate(rows):
-        fields = _Fields(raw, file, f"{key}[{i}]")
-        record_id = fields.text("id")
-        check(fields)
-        # Ids keep their case on the wire (subscription ids are upper-case); lookups ignore it.
-        if record_id.lower() in seen:
-            raise fields.error("id", f"duplicate id {record_id}")
-        seen.add(record_id.lower())
-        result.append(raw)
-    return result
 
 
 def world_summary(world: World) -> dict[str, Any]:

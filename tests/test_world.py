@@ -85,7 +85,48 @@ def _edit(directory: Path, name: str, change: Any) -> None:
         (
             "partner.json",
             lambda d: d["tenant"].update(id=42),
-            "partner.json: $.tenant.id: expected a non-empty string, found 42",
+            "partner.json: $.tenant.id: expected a GUID, found 42",
+        ),
+        (
+            "customers.json",
+            lambda d: d["customers"][2].update(relationshipToPartner="friend"),
+            "customers.json: customers[2].relationshipToPartner: expected 'advisor', 'none' or 'reseller', found \"friend\"",
+        ),
+        (
+            # A field the record does not define would reach the wire: refused at load time instead.
+            "customers.json",
+            lambda d: d["customers"][1].update(nickname="Fab"),
+            "customers.json: customers[1].nickname: not a field of this record (check its spelling)",
+        ),
+        (
+            "subscriptions.json",
+            lambda d: d["subscriptions"][0].update(quantity=-1),
+            "subscriptions.json: subscriptions[0].quantity: expected a whole number of at least 0, found -1",
+        ),
+        (
+            "subscriptions.json",
+            lambda d: d["subscriptions"][0].update(offerId="NOPE"),
+            "subscriptions.json: subscriptions[0].offerId: no offer with id NOPE in offers.json",
+        ),
+        (
+            "orders.json",
+            lambda d: d["orders"][0].update(lineItems=[]),
+            "orders.json: orders[0].lineItems: expected a non-empty list, found []",
+        ),
+        (
+            "invoices.json",
+            lambda d: d["invoices"][0].update(totalCharges="12.50"),
+            'invoices.json: invoices[0].totalCharges: expected a number, found "12.50"',
+        ),
+        (
+            "consents.json",
+            lambda d: d["consents"][0].update(_customerId="00000000-0000-0000-0000-000000000000"),
+            "consents.json: consents[0]._customerId: no customer with id 00000000-0000-0000-0000-000000000000",
+        ),
+        (
+            "customers.json",
+            lambda d: d["customers"][0]["companyProfile"].update(tenantId="00000000-0000-0000-0000-000000000000"),
+            "customers.json: customers[0].companyProfile.tenantId: must equal the customer id",
         ),
     ],
 )

@@ -3,34 +3,3 @@
 Handlers parse a request, call one model method and render its answer. Every change goes through a model method,
 inside one store transaction; refusals are the typed errors of `errors`.
 """
-
-from __future__ import annotations
-
-import random
-
-from emulator.clock import Clock
-from emulator.partner.models.base import Ids
-from emulator.partner.models.consents import Consents
-from emulator.partner.models.customers import Customers
-from emulator.partner.models.invoices import Invoices
-from emulator.partner.models.offers import Offers
-from emulator.partner.models.orders import Orders
-from emulator.partner.models.profiles import Profiles
-from emulator.partner.models.subscriptions import Subscriptions
-from emulator.partner.models.users import CustomerUsers
-from emulator.world import World
-
-
-class PartnerCenter:
-    """The models of one emulator's world."""
-
-    def __init__(self, world: World, clock: Clock, rng: random.Random, *, seeded: bool) -> None:
-        ids = Ids(rng, seeded)
-        self.profiles = Profiles(world, clock, ids)
-        self.customers = Customers(world, clock, ids)
-        self.users = CustomerUsers(world, clock, ids)
-        self.subscriptions = Subscriptions(world, clock, ids)
-        self.orders = Orders(world, clock, ids)
-        self.consents = Consents(world, clock, ids)
-        self.offers = Offers(world, clock, ids)
-        self.invoices = Invoices(world, clock, ids)

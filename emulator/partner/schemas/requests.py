@@ -21,6 +21,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 from msgspec import Meta, Struct, inspect
 
 from emulator.partner.models.errors import DomainError, InvalidInput, InvalidProperty
+from emulator.partner.schemas.resources import GUID_PATTERN
 
 
 def _key(name: str) -> str:
@@ -44,7 +45,6 @@ Text16 = Annotated[str, Meta(max_length=16)]
 Text8 = Annotated[str, Meta(max_length=8)]
 Text3 = Annotated[str, Meta(max_length=3)]
 Text2 = Annotated[str, Meta(max_length=2)]
-GUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 Guid = Annotated[str, Meta(pattern=GUID_PATTERN)]
 
 

@@ -25,6 +25,8 @@ class Wire(Struct, rename="camel", forbid_unknown_fields=True):
 
 encode = msgspec.json.Encoder().encode
 
+GUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+
 
 # --- shared parts -------------------------------------------------------------------------------------------------
 

@@ -1,0 +1,356 @@
+"""The fixture files' records, as typed definitions: what a world is loaded from, and what it is checked against.
+
+Partner Center's parts of a record (an address, a product, an application grant) are the wire shapes of
+`emulator.partner.schemas.resources`; the rest is how the emulator stores a resource (an etag inside a profile,
+the owner in `_customerId`, a subscription's `_version`). A record that does not fit is refused with the file, the
+path and what was expected, so a fixture cannot put a field on the wire that Partner Center does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType, field, inspect
+
+from emulator.partner.schemas.resources import GUID_PATTERN, Address, ApplicationGrant, Contact, Product
+
+Text = Annotated[str, Meta(min_length=1)]
+Guid = Annotated[str, Meta(pattern=GUID_PATTERN)]
+Count = Annotated[int, Meta(ge=0)]
+
+
+class Record(Struct, rename="camel", forbid_unknown_fields=True, kw_only=True):
+    """A fixture record: camelCase names; a field it does not define is an error."""
+
+
+# --- partner.json -------------------------------------------------------------------------------------------------
+
+
+class TenantRecord(Record, kw_only=True):
+    id: Guid
+    domain: Text
+    display_name: Text
+    domains: list[str] = []
+
+
+class OrganizationRecord(Record, kw_only=True):
+    id: Text
+    company_name: Text
+    email: Text
+    language: Text
+    culture: Text
+    etag: Text
+    default_address: Address
+
+
+class PartnerBillingRecord(Record, kw_only=True):
+    company_name: Text
+    address: Address
+    primary_contact: Contact | UnsetType = UNSET
+    purchase_order_number: str | UnsetType = UNSET
+    tax_id: str | UnsetType = UNSET
+    billing_currency: Text
+    etag: Text
+
+
+class LegalBusinessRecord(Record, kw_only=True):
+    company_name: Text
+    address: Address
+    primary_contact: Contact | UnsetType = UNSET
+    company_approver_address: Address | UnsetType = UNSET
+    company_approver_email: Text
+    vetting_status: Text
+    vetting_sub_status: Text
+
+
+class SupportRecord(Record, kw_only=True):
+    email: Text
+    telephone: Text
+    website: Text
+
+
+class MpnRecord(Record, kw_only=True):
+    mpn_id: Text
+    partner_name: Text
+
+
+class PartnerFile(Record, kw_only=True):
+    tenant: TenantRecord
+    organization: OrganizationRecord
+    billing_profile: PartnerBillingRecord
+    legal_business_profile: LegalBusinessRecord
+    support_profile: SupportRecord
+    mpn: MpnRecord
+    mpn_directory: list[MpnRecord] = []
+    integration_sandbox: bool = False
+
+
+# --- apps.json, users.json: the identity side -----------------------------------------------------------------------
+
+
+class AppRecord(Record, kw_only=True):
+    client_id: Guid
+    display_name: Text
+    type: Literal["confidential", "public"]
+    secret: Text | UnsetType = UNSET
+    redirect_uris: list[str] = []
+    roles: list[str] = []
+    idtyp_claim: bool = False
+    consented: bool = True
+
+
+class UserRecord(Record, kw_only=True):
+    user_principal_name: Text
+    object_id: Guid
+    display_name: Text
+    given_name: Text
+    surname: Text
+    password: Text
+    mfa_registered: bool
+    mfa_required: bool
+    description: str = ""
+
+
+# --- Partner Center's resources -------------------------------------------------------------------------------------
+
+
+class CompanyProfileRecord(Record, kw_only=True):
+    tenant_id: Guid
+    domain: Text
+    company_name: Text
+    address: Address
+    email: Text | UnsetType = UNSET
+
+
+class CustomerBillingRecord(Record, kw_only=True):
+    id: Guid
+    first_name: Text
+    last_name: Text
+    email: Text
+    culture: Text
+    language: Text
+    company_name: Text
+    default_address: Address
+    etag: Text
+
+
+class CustomerRecord(Record, kw_only=True):
+    id: Guid
+    commerce_id: Guid
+    company_profile: CompanyProfileRecord
+    billing_profile: CustomerBillingRecord
+    relationship_to_partner: Literal["reseller", "advisor", "none"]
+    allow_delegated_access: bool
+    custom_domains: list[str] = []
+
+
+class CustomerUserRecord(Record, kw_only=True):
+    usage_location: Text | UnsetType = UNSET
+    id: Guid
+    user_principal_name: Text
+    first_name: Text | UnsetType = UNSET
+    last_name: Text | UnsetType = UNSET
+    display_name: Text
+    immutable_id: Text | UnsetType = UNSET
+    user_domain_type: Text | UnsetType = UNSET
+    state: Literal["active", "inactive"]
+    customer_id: Guid = field(name="_customerId")
+
+
+class SubscriptionRecord(Record, kw_only=True):
+    id: Text
+    offer_id: Text
+    entitlement_id: Text
+    offer_name: Text
+    friendly_name: Text
+    quantity: Count
+    unit_type: Text
+    parent_subscription_id: Text | UnsetType = UNSET
+    has_purchasable_addons: bool
+    creation_date: Text
+    effective_start_date: Text
+    commitment_end_date: Text
+    status: Literal["none", "active", "pending", "suspended", "deleted"]
+    auto_renew_enabled: bool
+    is_trial: bool
+    billing_type: Literal["none", "usage", "license"]
+    billing_cycle: Text
+    term_duration: Text
+    actions: list[str]
+    contract_type: Literal["subscription", "productKey", "redemptionCode"]
+    order_id: Text
+    suspension_reasons: list[str] | UnsetType = UNSET
+    customer_id: Guid = field(name="_customerId")
+    version: Count = field(name="_version")
+
+
+class LineItemRecord(Record, kw_only=True):
+    line_item_number: Count
+    offer_id: Text
+    subscription_id: Text
+    friendly_name: Text
+    quantity: Count
+
+
+class OrderRecord(Record, kw_only=True):
+    id: Text
+    reference_customer_id: Guid
+    billing_cycle: Text
+    currency_code: Text
+    line_items: Annotated[list[LineItemRecord], Meta(min_length=1)]
+    creation_date: Text
+    status: Literal["pending", "completed", "cancelled"]
+    created: float | UnsetType = field(default=UNSET, name="_created")
+
+
+class InvoiceDetailRecord(Record, kw_only=True):
+    invoice_line_item_type: Text
+    billing_provider: Text
+
+
+class InvoiceRecord(Record, kw_only=True):
+    id: Text
+    invoice_date: Text
+    total_charges: int | float
+    paid_amount: int | float
+    currency_code: Text
+    currency_symbol: Text
+    invoice_details: list[InvoiceDetailRecord]
+    document_type: Text
+    invoice_type: Text
+
+
+class OfferCategoryRecord(Record, kw_only=True):
+    id: str  # empty for add-ons, as recorded
+    name: str
+    rank: int
+
+
+class OfferRecord(Record, kw_only=True):
+    id: Text
+    name: Text
+    description: Text
+    minimum_quantity: Annotated[int, Meta(ge=1)]
+    maximum_quantity: Annotated[int, Meta(ge=1)]
+    rank: int
+    category: OfferCategoryRecord
+    limit_unit_of_measure: Text
+    limit: Count
+    term_unit_of_measure: Text
+    term: Count
+    prerequisite_offers: list[str]
+    is_add_on: bool
+    has_add_ons: bool
+    is_available_for_purchase: bool
+    billing: Literal["license", "usage"]
+    supported_billing_cycles: list[str]
+    is_auto_renewable: bool
+    is_trial: bool
+    acquisition_type: Text
+    product: Product
+    unit_type: Text
+
+
+class ConsentRecord(Record, kw_only=True):
+    id: Text
+    application_id: Guid
+    display_name: Text
+    application_grants: list[ApplicationGrant]
+    customer_id: Guid = field(name="_customerId")
+
+
+# --- checking a file's data against a record ---------------------------------------------------------------------
+
+
+class RecordError(Exception):
+    """Where (`customers[3].companyProfile.domain`) and what is wrong, in words."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
+
+
+def check(data: Any, kind: Any, root: str) -> Any:
+    """`data` converted to `kind` (a record type, or a list of them); `root` names the data in messages."""
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as exc:
+        raise _explain(exc, data, kind, root) from None
+
+
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `(?P<path>\$.*)`)?$", re.DOTALL)
+_PART = re.compile(r"\.([A-Za-z_][\w]*)|\[(\d+)\]")
+
+
+def _explain(exc: msgspec.ValidationError, data: Any, kind: Any, root: str) -> RecordError:
+    match = _AT.match(str(exc))
+    assert match is not None
+    message, path = match["message"], match["path"] or "$"
+    parts: list[str | int] = [name if name else int(index) for name, index in _PART.findall(path[1:])]
+    missing = re.match(r"Object missing required field `(.+)`", message)
+    unknown = re.match(r"Object contains unknown field `(.+)`", message)
+    if missing or unknown:
+        parts.append((missing or unknown)[1])  # type: ignore[index]
+    where = root + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+    expected = _type_at(inspect.type_info(kind), parts)
+    if missing:
+        return RecordError(where, f"required {_noun(expected)} is missing")
+    if unknown:
+        return RecordError(where, "not a field of this record (check its spelling)")
+    found = json.dumps(_value_at(data, parts))
+    if isinstance(expected, inspect.LiteralType):
+        values = [repr(v) for v in sorted(expected.values, key=str)]
+        choices = values[0] if len(values) == 1 else f"{', '.join(values[:-1])} or {values[-1]}"
+        return RecordError(where, f"expected {choices}, found {found}")
+    return RecordError(where, f"expected {_noun(expected, article=True)}, found {found}")
+
+
+def _noun(kind: inspect.Type | None, *, article: bool = False) -> str:
+    if isinstance(kind, inspect.StrType):
+        if kind.pattern == GUID_PATTERN:
+            return "a GUID" if article else "GUID"
+        return "a non-empty string" if article else "string"
+    if isinstance(kind, inspect.BoolType):
+        return "true or false" if article else "flag"
+    if isinstance(kind, inspect.IntType):
+        bound = f" of at least {kind.ge}" if kind.ge is not None else ""
+        return f"a whole number{bound}" if article else "number"
+    if isinstance(kind, inspect.FloatType | inspect.UnionType):
+        return "a number" if article else "number"
+    if isinstance(kind, inspect.ListType):
+        return ("a non-empty list" if kind.min_length else "a list") if article else "list"
+    if isinstance(kind, inspect.StructType | inspect.DictType):
+        return "an object" if article else "object"
+    return "a value" if article else "field"
+
+
+def _type_at(kind: inspect.Type, parts: list[str | int]) -> inspect.Type | None:
+    for part in parts:
+        if isinstance(kind, inspect.UnionType):
+            kind = next((t for t in kind.types if not isinstance(t, inspect.NoneType)), kind)
+        if isinstance(kind, inspect.ListType) and isinstance(part, int):
+            kind = kind.item_type
+        elif isinstance(kind, inspect.StructType) and isinstance(part, str):
+            found = next((f.type for f in kind.fields if f.encode_name == part), None)
+            if found is None:
+                return None
+            kind = found
+        else:
+            return None
+    if isinstance(kind, inspect.UnionType):
+        others = [t for t in kind.types if not isinstance(t, inspect.NoneType)]
+        if len(others) == 1:
+            return others[0]
+    return kind
+
+
+def _value_at(data: Any, parts: list[str | int]) -> Any:
+    for part in parts:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
