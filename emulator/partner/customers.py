@@ -23,6 +23,23 @@ MAX_PAGE_SIZE = 500  # "This API pulls up to 500 records" (Partner-Center-SDK-Sa
 FILTER_FIELDS = {"companyname": "companyName", "domain": "domain"}
 
 
+def _billing_profile(customer: Doc, *, created: bool) -> w.CustomerBillingProfile:
+    """The full form's billing profile; the answer to a creation has no names and no links."""
+    bp = customer["billingProfile"]
+    return w.CustomerBillingProfile(
+        id=bp["id"],
+        first_name=UNSET if created else bp["firstName"],
+        last_name=UNSET if created else bp["lastName"],
+        email=bp["email"],
+        culture=bp["culture"],
+        language=bp["language"],
+        company_name=bp["companyName"],
+        default_address=convert(bp["defaultAddress"], w.Address),
+        links=UNSET if created else w.self_link(f"/customers/{customer['id']}/profiles/billing"),
+        attributes=w.EtagAttributes(bp["etag"], "CustomerBillingProfile"),
+    )
+
+
 def customer_document(customer: Doc, *, full: bool) -> w.Customer:
     """A customer in Partner Center's shape: the list's short form, or the full form of GET /customers/{id}."""
     cid, cp = customer["id"], customer["companyProfile"]
@@ -43,23 +60,11 @@ def customer_document(customer: Doc, *, full: bool) -> w.Customer:
             links=w.self_link(f"/customers/{cid}"),
             attributes=w.Attributes("Customer"),
         )
-    bp = customer["billingProfile"]
     return w.Customer(
         id=cid,
         commerce_id=customer["commerceId"],
         company_profile=company,
-        billing_profile=w.CustomerBillingProfile(
-            id=bp["id"],
-            first_name=bp["firstName"],
-            last_name=bp["lastName"],
-            email=bp["email"],
-            culture=bp["culture"],
-            language=bp["language"],
-            company_name=bp["companyName"],
-            default_address=convert(bp["defaultAddress"], w.Address),
-            links=w.self_link(f"/customers/{cid}/profiles/billing"),
-            attributes=w.EtagAttributes(bp["etag"], "CustomerBillingProfile"),
-        ),
+        billing_profile=_billing_profile(customer, created=False),
         relationship_to_partner=customer["relationshipToPartner"],
         allow_delegated_access=customer["allowDelegatedAccess"],
         custom_domains=customer.get("customDomains", []),
@@ -160,7 +165,6 @@ async def get_customer(state: EmulatorState, request: Request) -> Response:
 def created_document(created: CreatedCustomer) -> w.Customer:
     """The documented 201: no links, no companyName in companyProfile, relationship "none", the admin's password."""
     customer = created.customer
-    bp = customer["billingProfile"]
     return w.Customer(
         id=customer["id"],
         commerce_id=customer["commerceId"],
@@ -169,15 +173,7 @@ def created_document(created: CreatedCustomer) -> w.Customer:
             domain=customer["companyProfile"]["domain"],
             attributes=w.Attributes("CustomerCompanyProfile"),
         ),
-        billing_profile=w.CustomerBillingProfile(
-            id=bp["id"],
-            email=bp["email"],
-            culture=bp["culture"],
-            language=bp["language"],
-            company_name=bp["companyName"],
-            default_address=convert(bp["defaultAddress"], w.Address),
-            attributes=w.EtagAttributes(bp["etag"], "CustomerBillingProfile"),
-        ),
+        billing_profile=_billing_profile(customer, created=True),
         relationship_to_partner="none",
         user_credentials=w.UserCredentials(user_name="admin", password=created.password),
         attributes=w.Attributes("Customer"),
