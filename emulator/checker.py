@@ -1,7 +1,7 @@
 """Judge any access token, including one captured from a real tenant: YES, NO, or not affected, and why.
 
-Pure: decode the claims (a foreign token's signature cannot be verified offline), apply policy.decide under
-enforced-2026, and say what matters in plain words. Never returns or prints the token itself.
+Pure: decode the claims (a foreign token's signature cannot be verified offline), take policy.verdict_today (the
+verdict every part of the emulator shows) and say what matters in plain words. Never returns or prints the token.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from emulator.policy import APP_ONLY, decide
-from emulator.profiles import get_profile
-from emulator.tokens import ACCEPTED_AUDIENCES, GRAPH_RESOURCE, InvalidToken, decode_unverified
+from emulator.policy import APP_ONLY, COMPLIANT, verdict_today
+from emulator.profiles import ACCEPTED_AUDIENCES
+from emulator.tokens import InvalidToken, decode_unverified
 
 PARTNER_CENTER_HOSTS = (
     "api.partnercenter.microsoft.com",
@@ -91,7 +91,7 @@ def judge(token: str, now: float, *, signed_by_emulator: bool | None = None) -> 
         _, claims = decode_unverified(token)
     except InvalidToken as exc:
         raise NotAToken(f"not a JWT: {exc}") from None
-    decision = decide(claims, None, get_profile("enforced-2026"))
+    today, decision = verdict_today(claims)
     shown = {name: claims[name] for name in SHOWN_CLAIMS if name in claims}
     notes: list[str] = []
     if signed_by_emulator is True:
@@ -119,18 +119,18 @@ def judge(token: str, now: float, *, signed_by_emulator: bool | None = None) -> 
             expired = True
             minutes = int((now - exp) // 60)
             notes.append(f"The token has expired: at {expires} ({minutes} minutes ago).")
-    if aud == GRAPH_RESOURCE:
+    if today == APP_ONLY:
+        verdict = NOT_AFFECTED
+        headline = "NOT AFFECTED: an app-only token is not affected by the MFA requirement."
+    elif today == COMPLIANT:
+        verdict, headline = YES, "YES: the token proves MFA ('mfa' in amr); Partner Center accepts it."
+    elif decision.rule == "graph-audience":
         verdict, headline = NO, "NO: Partner Center refuses tokens for https://graph.windows.net (900420)."
-    elif aud not in ACCEPTED_AUDIENCES:
+    elif decision.rule == "wrong-audience":
         verdict = NO
         headline = (
             f"NO: this token is not for Partner Center (aud {aud!r}); Partner Center refuses it whatever it proves."
         )
-    elif decision.principal == APP_ONLY:
-        verdict = NOT_AFFECTED
-        headline = "NOT AFFECTED: an app-only token is not affected by the MFA requirement."
-    elif decision.compliant:
-        verdict, headline = YES, "YES: the token proves MFA ('mfa' in amr); Partner Center accepts it."
     else:
         verdict, headline = NO, "NO: Partner Center refuses this app+user token: it does not prove MFA."
     return Verdict(verdict, headline, [decision.reason], notes, shown, expires, expired, fingerprint(token))

@@ -20,10 +20,10 @@ from emulator.config import ConfigError, load_config
 from emulator.generate import write_world
 from emulator.keys import KeyFileError, KeyRing, load_or_create
 from emulator.persistence import PersistenceError
-from emulator.profiles import PROFILES
+from emulator.profiles import PARTNER_CENTER_RESOURCE, PROFILES
 from emulator.scenarios import ScenarioError
 from emulator.tls import TLSError
-from emulator.tokens import PARTNER_CENTER_RESOURCE, TokenIssuer
+from emulator.tokens import TokenIssuer
 from emulator.world import App, World, WorldError, load_world, world_summary
 
 
@@ -271,14 +271,14 @@ def cmd_world(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from emulator.report import as_text, build
+    from emulator.report import as_text, build, calls_from_documents
 
     if args.file is not None:
         try:
             documents = _read_documents(args.file)
         except (OSError, ValueError) as exc:
             return _fail(f"cannot read {args.file}: {exc}")
-        built = build(documents, args.profile)
+        built = build(calls_from_documents(documents), args.profile)
     else:
         base = (args.url or os.environ.get("PCEMU_URL") or "http://127.0.0.1:8080").rstrip("/")
         url = f"{base}/_emulator/report?profile={args.profile}"

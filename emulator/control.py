@@ -20,6 +20,7 @@ from emulator.journal import render, request_details, select
 from emulator.profiles import PROFILES
 from emulator.report import as_text as report_text
 from emulator.report import build as build_report
+from emulator.report import calls_from_journal
 from emulator.scenarios import ScenarioError, available, find
 from emulator.state import EmulatorState
 
@@ -183,7 +184,7 @@ def build_control_app(state: EmulatorState) -> Starlette:
         if profile not in PROFILES:
             raise ControlError(400, "unknown_profile", f"unknown profile '{profile}'; known: {', '.join(PROFILES)}")
         names = app_names()
-        built = build_report([render(entry, names) for entry in state.journal.entries()], profile)
+        built = build_report(calls_from_journal(state.journal.entries(), names), profile)
         if request.query_params.get("format") == "text":
             return PlainTextResponse(report_text(built) + "\n")
         return JSONResponse(built)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.policy import APP_ONLY, APP_USER, decide, has_mfa, is_app_user
+from emulator.policy import caller, decide, has_mfa, is_app_user, verdict_today
 from emulator.profiles import PROFILES, get_profile
 
 DEFAULT_SIZE = 10_000
@@ -90,19 +90,11 @@ def policy_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def entry_app(entry: Entry) -> str | None:
-    if entry.claims is not None:
-        app = entry.claims.get("appid") or entry.claims.get("azp")
-        return str(app) if app else None
-    return entry.client_id
+    return caller(entry.claims).app_id if entry.claims is not None else entry.client_id
 
 
 def entry_upn(entry: Entry) -> str | None:
-    if entry.claims is not None:
-        if not is_app_user(entry.claims):
-            return None
-        upn = entry.claims.get("upn") or entry.claims.get("unique_name")
-        return str(upn) if upn else None
-    return entry.upn
+    return caller(entry.claims).upn if entry.claims is not None else entry.upn
 
 
 def judge(entry: Entry, profile_name: str, rollout_percent: int | None = None) -> dict[str, Any] | None:
@@ -139,10 +131,9 @@ def render(entry: Entry, app_names: Mapping[str, str]) -> dict[str, Any]:
             doc["principal"] = None
             doc["problem"] = entry.problem
         else:
-            doc["principal"] = APP_USER if is_app_user(claims) else APP_ONLY
-            doc["user"] = (
-                {"upn": entry_upn(entry), "objectId": claims.get("oid")} if is_app_user(claims) else "app-only"
-            )
+            who = caller(claims)
+            doc["principal"] = who.principal
+            doc["user"] = {"upn": who.upn, "objectId": who.object_id} if who.app_user else "app-only"
             doc["amr"] = claims.get("amr")
             doc["token"] = policy_claims(claims)
             doc["enforceMfaHeader"] = entry.enforce_header
@@ -158,14 +149,12 @@ def render(entry: Entry, app_names: Mapping[str, str]) -> dict[str, Any]:
 
 
 def verdict_of(entry: Entry) -> str:
-    """compliant, non-compliant (an app+user call without MFA), app-only, invalid-token, or token (a sign-in)."""
+    """policy.verdict_today's compliant, non-compliant or app-only; invalid-token, or token (a sign-in)."""
     if entry.kind != "partner":
         return "token"
     if entry.claims is None:
         return "invalid-token"
-    if not is_app_user(entry.claims):
-        return "app-only"
-    return "compliant" if has_mfa(entry.claims) else "non-compliant"
+    return verdict_today(entry.claims, entry.enforce_header)[0]
 
 
 def select(
@@ -216,6 +205,7 @@ def request_details(entries: Iterable[Entry], template_of: Callable[[str], str])
     result = []
     for entry in app_user_calls(entries):
         claims = entry.claims or {}
+        who = caller(claims)
         result.append(
             {
                 "requestId": entry.request_id or "",
@@ -225,8 +215,9 @@ def request_details(entries: Iterable[Entry], template_of: Callable[[str], str])
                 "sourceIpAddress": entry.ip or "",
                 "objectId": claims.get("oid"),
                 "tenantId": claims.get("tid"),
-                "upn": claims.get("upn") or claims.get("unique_name"),
-                "applicationId": claims.get("appid") or claims.get("azp"),
+                "upn": who.upn,
+                "applicationId": who.app_id,
+                # Partner Center's field: did the call prove MFA (the audience is another matter).
                 "mfaCompliant": has_mfa(claims),
             }
         )
@@ -247,7 +238,7 @@ def non_mfa_principals(entries: Iterable[Entry]) -> list[dict[str, Any]]:
         {
             "objectId": claims.get("oid"),
             "tenantId": claims.get("tid"),
-            "upn": claims.get("upn") or claims.get("unique_name"),
+            "upn": caller(claims).upn,
             "lastNonMfaCompliantRequestDateTime": _pc_time(when),
         }
         for when, claims in sorted(latest.values(), key=lambda item: item[0])
@@ -260,7 +251,7 @@ def adoption_status(entries: Iterable[Entry], app_names: Mapping[str, str]) -> l
     for entry in app_user_calls(entries):
         claims = entry.claims or {}
         day = datetime.fromtimestamp(entry.time, UTC).strftime("%Y-%m-%d")
-        app = str(claims.get("appid") or claims.get("azp") or "")
+        app = caller(claims).app_id or ""
         bucket = counts.setdefault((day, app), [0, 0])
         bucket[0] += 1 if has_mfa(claims) else 0
         bucket[1] += 1

@@ -1,6 +1,8 @@
-"""Is this call compliant? The one pure decision the API gate, the journal and the checker all use.
+"""Is this call compliant? The one pure decision the API gate, the journal, the report, the checker and the
+console all use.
 
-No I/O, no framework: verified claims + the request's MS-Enforce-MFA header + a profile in, a Decision out.
+No I/O, no framework: verified claims + the request's MS-Enforce-MFA header + a profile in, a Decision out. Who is
+calling (app, tenant, user, app-only or app+user) is read from the claims once, as a Caller.
 """
 
 from __future__ import annotations
@@ -10,10 +12,68 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.profiles import GRAPH_AUDIENCE, MfaCheck, Profile, Refusal
+from emulator.profiles import (
+    ACCEPTED_AUDIENCES,
+    GRAPH_AUDIENCE,
+    WWW_AUTHENTICATE_INVALID_TOKEN,
+    MfaCheck,
+    Profile,
+    Refusal,
+    get_profile,
+)
 
 APP_ONLY = "app-only"
 APP_USER = "app+user"
+
+# The verdict on a call, as every part of the emulator shows it: judged by the rules in force today.
+COMPLIANT, NON_COMPLIANT = "compliant", "non-compliant"
+VERDICT_PROFILE = "enforced-2026"
+
+# A token for anything but Partner Center: refused in every era (the gate's verifier refuses it before this).
+WRONG_AUDIENCE_REFUSED = Refusal(
+    status=401,
+    reason=None,
+    headers=(WWW_AUTHENTICATE_INVALID_TOKEN,),
+    body={
+        "code": 400,
+        "description": "Access denied: the token is not for Partner Center (its audience).",
+        "data": [],
+        "source": "PartnerFD",
+    },
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling, read once from verified claims."""
+
+    app_id: str | None  # appid (v1) or azp (v2)
+    tenant_id: str | None
+    app_user: bool  # a delegated token (it has scp); False: app-only
+    upn: str | None  # app+user only: upn, else unique_name
+    object_id: str | None
+
+    @property
+    def principal(self) -> str:
+        return APP_USER if self.app_user else APP_ONLY
+
+    def describe(self) -> str:
+        user = self.upn or self.object_id or "an unknown user"
+        return f"user {user} through app {self.app_id or 'an unknown app'}"
+
+
+def caller(claims: Mapping[str, Any]) -> Caller:
+    app_user = is_app_user(claims)
+    app = claims.get("appid") or claims.get("azp")
+    upn = (claims.get("upn") or claims.get("unique_name")) if app_user else None
+    tid, oid = claims.get("tid"), claims.get("oid")
+    return Caller(
+        app_id=str(app) if app else None,
+        tenant_id=str(tid) if tid else None,
+        app_user=app_user,
+        upn=str(upn) if upn else None,
+        object_id=str(oid) if oid else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -43,12 +103,6 @@ def in_rollout(tenant_id: str, app_id: str, percent: int) -> bool:
     return int.from_bytes(digest[:8], "big") % 100 < percent
 
 
-def _who(claims: Mapping[str, Any]) -> str:
-    user = claims.get("upn") or claims.get("unique_name") or claims.get("oid") or "an unknown user"
-    app = claims.get("appid") or claims.get("azp") or "an unknown app"
-    return f"user {user} through app {app}"
-
-
 def _amr_words(claims: Mapping[str, Any]) -> str:
     amr = claims.get("amr")
     if amr is None:
@@ -65,10 +119,21 @@ def _amr_words(claims: Mapping[str, Any]) -> str:
 
 def decide(claims: Mapping[str, Any], enforce_mfa_header: str | None, profile: Profile) -> Decision:
     """Judge one call. `claims` are verified; `enforce_mfa_header` is the raw MS-Enforce-MFA value or None."""
-    app_user = is_app_user(claims)
-    principal = APP_USER if app_user else APP_ONLY
+    who = caller(claims)
+    app_user, principal = who.app_user, who.principal
+    aud = claims.get("aud")
+    if aud not in ACCEPTED_AUDIENCES:
+        return _refuse(
+            profile,
+            WRONG_AUDIENCE_REFUSED,
+            "wrong-audience",
+            f"The token is for {aud!r}, not for Partner Center, so Partner Center refuses it whatever it "
+            "proves. Request it for https://api.partnercenter.microsoft.com.",
+            principal,
+            compliant=False,
+        )
     # Tokens for Azure AD Graph are refused from 2025 on whatever they prove, so they are never compliant.
-    graph = claims.get("aud") == GRAPH_AUDIENCE
+    graph = aud == GRAPH_AUDIENCE
 
     if graph and profile.graph_audience_refusal is not None:
         return _refuse(
@@ -98,12 +163,12 @@ def decide(claims: Mapping[str, Any], enforce_mfa_header: str | None, profile: P
             False,
             not graph,
             "mfa-present",
-            f"The token for {_who(claims)} carries 'mfa' in amr.",
+            f"The token for {who.describe()} carries 'mfa' in amr.",
             principal,
             None,
         )
 
-    missing = f"The token for {_who(claims)} does not prove MFA: {_amr_words(claims)}."
+    missing = f"The token for {who.describe()} does not prove MFA: {_amr_words(claims)}."
     check = profile.mfa_check
     if check is MfaCheck.NONE:
         return Decision(
@@ -125,11 +190,7 @@ def decide(claims: Mapping[str, Any], enforce_mfa_header: str | None, profile: P
             principal,
             None,
         )
-    if check is MfaCheck.ROLLOUT and not in_rollout(
-        str(claims.get("tid", "")),
-        str(claims.get("appid") or claims.get("azp") or ""),
-        profile.rollout_percent,
-    ):
+    if check is MfaCheck.ROLLOUT and not in_rollout(who.tenant_id or "", who.app_id or "", profile.rollout_percent):
         return Decision(
             True,
             False,
@@ -156,3 +217,16 @@ def _refuse(profile: Profile, refusal: Refusal, rule: str, reason: str, principa
             True, True, compliant, rule, f"{reason} ('{profile.name}': logged, not refused.)", principal, None
         )
     return Decision(False, True, compliant, rule, reason, principal, refusal)
+
+
+def verdict(decision: Decision) -> str:
+    """compliant, non-compliant or app-only: what a decision means for the person reading it."""
+    if not decision.compliant:
+        return NON_COMPLIANT
+    return APP_ONLY if decision.principal == APP_ONLY else COMPLIANT
+
+
+def verdict_today(claims: Mapping[str, Any], enforce_mfa_header: str | None = None) -> tuple[str, Decision]:
+    """The verdict and decision under the rules in force today (enforced-2026), whatever profile is active."""
+    decision = decide(claims, enforce_mfa_header, get_profile(VERDICT_PROFILE))
+    return verdict(decision), decision

@@ -14,7 +14,12 @@ WWW_AUTHENTICATE_INVALID_TOKEN = ("WWW-Authenticate", 'Bearer error="invalid_tok
 # Partner Center's Application Insights header, as in every captured response (facts sheet §3, §4).
 REQUEST_CONTEXT = ("Request-Context", "appId=cid-v1:03ce8ca8-8373-4021-8f25-d5dd45c7b12f")
 
+PARTNER_CENTER_RESOURCE = "https://api.partnercenter.microsoft.com"
+PARTNER_CENTER_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
 GRAPH_AUDIENCE = "https://graph.windows.net"
+# What a Partner Center call's `aud` may be: the resource URI, its app id (v1 `aud` may be either), and the
+# retired Azure AD Graph audience, which the 2019 service accepted and the 2026 profiles refuse (900420).
+ACCEPTED_AUDIENCES = frozenset({PARTNER_CENTER_RESOURCE, PARTNER_CENTER_APP_ID, GRAPH_AUDIENCE})
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The compliance report: how many app+user calls a profile would refuse, grouped by app and user, with the
-reason and what to change. Pure: it reads journal documents (GET /_emulator/journal, or a file of them) or
-Partner Center's "API request details" export, and judges with the same policy.decide."""
+reason and what to change. Pure: it reads calls (the journal's entries, or the documents of a saved journal or of
+Partner Center's "API request details" export) and judges each with the same policy.decide."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.policy import decide
-from emulator.profiles import get_profile
+from emulator.journal import Entry, entry_app, entry_upn, iso
+from emulator.policy import APP_ONLY, caller, decide
+from emulator.profiles import PARTNER_CENTER_RESOURCE, get_profile
 
 PASSWORD_ADVICE = (
     "The account signs in with a password (grant_type=password, ROPC), and a password sign-in can never satisfy "
@@ -31,6 +32,102 @@ GRAPH_ADVICE = (
 )
 
 
+@dataclass(frozen=True)
+class Call:
+    """One call as the report reads it: a Partner Center call (with the claims it was judged on) or a sign-in."""
+
+    kind: str  # "partner" or "token"
+    status: int
+    app_id: str
+    app_name: str | None
+    upn: str | None
+    object_id: str | None
+    when: str | None
+    claims: Mapping[str, Any] | None = None  # Partner Center calls: what policy.decide reads
+    enforce_header: str | None = None
+    grant: str | None = None  # sign-ins: the grant type
+    detail_reason: str | None = None  # API request details: why, in the export's own terms
+
+
+def calls_from_journal(entries: Iterable[Entry], app_names: Mapping[str, str]) -> list[Call]:
+    """The journal's entries as calls; a Partner Center call without an acceptable token is left out."""
+    calls = []
+    for entry in entries:
+        if entry.kind == "partner" and entry.claims is None:
+            continue
+        app = entry_app(entry) or ""
+        calls.append(
+            Call(
+                kind=entry.kind,
+                status=entry.status,
+                app_id=app,
+                app_name=app_names.get(app.lower()),
+                upn=entry_upn(entry),
+                object_id=caller(entry.claims).object_id if entry.claims is not None else None,
+                when=iso(entry.time),
+                claims=entry.claims,
+                enforce_header=entry.enforce_header,
+                grant=entry.grant,
+            )
+        )
+    return calls
+
+
+def calls_from_documents(documents: Iterable[Mapping[str, Any]]) -> list[Call]:
+    """Journal documents (GET /_emulator/journal, its export) or Partner Center's "API request details"."""
+    calls = []
+    for doc in documents:
+        if "mfaCompliant" in doc:
+            # API request details: app+user calls that Partner Center accepted (so for its audience), without
+            # claims or headers. Judged on what they carry; a 2019 pilot header is taken as not sent.
+            compliant = bool(doc.get("mfaCompliant"))
+            claims: dict[str, Any] = {
+                "aud": PARTNER_CENTER_RESOURCE,
+                "scp": "user_impersonation",
+                "tid": doc.get("tenantId") or "",
+                "appid": doc.get("applicationId") or "",
+            }
+            if compliant:
+                claims["amr"] = ["mfa"]
+            calls.append(
+                Call(
+                    kind="partner",
+                    status=200,
+                    app_id=str(doc.get("applicationId") or ""),
+                    app_name=None,
+                    upn=doc.get("upn"),
+                    object_id=doc.get("objectId"),
+                    when=doc.get("requestDateTime"),
+                    claims=claims,
+                    detail_reason=None
+                    if compliant
+                    else f"The call by {doc.get('upn')} did not prove MFA (mfaCompliant: false).",
+                )
+            )
+            continue
+        app = doc.get("app") or {}
+        found = doc.get("user")
+        user: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        token = doc.get("token")
+        if doc.get("kind") == "partner" and not isinstance(token, Mapping):
+            continue
+        calls.append(
+            Call(
+                kind=str(doc.get("kind")),
+                status=int(doc.get("status") or 0),
+                app_id=str(app.get("id") or ""),
+                app_name=app.get("name"),
+                upn=user.get("upn"),
+                object_id=user.get("objectId"),
+                when=doc.get("time"),
+                claims=token if isinstance(token, Mapping) else None,
+                enforce_header=doc.get("enforceMfaHeader"),
+                grant=doc.get("grant"),
+            )
+        )
+    return calls
+
+
 @dataclass
 class Group:
     app_id: str
@@ -49,7 +146,7 @@ class Group:
 def _advice(group: Group) -> str | None:
     if not group.refused:
         return None
-    if "graph-audience" in group.rules:
+    if "graph-audience" in group.rules or "wrong-audience" in group.rules:
         return GRAPH_ADVICE
     amr = group.amr if isinstance(group.amr, list) else []
     if "ngcmfa" in amr:
@@ -59,37 +156,38 @@ def _advice(group: Group) -> str | None:
     return MFA_ADVICE
 
 
-def build(entries: Iterable[Mapping[str, Any]], profile_name: str = "enforced-2026") -> dict[str, Any]:
-    """The report for `profile_name` from journal documents or "API request details" documents."""
+def build(calls: Iterable[Call], profile_name: str = "enforced-2026") -> dict[str, Any]:
+    """The report for `profile_name`. Every call is judged by policy.decide: a call the profile would refuse
+    counts as refused whoever makes it (an app-only token for the wrong audience too)."""
     profile = get_profile(profile_name)
     groups: dict[tuple[str, str], Group] = {}
     password: dict[tuple[str, str], int] = {}
     app_only = app_user = refused = 0
-    for doc in entries:
-        if doc.get("kind") == "token":
-            if doc.get("grant") == "password" and doc.get("status") == 200:
-                user = (doc.get("user") or {}).get("upn") or ""
-                app = (doc.get("app") or {}).get("id") or ""
-                key = (app.lower(), user.lower())
+    for call in calls:
+        if call.kind == "token":
+            if call.grant == "password" and call.status == 200:
+                key = (call.app_id.lower(), (call.upn or "").lower())
                 password[key] = password.get(key, 0) + 1
             continue
-        judged = _judge(doc, profile)
-        if judged is None:
+        if call.claims is None:
             continue
-        principal, would_refuse, rule, reason = judged
-        if principal == "app-only":
+        decision = decide(call.claims, call.enforce_header, profile)
+        if decision.principal == APP_ONLY and not decision.would_refuse:
             app_only += 1
             continue
         app_user += 1
-        app_id, app_name, upn, oid, amr, when = _who(doc)
-        group = groups.setdefault((app_id.lower(), (upn or oid or "").lower()), Group(app_id, app_name, upn, oid))
+        who = (call.upn or call.object_id or ("app-only" if decision.principal == APP_ONLY else "")).lower()
+        group = groups.setdefault(
+            (call.app_id.lower(), who), Group(call.app_id, call.app_name, call.upn, call.object_id)
+        )
         group.calls += 1
-        group.last_seen = when or group.last_seen
-        if would_refuse:
+        group.last_seen = call.when or group.last_seen
+        if decision.would_refuse:
             refused += 1
             group.refused += 1
-            group.rules[rule] = group.rules.get(rule, 0) + 1
-            group.reason, group.amr = reason, amr
+            group.rules[decision.rule] = group.rules.get(decision.rule, 0) + 1
+            group.reason = decision.reason if call.detail_reason is None else call.detail_reason
+            group.amr = call.claims.get("amr")
     for (app, user), group in groups.items():
         group.password_sign_ins = password.get((app, user), 0)
     ordered = sorted(groups.values(), key=lambda g: (-g.refused, g.app_id, g.upn or ""))
@@ -119,51 +217,6 @@ def build(entries: Iterable[Mapping[str, Any]], profile_name: str = "enforced-20
             for g in ordered
         ],
     }
-
-
-def _judge(doc: Mapping[str, Any], profile: Any) -> tuple[str, bool, str, str] | None:
-    token = doc.get("token")
-    if isinstance(token, Mapping):
-        decision = decide(token, doc.get("enforceMfaHeader"), profile)
-        return decision.principal, decision.would_refuse, decision.rule, decision.reason
-    if "mfaCompliant" in doc:
-        # Partner Center's API request details: app+user calls, no claims, no headers. Judge what they do carry
-        # (tenant, app, MFA or not) with the same policy; a 2019 pilot header is taken as not sent.
-        compliant = bool(doc.get("mfaCompliant"))
-        claims = {
-            "scp": "user_impersonation",
-            "tid": doc.get("tenantId") or "",
-            "appid": doc.get("applicationId") or "",
-        }
-        if compliant:
-            claims["amr"] = ["mfa"]
-        decision = decide(claims, None, profile)
-        reason = "" if compliant else f"The call by {doc.get('upn')} did not prove MFA (mfaCompliant: false)."
-        return decision.principal, decision.would_refuse, decision.rule, reason
-    return None
-
-
-def _who(doc: Mapping[str, Any]) -> tuple[str, str | None, str | None, str | None, Any, str | None]:
-    if "mfaCompliant" in doc:
-        return (
-            str(doc.get("applicationId") or ""),
-            None,
-            doc.get("upn"),
-            doc.get("objectId"),
-            None,
-            doc.get("requestDateTime"),
-        )
-    app = doc.get("app") or {}
-    found = doc.get("user")
-    user: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-    return (
-        str(app.get("id") or ""),
-        app.get("name"),
-        user.get("upn"),
-        user.get("objectId"),
-        doc.get("amr"),
-        doc.get("time"),
-    )
 
 
 def as_text(report: Mapping[str, Any]) -> str:

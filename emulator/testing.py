@@ -29,8 +29,8 @@ import pytest
 from emulator.app import EmulatorApp
 from emulator.checker import PARTNER_CENTER_HOSTS
 from emulator.config import Config
+from emulator.profiles import PARTNER_CENTER_RESOURCE
 from emulator.state import EmulatorState
-from emulator.tokens import PARTNER_CENTER_RESOURCE
 
 ROUTED_HOSTS = frozenset({"login.microsoftonline.com", *PARTNER_CENTER_HOSTS})
 

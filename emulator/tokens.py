@@ -17,20 +17,15 @@ import jwt
 
 from emulator.clock import Clock
 from emulator.keys import KeyRing, b64url
+from emulator.profiles import ACCEPTED_AUDIENCES, GRAPH_AUDIENCE, PARTNER_CENTER_APP_ID, PARTNER_CENTER_RESOURCE
 from emulator.world import App, Tenant, User
 
 if TYPE_CHECKING:
     from emulator.signer import SigningWorker
 
-PARTNER_CENTER_RESOURCE = "https://api.partnercenter.microsoft.com"
-PARTNER_CENTER_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
-GRAPH_RESOURCE = "https://graph.windows.net"
+GRAPH_RESOURCE = GRAPH_AUDIENCE
 GRAPH_APP_ID = "00000002-0000-0000-c000-000000000000"
 USER_IMPERSONATION = "user_impersonation"
-
-# Tokens a Partner Center call may carry: the resource URI, its app id (v1 `aud` may be either), and the
-# retired Azure AD Graph audience, which the 2019 service accepted and the 2026 profiles refuse (900420).
-ACCEPTED_AUDIENCES = frozenset({PARTNER_CENTER_RESOURCE, PARTNER_CENTER_APP_ID, GRAPH_RESOURCE})
 
 # Entra: iat = nbf = five minutes before issue; lifetime drawn between 60 and 90 minutes.
 BACKDATE_SECONDS = 300

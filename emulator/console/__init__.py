@@ -18,6 +18,7 @@ from emulator.identity.discovery import origin
 from emulator.journal import render, select, verdict_of
 from emulator.profiles import PROFILES
 from emulator.report import build as build_report
+from emulator.report import calls_from_journal
 from emulator.state import EmulatorState
 
 PATHS = ("/", "/check", "/journal", "/report")
@@ -47,7 +48,7 @@ def build_console_app(state: EmulatorState) -> Starlette:
         return {app.client_id: app.display_name for app in state.world.apps.values()}
 
     def summary() -> str:
-        built = build_report([render(e, names()) for e in state.journal.entries()], state.profile.name)
+        built = build_report(calls_from_journal(state.journal.entries(), names()), state.profile.name)
         text = str(built["summary"])
         return text[0].upper() + text[1:]
 
@@ -102,7 +103,7 @@ def build_console_app(state: EmulatorState) -> Starlette:
         profile = request.query_params.get("profile") or state.profile.name
         if profile not in PROFILES:
             profile = state.profile.name
-        built = build_report([render(e, names()) for e in state.journal.entries()], profile)
+        built = build_report(calls_from_journal(state.journal.entries(), names()), profile)
         return page("report.html", report=built, profiles=list(PROFILES), origin=origin(request))
 
     return Starlette(

@@ -8,9 +8,9 @@ from starlette.responses import JSONResponse, Response
 
 from emulator.partner.responses import PartnerJSON, error_body
 from emulator.policy import is_app_user
-from emulator.profiles import WWW_AUTHENTICATE_INVALID_TOKEN
+from emulator.profiles import PARTNER_CENTER_RESOURCE, WWW_AUTHENTICATE_INVALID_TOKEN
 from emulator.state import EmulatorState
-from emulator.tokens import PARTNER_CENTER_RESOURCE, InvalidToken
+from emulator.tokens import InvalidToken
 
 
 def _refuse(status: int, code: int, description: str) -> Response:
