@@ -92,7 +92,7 @@ def build_identity_app(state: EmulatorState) -> Starlette:
 
     return Starlette(
         routes=[
-            # EmulatorApp answers these two for TOKEN_METHODS itself; here they answer other methods (405).
+            # GET gets Entra's own answer (AADSTS900561: POST only), other methods 405.
             Route("/{tenant}/oauth2/token", token_v1, methods=["GET", "POST", "OPTIONS"]),
             Route("/{tenant}/oauth2/v2.0/token", token_v2, methods=["GET", "POST", "OPTIONS"]),
             Route("/openapi.json", openapi_json, methods=["GET"]),
@@ -147,12 +147,6 @@ class EmulatorApp:
                 await self.control(scope, receive, send)
             else:
                 await self.console(scope, receive, send)
-        elif (tenant := _token_tenant(path)) is not None and scope.get("method") in TOKEN_METHODS:
-            # The busiest identity call, answered without Starlette's router and middleware (a fifth of its
-            # cost besides signing); other methods go on to the routes below, which answer 405 with Allow.
-            scope["path_params"] = {"tenant": tenant}
-            answer = await token_endpoint(self.state, Request(scope, receive), v2=path.endswith("/v2.0/token"))
-            await answer(scope, receive, send)
         else:
             if path[:18].lower() == "/common/userrealm/" and not path.startswith("/common/userrealm/"):
                 scope = {**scope, "path": "/common/userrealm/" + path[18:]}  # adal asks /common/UserRealm/…
@@ -174,21 +168,6 @@ class EmulatorApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-TOKEN_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS"})
-
-
-def _token_tenant(path: str) -> str | None:
-    """The tenant segment of /{tenant}/oauth2/token or /{tenant}/oauth2/v2.0/token, as the routes match them."""
-    if not path.endswith("/token"):
-        return None
-    parts = path.split("/")
-    if len(parts) == 4 and parts[2] == "oauth2" and parts[1]:
-        return parts[1]
-    if len(parts) == 5 and parts[2] == "oauth2" and parts[3] == "v2.0" and parts[1]:
-        return parts[1]
-    return None
 
 
 def create_app(config: Config | None = None, *, world: World | None = None) -> EmulatorApp:

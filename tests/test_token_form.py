@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.requests import Request
 
-from emulator.identity.token import _form
+from emulator.identity.form import read_form as _form
 
 
 def read(

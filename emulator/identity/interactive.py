@@ -4,14 +4,10 @@ drive, so tests need no browser."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import secrets
 import string
-import threading
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -23,14 +19,13 @@ from emulator.clock import iso
 from emulator.identity import errors
 from emulator.identity.discovery import MULTI_TENANT, origin
 from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
+from emulator.identity.form import read_form
+from emulator.identity.sessions import DEVICE_CODE_LIFETIME, Code, DeviceGrant, Interactive, SignIn
 from emulator.state import EmulatorState
 from emulator.tokens import USER_IMPERSONATION
 from emulator.world import App, Tenant, User
 
-CODE_LIFETIME = 600  # Entra's authorization codes live about ten minutes
-DEVICE_CODE_LIFETIME = 900
 DEVICE_INTERVAL = 5
-PENDING_LIFETIME = 3600  # an abandoned sign-in page is forgotten after an hour
 _templates: Any = None
 
 
@@ -52,84 +47,6 @@ def templates() -> Any:
 def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     html = templates().get_template(name).render(**context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
-
-
-@dataclass
-class SignIn:
-    """One interactive sign-in in progress (an authorize request, or a device code being approved)."""
-
-    ctx: str
-    tenant: Tenant
-    app: App
-    v2: bool
-    created: float
-    redirect_uri: str = ""
-    response_type: str = "code"
-    response_mode: str = "query"
-    scope: str = ""
-    resource: str | None = None
-    state: str | None = None
-    nonce: str | None = None
-    challenge: str | None = None
-    challenge_method: str = "plain"
-    device_code: str | None = None
-    user: User | None = None
-
-
-@dataclass
-class Code:
-    client_id: str
-    tenant_id: str
-    user_oid: str
-    amr: tuple[str, ...]
-    redirect_uri: str
-    scope: str
-    resource: str | None
-    nonce: str | None
-    challenge: str | None
-    challenge_method: str
-    created: float
-    used: bool = False
-
-
-@dataclass
-class DeviceGrant:
-    device_code: str
-    user_code: str
-    client_id: str
-    tenant: Tenant | None
-    v2: bool
-    scope: str
-    resource: str | None
-    created: float
-    status: str = "pending"  # pending, approved, declined, redeemed
-    user_oid: str | None = None
-    amr: tuple[str, ...] = ()
-
-
-@dataclass
-class Interactive:
-    """What sign-ins in progress, issued codes and device codes are; forgotten by reset."""
-
-    sign_ins: dict[str, SignIn] = field(default_factory=dict)
-    codes: dict[str, Code] = field(default_factory=dict)
-    devices: dict[str, DeviceGrant] = field(default_factory=dict)
-    by_user_code: dict[str, str] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.sign_ins.clear()
-            self.codes.clear()
-            self.devices.clear()
-            self.by_user_code.clear()
-
-    def forget_old(self, now: float) -> None:
-        with self.lock:
-            for ctx in [c for c, s in self.sign_ins.items() if now - s.created > PENDING_LIFETIME]:
-                del self.sign_ins[ctx]
-            for code in [c for c, g in self.codes.items() if now - g.created > CODE_LIFETIME * 6]:
-                del self.codes[code]
 
 
 def _error_page(state: EmulatorState, tenant_name: str, exc: EntraError, status: int = 400) -> HTMLResponse:
@@ -189,7 +106,7 @@ async def authorize(state: EmulatorState, request: Request, *, v2: bool) -> Resp
     interactive: Interactive = state.interactive
     segment = request.path_params["tenant"]
     if request.method == "POST":
-        form = await _form(request)
+        form = await read_form(request, max_fields=50)
         return _signin_step(state, request, form, v2=v2)
     params = request.query_params
     tenant = _tenant(state, segment, params.get("login_hint"))
@@ -421,7 +338,7 @@ def _user_code(state: EmulatorState) -> str:
 
 async def devicecode(state: EmulatorState, request: Request, *, v2: bool) -> Response:
     correlation_id = request.headers.get("client-request-id")
-    form = await _form(request)
+    form = await read_form(request, max_fields=50)
     try:
         segment = request.path_params["tenant"]
         tenant = None if segment.lower() in MULTI_TENANT else state.world.tenant(segment)
@@ -471,7 +388,7 @@ async def devicelogin(state: EmulatorState, request: Request) -> Response:
     partner = state.world.partner
     if request.method == "GET":
         return page("device.html", tenant_name=partner.display_name)
-    form = await _form(request)
+    form = await read_form(request, max_fields=50)
     if form.get("ctx"):
         return _signin_step(state, request, form, v2=True)
     user_code = (form.get("otc") or "").strip().upper()
@@ -505,25 +422,4 @@ async def devicelogin(state: EmulatorState, request: Request) -> Response:
 # --- helpers for the token endpoint -------------------------------------------------------------------------------
 
 
-def pkce_matches(code: Code, verifier: str | None) -> bool:
-    if code.challenge is None:
-        return True
-    if not verifier:
-        return False
-    if code.challenge_method == "S256":
-        digest = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
-        expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-    else:
-        expected = verifier
-    return hmac.compare_digest(expected, code.challenge)
-
-
-async def _form(request: Request) -> dict[str, str]:
-    try:
-        form = await request.form(max_files=0, max_fields=50)
-    except Exception:  # an unreadable form is answered like an empty one
-        return {}
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-__all__ = ["USER_IMPERSONATION", "Interactive", "authorize", "devicecode", "devicelogin", "pkce_matches"]
+__all__ = ["USER_IMPERSONATION", "authorize", "devicecode", "devicelogin"]

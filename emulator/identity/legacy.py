@@ -6,8 +6,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulator.identity.form import read_form
 from emulator.partner.responses import PartnerJSON, error_body
-from emulator.policy import is_app_user
+from emulator.policy import caller, is_app_user
 from emulator.profiles import PARTNER_CENTER_RESOURCE, WWW_AUTHENTICATE_INVALID_TOKEN
 from emulator.state import EmulatorState
 from emulator.tokens import InvalidToken
@@ -19,11 +20,7 @@ def _refuse(status: int, code: int, description: str) -> Response:
 
 
 async def generate_token(state: EmulatorState, request: Request) -> Response:
-    try:
-        form = await request.form(max_files=0, max_fields=20)
-        grant = form.get("grant_type")
-    except Exception:  # an unreadable body is a missing grant_type
-        grant = None
+    grant = (await read_form(request, max_fields=20)).get("grant_type")  # unreadable: no grant_type
     if grant != "jwt_token":
         return _refuse(400, 800002, "Invalid request input: grant_type must be jwt_token.")
     header = request.headers.get("authorization", "")
@@ -36,7 +33,7 @@ async def generate_token(state: EmulatorState, request: Request) -> Response:
         return _refuse(401, 400, f"Access denied: {exc}")
     world = state.world
     tenant = world.tenants.get(str(claims.get("tid")))
-    app = world.apps.get(str(claims.get("appid") or claims.get("azp") or "").lower())
+    app = world.apps.get((caller(claims).app_id or "").lower())
     if tenant is None or app is None:
         return _refuse(401, 400, "Access denied: the token's tenant or app is not in this emulator's world.")
     if is_app_user(claims):

@@ -21,7 +21,7 @@ from emulator.partner.models.errors import AppOnlyRefused, BodyTooLarge, Invalid
 from emulator.partner.responses import link
 from emulator.partner.schemas import resources as w
 from emulator.partner.schemas.requests import B, read
-from emulator.policy import is_app_user
+from emulator.policy import caller, is_app_user
 from emulator.state import EmulatorState
 
 MAX_BODY = 1024 * 1024
@@ -214,6 +214,6 @@ def request_key(request: Request) -> str | None:
     if not request_id:
         return None
     # Keyed by caller too: another app or user reusing the id gets its own answer, never someone else's.
-    claims = request.scope.get(CLAIMS_KEY) or {}
-    caller = f"{claims.get('tid')}/{claims.get('appid') or claims.get('azp')}/{claims.get('oid')}"
-    return f"{caller} {request.method} {request.url.path.rstrip('/').lower()} {request_id.strip().lower()}"
+    who = caller(request.scope.get(CLAIMS_KEY) or {})
+    path = request.url.path.rstrip("/").lower()
+    return f"{who.tenant_id}/{who.app_id}/{who.object_id} {request.method} {path} {request_id.strip().lower()}"

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from emulator.faults import DROP, FaultRule, default_partner_body, headers_for
 from emulator.journal import Entry
 from emulator.partner.responses import CONTENT_TYPE, error_body
-from emulator.policy import decide
+from emulator.policy import caller, decide
 from emulator.profiles import REQUEST_CONTEXT, WWW_AUTHENTICATE_INVALID_TOKEN, Refusal
 from emulator.state import EmulatorState
 from emulator.tokens import InvalidToken
@@ -144,14 +144,14 @@ class PartnerGate:
     ) -> None:
         state = self.state
         if state.faults:
-            app = claims.get("appid") or claims.get("azp")
-            known = state.world.apps.get(str(app or "").lower())
+            who = caller(claims)
+            known = state.world.apps.get((who.app_id or "").lower())
             rule = state.faults.match(
                 scope["method"],
                 scope["path"],
-                app,
+                who.app_id,
                 known.display_name if known else None,
-                claims.get("upn") or claims.get("unique_name"),
+                who.upn,
                 state.clock.now(),
             )
             if rule is not None and await _apply_fault(state, rule, send):
