@@ -152,7 +152,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from emulator.server import ListenError, run  # uvicorn only for the command that serves
+    from emulator.listeners import ListenError
+    from emulator.server import run  # uvicorn only for the command that serves
 
     overrides = {
         "host": args.host,

@@ -22,7 +22,7 @@ from emulator.report import as_text as report_text
 from emulator.report import build as build_report
 from emulator.report import calls_from_journal
 from emulator.scenarios import ScenarioError, available, find
-from emulator.state import EmulatorState
+from emulator.state import EmulatorState, ProfileUnavailable
 
 MAX_BODY = 64 * 1024
 LATEST_TIME = 253402300799  # 9999-12-31T23:59:59Z: times past it cannot be written in tokens or answers
@@ -125,7 +125,10 @@ def build_control_app(state: EmulatorState) -> Starlette:
             isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100
         ):
             raise ControlError(400, "invalid_body", "'rolloutPercent' must be a whole number from 0 to 100")
-        state.set_profile(name, percent)
+        try:
+            state.set_profile(name, percent)
+        except ProfileUnavailable as exc:
+            raise ControlError(409, "profile_unavailable", str(exc)) from None
         return JSONResponse(profile_doc())
 
     async def get_clock(request: Request) -> Response:

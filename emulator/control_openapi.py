@@ -98,7 +98,7 @@ def control_document() -> dict[str, Any]:
             "/_emulator/reset": {"post": _op("World, profile, clock, journal and faults back to the start", errors=())},
             "/_emulator/profile": {
                 "get": _op("The active enforcement profile", errors=()),
-                "put": _op("Change the enforcement profile", body=profile_body, errors=("400", "413")),
+                "put": _op("Change the enforcement profile", body=profile_body, errors=("400", "409", "413")),
             },
             "/_emulator/clock": {"get": _op("The emulator's clock", errors=())},
             "/_emulator/clock/advance": {

@@ -89,6 +89,11 @@ class Profile:
     def with_rollout(self, percent: int) -> Profile:
         return dataclasses.replace(self, rollout_percent=percent)
 
+    @property
+    def needs_reason_phrase(self) -> bool:
+        """Its refusal has a status line of its own, which only `pcemu serve`'s server hook writes."""
+        return self.mfa_refusal.reason is not None
+
 
 PROFILES: dict[str, Profile] = {
     p.name: p

@@ -218,6 +218,10 @@ class Scenarios:
 
     def _apply(self, scenario: Scenario, *, first_time: bool) -> None:
         state, data = self.state, scenario.data
+        for name in [data.get("profile"), *(step["profile"] for step in data.get("profileSchedule") or [])]:
+            problem = state.profile_problem(get_profile(name)) if name else None
+            if problem is not None:
+                raise ScenarioError(f"{scenario.source}: profile: {problem}")
         for upn in data.get("users", {}):
             if state.world.user(upn) is None:
                 raise ScenarioError(f"{scenario.source}: users.{upn}: no such user in the world")

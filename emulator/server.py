@@ -1,48 +1,54 @@
-"""Running the emulator under uvicorn: free ports, the ready line, and the 2019 reason phrase on the wire."""
+"""Running the emulator under uvicorn, and the one place that knows uvicorn's internals: the server hook that
+writes the 2019 reason phrase, drops connections for fault rules and sends a small response in one write."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import http
 import logging
 import os
+import re
 import signal
-import socket
 import sys
 from collections.abc import Generator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO
 
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import (
-    HEADER_RE,
-    HEADER_VALUE_RE,
-    STATUS_LINE,
-    HttpToolsProtocol,
-    RequestResponseCycle,
-)
+from uvicorn.protocols.http.flow_control import FlowControl
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
-import emulator
 from emulator.app import EmulatorApp, create_app
 from emulator.config import Config
 from emulator.faults import DROP
+from emulator.listeners import Listeners, banner, open_listeners, ready_document
 from emulator.proxy import ConnectProxy
 from emulator.signer import SigningWorker
-from emulator.tls import ServerTLS, write_bundle
-from emulator.tls import ensure as ensure_tls
+from emulator.tls import ServerTLS
 
 # Bodies up to this size are copied behind the head; larger ones go in a write of their own.
 _JOIN_LIMIT = 256 * 1024
+# The uvicorn minor version the hook is written and tested for (pyproject.toml pins it).
+TESTED_UVICORN = "0.54"
+# What an HTTP/1.1 header may not hold (RFC 9110 tokens; a value may hold a tab), as uvicorn refuses them.
+_BAD_NAME = re.compile(b'[\x00-\x1f\x7f()<>@,;:\\[\\]={} \t\\\\"]')
+_BAD_VALUE = re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")
 
 
-def _status_line(status: int, reason: str) -> bytes:
+def _status_line(status: int, reason: str | None = None) -> bytes:
+    if reason is None:
+        try:
+            reason = http.HTTPStatus(status).phrase
+        except ValueError:
+            reason = ""
     phrase = reason.encode("latin-1")
     if b"\r" in phrase or b"\n" in phrase:
         raise ValueError("a reason phrase cannot contain line breaks")
     return b"HTTP/1.1 %d %s\r\n" % (status, phrase)
+
+
+_STATUS_LINES = {status: _status_line(status) for status in range(100, 600)}
 
 
 class PartnerCenterCycle(RequestResponseCycle):
@@ -55,6 +61,12 @@ class PartnerCenterCycle(RequestResponseCycle):
       send(2) per response instead of two, the largest single cost of a small response.
 
     Everything else is uvicorn's `send` as of 0.54 (framing, Content-Length checks, keep-alive, access log).
+    uvicorn's private names it uses, all of uvicorn 0.54's httptools implementation:
+    HttpToolsProtocol._start_asgi_task (where a cycle starts: PartnerCenterHttpProtocol), and of
+    RequestResponseCycle: run_asgi, send, and the state send keeps: transport, flow, scope, default_headers,
+    access_log, access_logger, keep_alive, chunked_encoding, expected_content_length, waiting_for_100_continue,
+    response_started, response_complete, disconnected, message_event, on_response. `hook_problem` checks them at
+    start-up.
     """
 
     _head: bytes | None = None
@@ -98,15 +110,15 @@ class PartnerCenterCycle(RequestResponseCycle):
         status: int = message["status"]
         reason = message.get("reason")
         # Before the response counts as started: a phrase that cannot be written still gets uvicorn's 500.
-        line = STATUS_LINE[status] if reason is None else _status_line(status, reason)
+        line = _STATUS_LINES[status] if reason is None else _status_line(status, reason)
         self.response_started = True
         self.waiting_for_100_continue = False
         headers = self.default_headers + list(message.get("headers", ()))
         # One search over all names and one over all values: the same characters refused as uvicorn's per-header
         # checks (a tab, which joins the values, is allowed in a value).
-        if HEADER_RE.search(b"".join(name for name, _ in headers)):
+        if _BAD_NAME.search(b"".join(name for name, _ in headers)):
             raise RuntimeError("Invalid HTTP header name.")
-        if HEADER_VALUE_RE.search(b"\t".join(value for _, value in headers)):
+        if _BAD_VALUE.search(b"\t".join(value for _, value in headers)):
             raise RuntimeError("Invalid HTTP header value.")
         if self.access_log:
             self.access_logger.info(
@@ -179,32 +191,78 @@ class PartnerCenterHttpProtocol(HttpToolsProtocol):
         super()._start_asgi_task(cycle, app)
 
 
-class ListenError(OSError):
-    """A port could not be bound; the message names the address."""
+class _ProbeTransport:
+    """Enough of a transport for one response through the hook, kept in memory."""
+
+    def __init__(self) -> None:
+        self.written: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+    def is_closing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
 
 
-def bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if family == socket.AF_INET6 and host in ("::", "[::]"):
-        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+def hook_problem() -> str | None:
+    """None when the hook works with the installed uvicorn; else why not, in one line.
+
+    Sends one 2019 refusal through a PartnerCenterCycle into memory, as a request would, and checks the bytes.
+    """
+    version = uvicorn.__version__
+    if ".".join(version.split(".")[:2]) != TESTED_UVICORN:
+        return f"uvicorn {version} is installed, and the server hook is written for uvicorn {TESTED_UVICORN}.x"
+    if not callable(getattr(HttpToolsProtocol, "_start_asgi_task", None)):
+        return f"uvicorn {version}'s HttpToolsProtocol has no _start_asgi_task"
+    transport = _ProbeTransport()
     try:
-        sock.bind((host.strip("[]"), port))
-    except OSError as exc:
-        sock.close()
-        raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    sock.listen(2048)
-    return sock
-
-
-def url_host(host: str) -> str:
-    """The host to print in URLs: a wildcard bind is reached on loopback."""
-    if host in ("0.0.0.0", ""):
-        return "127.0.0.1"
-    if host in ("::", "[::]"):
-        return "[::1]"
-    return f"[{host}]" if ":" in host else host
+        cycle = PartnerCenterCycle(
+            scope={
+                "type": "http",
+                "asgi": {"version": "3.0", "spec_version": "2.3"},
+                "http_version": "1.1",
+                "server": None,
+                "client": None,
+                "scheme": "http",
+                "method": "GET",
+                "root_path": "",
+                "path": "/",
+                "raw_path": b"/",
+                "query_string": b"",
+                "headers": [],
+            },
+            transport=transport,  # type: ignore[arg-type]
+            flow=FlowControl(transport),  # type: ignore[arg-type]
+            logger=logging.getLogger("uvicorn.error"),
+            access_logger=logging.getLogger("uvicorn.access"),
+            access_log=False,
+            default_headers=[],
+            message_event=asyncio.Event(),
+            expect_100_continue=False,
+            keep_alive=True,
+            on_response=lambda: None,
+        )
+        for message in (
+            {"type": "http.response.start", "status": 401, "reason": "Unauthorized - MFA required", "headers": []},
+            {"type": "http.response.body", "body": b"", "more_body": False},
+        ):
+            with contextlib.suppress(StopIteration):
+                cycle.send(message).send(None)  # nothing is awaited when the transport is not paused
+    except Exception as exc:  # any change in uvicorn's cycle shows here
+        return f"the server hook does not work with uvicorn {version}: {exc!r}"
+    written = b"".join(transport.written)
+    if not written.startswith(b"HTTP/1.1 401 Unauthorized - MFA required\r\n"):
+        return f"the server hook does not write the reason phrase with uvicorn {version}"
+    return None
 
 
 def _loop_name() -> str:
@@ -215,10 +273,12 @@ def _loop_name() -> str:
     return "uvloop"
 
 
-def uvicorn_config(app: EmulatorApp, config: Config, tls: ServerTLS | None = None) -> uvicorn.Config:
+def uvicorn_config(
+    app: EmulatorApp, config: Config, tls: ServerTLS | None = None, *, hook: bool = True
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,
-        http=PartnerCenterHttpProtocol,
+        http=PartnerCenterHttpProtocol if hook else "httptools",
         loop=_loop_name(),
         lifespan="off",
         access_log=config.access_log,
@@ -234,128 +294,6 @@ def uvicorn_config(app: EmulatorApp, config: Config, tls: ServerTLS | None = Non
     )
 
 
-@dataclass
-class Listeners:
-    """The sockets one emulator serves on, bound before anything starts so that port 0 is resolved early."""
-
-    http: socket.socket
-    https: socket.socket | None = None
-    userrealm: socket.socket | None = None
-    proxy: socket.socket | None = None
-    tls: ServerTLS | None = None
-    bundle: Path | None = None
-
-    def port(self, name: str) -> int | None:
-        sock = getattr(self, name)
-        return None if sock is None else int(sock.getsockname()[1])
-
-    def close(self) -> None:
-        for sock in (self.http, self.https, self.userrealm, self.proxy):
-            if sock is not None:
-                sock.close()
-
-
-def open_listeners(config: Config) -> Listeners:
-    listeners = Listeners(bind(config.host, config.port))
-    try:
-        if config.https_port is not None:
-            listeners.tls = ensure_tls(config.resolved_state_dir(), config.cert_names)
-            listeners.bundle = write_bundle(config.resolved_state_dir(), listeners.tls.ca_cert)
-            listeners.https = bind(config.host, config.https_port)
-            if config.userrealm_port is not None:
-                listeners.userrealm = bind(config.host, config.userrealm_port)
-            if config.proxy_port is not None:
-                # The proxy is for clients on this machine (loopback) unless --proxy-host says otherwise.
-                listeners.proxy = bind(config.proxy_host, config.proxy_port)
-    except BaseException:
-        listeners.close()
-        raise
-    return listeners
-
-
-def ready_document(app: EmulatorApp, config: Config, listeners: Listeners) -> dict[str, Any]:
-    state = app.state
-    host = url_host(config.host)
-    base = f"http://{host}:{listeners.port('http')}"
-    https_port = listeners.port("https")
-    secure = f"https://{host}:{https_port}" if https_port else None
-    tenant = state.world.partner
-    authority_base = secure or base
-    return {
-        "event": "ready",
-        "version": emulator.__version__,
-        "pid": os.getpid(),
-        "host": config.host,
-        "http_port": listeners.port("http"),
-        "https_port": https_port,
-        "proxy_port": listeners.port("proxy"),
-        "userrealm_port": listeners.port("userrealm"),
-        "url": base,
-        "https_url": secure,
-        "proxy_url": f"http://{url_host(config.proxy_host)}:{listeners.port('proxy')}" if listeners.proxy else None,
-        # MSAL and azure-identity accept only https authorities.
-        "authority": f"{authority_base}/{tenant.id}",
-        "token_endpoint": f"{authority_base}/{tenant.id}/oauth2/v2.0/token",
-        "token_endpoint_v1": f"{authority_base}/{tenant.id}/oauth2/token",
-        "partner_center": f"{authority_base}/v1",
-        "control": f"{base}/_emulator",
-        "console": f"{base}/",
-        "ca": str(listeners.tls.ca_cert) if listeners.tls else None,
-        "ca_bundle": str(listeners.bundle) if listeners.bundle else None,
-        "tenant_id": tenant.id,
-        "tenant_domain": tenant.domain,
-        "profile": state.profile.name,
-        "state_dir": None if config.in_memory_key else str(config.resolved_state_dir()),
-    }
-
-
-def control_access(config: Config) -> str:
-    if not config.control_hosts:
-        return "loopback clients only"
-    return "loopback and " + ", ".join(config.control_hosts)
-
-
-def _banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
-    state = app.state
-    world = state.world
-    service = next((u for u in world.users.values() if not u.mfa_registered), None)
-    web = next((a for a in world.apps.values() if a.confidential), None)
-    state_flag = "" if ready["state_dir"] is None else f" --state-dir {ready['state_dir']}"
-    lines = [f"Partner Center Emulator {emulator.__version__} listening on {ready['url']}"]
-    if ready["https_url"]:
-        lines.append(f"  HTTPS:          {ready['https_url']}  (CA {ready['ca']})")
-    if ready["proxy_url"]:
-        lines.append(
-            f"  proxy:          HTTPS_PROXY={ready['proxy_url']} REQUESTS_CA_BUNDLE={ready['ca_bundle']}"
-            "  (login.microsoftonline.com, api.partnercenter.microsoft.com)"
-        )
-    lines += [
-        f"  profile:        {state.profile.name} ({state.profile.description})",
-        f"  tenant:         {world.partner.domain} ({world.partner.id})",
-        f"  authority:      {ready['authority']}",
-        f"  Partner Center: {ready['partner_center']}/",
-        f"  console:        {ready['console']}  (token check, journal, report; {control_access(state.config)})",
-        f"  control API:    {ready['control']}/health ({control_access(state.config)})",
-    ]
-    if ready["state_dir"]:
-        created = "created" if state.key_created else "reused"
-        lines.append(f"  signing key:    {created} in {ready['state_dir']}")
-    lines.append("Get a token:")
-    if service is not None:
-        lines.append(f"  pcemu token --user {service.upn}{state_flag}          (password only, no MFA)")
-        lines.append(f"  pcemu token --user {service.upn} --mfa{state_flag}    (with MFA)")
-    if web is not None:
-        lines.append(
-            f"  curl -s {ready['url']}/{world.partner.id}/oauth2/v2.0/token -d grant_type=client_credentials "
-            f"-d client_id={web.client_id} -d client_secret=<secret from 'pcemu world'> "
-            "-d scope=https://api.partnercenter.microsoft.com/.default"
-        )
-    lines.append("Press Ctrl-C to stop.")
-    for line in lines:
-        print(line, file=out)
-    print(json.dumps(ready, separators=(",", ":")), file=out, flush=True)
-
-
 class _QuietServer(uvicorn.Server):
     """A listener that leaves signals to the primary server, which stops the others when it stops."""
 
@@ -368,11 +306,12 @@ async def _serve(
     app: EmulatorApp, config: Config, listeners: Listeners, out: TextIO, stop: asyncio.Event | None = None
 ) -> None:
     """Serve every listener until the primary server stops (a signal), or until `stop` is set (tests)."""
-    primary = uvicorn.Server(uvicorn_config(app, config))
+    hook = app.state.reason_phrases
+    primary = uvicorn.Server(uvicorn_config(app, config, hook=hook))
     others: list[uvicorn.Server] = []
     for sock in (listeners.https, listeners.userrealm):
         if sock is not None and listeners.tls is not None:
-            others.append(_QuietServer(uvicorn_config(app, config, tls=listeners.tls)))
+            others.append(_QuietServer(uvicorn_config(app, config, tls=listeners.tls, hook=hook)))
     tasks = [asyncio.create_task(primary.serve(sockets=[listeners.http]))]
     secure_sockets = [s for s in (listeners.https, listeners.userrealm) if s is not None]
     tasks += [
@@ -391,7 +330,7 @@ async def _serve(
                     await task
                     raise RuntimeError("the server stopped during start-up")
             await asyncio.sleep(0.005)
-        _banner(app, ready_document(app, config, listeners), out)
+        banner(app, ready_document(app, config, listeners), out)
         if config.sign_worker and (os.cpu_count() or 1) >= 2:
             # A second process for token signatures, where there is a second core to run it (emulator.signer).
             app.state.issuer.worker = SigningWorker()
@@ -434,8 +373,22 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def run(config: Config, out: TextIO = sys.stdout) -> int:
     _configure_logging()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     app = create_app(config)
+    problem = hook_problem()
+    if problem is not None:
+        print(
+            f"pcemu: warning: {problem}. Serving without the server hook: no 2019 reason phrase "
+            "('401 Unauthorized - MFA required'), so the pilot-2019 and enforced-2019 profiles are refused, and "
+            "fault rules cannot drop connections. Install the uvicorn version pyproject.toml names.",
+            file=sys.stderr,
+            flush=True,
+        )
+        app.state.reason_phrases = False
+        unavailable = app.state.profile_problem(app.state.profile)
+        if unavailable is not None:
+            print(f"pcemu: {unavailable}", file=sys.stderr, flush=True)
+            return 2
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     listeners = open_listeners(config)
     try:
         with asyncio.Runner(loop_factory=uvicorn_config(app, config).get_loop_factory()) as runner:

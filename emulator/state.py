@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from emulator.clock import Clock
 from emulator.config import Config
 from emulator.faults import Faults
+from emulator.identity.sessions import Interactive
 from emulator.journal import Journal
 from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
 from emulator.partner.caches import Caches
@@ -68,6 +69,10 @@ class RefreshTokens:
         return len(self._grants)
 
 
+class ProfileUnavailable(ValueError):
+    """A profile this server cannot answer as the real service did; the message says why and what to do."""
+
+
 class EmulatorState:
     def __init__(self, config: Config, world: World | None = None, key: SigningKey | None = None) -> None:
         self.config = config
@@ -87,6 +92,8 @@ class EmulatorState:
         self.issuer = TokenIssuer(self.keys, self.clock, self.rng, config.token_lifetime)
         self.verifier = TokenVerifier(self.keys, self.clock, self._known_tenant, config.clock_skew)
         self.refresh_tokens = RefreshTokens(self.rng if config.seed is not None else None)
+        # False when `pcemu serve` runs without its uvicorn hook (emulator.server): no custom reason phrase.
+        self.reason_phrases = True
         self.start_profile = get_profile(config.profile, config.rollout_percent)
         self._profile: Profile = self.start_profile
         # (until, profile) steps on the emulator's clock (enforcement-day); empty: the one profile above.
@@ -102,8 +109,6 @@ class EmulatorState:
 
             for name in config.scenarios:
                 self.scenarios.load(find(name), at_start=True)
-        from emulator.identity.interactive import Interactive
-
         self.interactive = Interactive()
         # path -> its route template ("/v{version}/customers/{customer_id}"), set by the app that serves the routes
         self.route_template: Callable[[str], str] = lambda path: path
@@ -131,9 +136,23 @@ class EmulatorState:
         self._profile = value
         self.schedule = []
 
+    def profile_problem(self, profile: Profile) -> str | None:
+        """Why this server cannot serve `profile` faithfully, or None."""
+        if profile.needs_reason_phrase and not self.reason_phrases:
+            return (
+                f"profile '{profile.name}' refuses with the status line '{profile.mfa_refusal.status} "
+                f"{profile.mfa_refusal.reason}', and this server cannot write it (its uvicorn hook is not in "
+                "effect; see the warning at start-up)"
+            )
+        return None
+
     def set_profile(self, name: str, rollout_percent: int | None = None) -> Profile:
         percent = self.profile.rollout_percent if rollout_percent is None else rollout_percent
-        self.profile = get_profile(name, percent)
+        profile = get_profile(name, percent)
+        problem = self.profile_problem(profile)
+        if problem is not None:
+            raise ProfileUnavailable(problem)
+        self.profile = profile
         return self.profile
 
     def reset(self) -> None:

@@ -135,7 +135,7 @@ class ServerThread:
     """A real emulator (HTTP and HTTPS with its local CA) in a thread of the test process."""
 
     def __init__(self, config: Config) -> None:
-        from emulator.server import open_listeners
+        from emulator.listeners import open_listeners
 
         self.config = config
         self.app = EmulatorApp(EmulatorState(config))

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 import uvicorn
 
 from emulator.app import EmulatorApp
-from emulator.server import bind, uvicorn_config
+from emulator.listeners import bind
+from emulator.server import uvicorn_config
 
 
 @contextmanager

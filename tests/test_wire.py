@@ -15,7 +15,8 @@ from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.faults import DROP
 from emulator.keys import generate_key
-from emulator.server import PartnerCenterCycle, bind
+from emulator.listeners import bind
+from emulator.server import PartnerCenterCycle
 from emulator.state import EmulatorState
 from tests.live import serving
 
