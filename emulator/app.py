@@ -17,7 +17,6 @@ from emulator.config import Config
 from emulator.control import build_control_app, client_allowed, error_response
 from emulator.identity import discovery, interactive, legacy
 from emulator.identity.token import token_endpoint
-from emulator.journal import route_templates
 from emulator.partner.gate import PartnerGate
 from emulator.partner.openapi import document
 from emulator.partner.router import PartnerRouter
@@ -30,7 +29,6 @@ CONSOLE_PATHS = frozenset({"/", "/check", "/journal", "/report"})
 
 
 def build_partner_app(state: EmulatorState) -> ASGIApp:
-    state.route_template = route_templates(op.path for op in OPERATIONS)
     by_path: dict[str, dict[str, Handler]] = {}
     for op in OPERATIONS:
         by_path.setdefault(op.path, {})[op.method] = op.handler

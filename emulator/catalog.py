@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from emulator.formats import day_start
+
 ENTERPRISE = {"id": "Enterprise_Key", "name": "Enterprise", "rank": 20}
 SMALL_BUSINESS = {"id": "SmallBusiness_Key", "name": "Small Business", "rank": 30}
 GOVERNMENT = {"id": "Government_Key", "name": "Government", "rank": 40}
@@ -228,11 +230,9 @@ def new_subscription(
     subscription |= {
         "hasPurchasableAddons": offer["hasAddOns"],
         "creationDate": created,
-        "effectiveStartDate": start.strftime("%Y-%m-%dT00:00:00Z"),
+        "effectiveStartDate": day_start(start),
         # Usage-based subscriptions have no end: "a date far, far away in the future" (subscription-resources.md).
-        "commitmentEndDate": "9999-12-14T00:00:00Z"
-        if usage
-        else (start + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z"),
+        "commitmentEndDate": "9999-12-14T00:00:00Z" if usage else day_start(start + timedelta(days=365)),
         "status": status,
         "autoRenewEnabled": offer["isAutoRenewable"],
         "isTrial": offer["isTrial"],

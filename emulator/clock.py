@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+
+from emulator.formats import entra_timestamp
 
 
 class Clock:
@@ -28,9 +29,4 @@ class Clock:
         self._offset = 0.0
 
     def isoformat(self) -> str:
-        return iso(self.now())
-
-
-def iso(epoch: float) -> str:
-    """UTC time the way Entra writes `timestamp` in error bodies: 2019-02-14 21:54:58Z."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        return entra_timestamp(self.now())

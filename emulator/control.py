@@ -178,7 +178,7 @@ def build_control_app(state: EmulatorState) -> Starlette:
 
     async def journal_export(request: Request) -> Response:
         # Partner Center's "API request details", one JSON document per line.
-        details = request_details(state.journal.entries(), state.route_template)
+        details = request_details(state.journal.entries())
         body = "".join(json.dumps(item, separators=(",", ":")) + "\n" for item in details)
         return Response(body, media_type="application/x-ndjson")
 

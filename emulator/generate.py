@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.catalog import OFFERS, new_subscription
+from emulator.formats import creation_date, day_start
 
 NAMESPACE = uuid.UUID("6f1c7d0e-2b1a-4e8f-9d3c-5a4b3c2d1e0f")
 EPOCH = datetime(2026, 1, 5, tzinfo=UTC)
@@ -589,11 +590,11 @@ def gid(name: str) -> str:
 
 
 def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 10000:02d}Z"
+    return creation_date(moment, digits=2)
 
 
 def day(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT00:00:00Z")
+    return day_start(moment)
 
 
 def _etag(slug: str) -> str:

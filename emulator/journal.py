@@ -7,14 +7,13 @@ secret is kept: no token, no password, no client secret, no refresh token.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from emulator.formats import iso_millis, login_date, request_date_time
 from emulator.policy import caller, decide, has_mfa, is_app_user, verdict_today
 from emulator.profiles import PROFILES, get_profile
 
@@ -24,21 +23,24 @@ ENFORCED_2026 = "enforced-2026"
 POLICY_CLAIMS = ("aud", "scp", "amr", "tid", "appid", "azp", "upn", "unique_name", "oid", "idtyp", "roles")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Entry:
-    seq: int
+    """One recorded call. Built with keywords; `seq` is given by the journal when it records the entry."""
+
     time: float
     kind: str  # "partner" (a Partner Center call) or "token" (a token endpoint call)
     method: str
     path: str
-    request_id: str | None
-    correlation_id: str | None
-    ip: str | None
     status: int
     profile: str  # the profile active at the time
     rollout_percent: int
-    claims: Mapping[str, Any] | None  # verified claims of a Partner Center call (None: no acceptable token)
-    enforce_header: str | None
+    seq: int = 0
+    route: str | None = None  # Partner Center calls: the operation's route template, as the router matched it
+    request_id: str | None = None
+    correlation_id: str | None = None
+    ip: str | None = None
+    claims: Mapping[str, Any] | None = None  # verified claims of a Partner Center call (None: no acceptable token)
+    enforce_header: str | None = None
     problem: str | None = None  # why the token was not accepted, or the AADSTS error of a token call
     grant: str | None = None  # token calls: the grant type
     client_id: str | None = None  # token calls: the client
@@ -81,10 +83,6 @@ class Journal:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
-def iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def policy_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
     return {name: claims[name] for name in POLICY_CLAIMS if name in claims}
 
@@ -115,7 +113,7 @@ def render(entry: Entry, app_names: Mapping[str, str]) -> dict[str, Any]:
     app = entry_app(entry)
     doc: dict[str, Any] = {
         "seq": entry.seq,
-        "time": iso(entry.time),
+        "time": iso_millis(entry.time),
         "kind": entry.kind,
         "method": entry.method,
         "path": entry.path,
@@ -191,27 +189,24 @@ def select(
 # --- Partner Center's own reporting shapes ------------------------------------------------------------------
 
 
-def _pc_time(epoch: float) -> str:
-    # As in the documented samples: no zone designator, a short fraction ("2020-05-21T21:02:10.31"); milliseconds here.
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3].rstrip("0").rstrip(".")
-
-
 def app_user_calls(entries: Iterable[Entry]) -> list[Entry]:
     return [e for e in entries if e.kind == "partner" and e.claims is not None and is_app_user(e.claims)]
 
 
-def request_details(entries: Iterable[Entry], template_of: Callable[[str], str]) -> list[dict[str, Any]]:
+def request_details(entries: Iterable[Entry]) -> list[dict[str, Any]]:
     """Partner Center's "API request details" resource, one per app+user call (get-api-request-details)."""
     result = []
     for entry in app_user_calls(entries):
         claims = entry.claims or {}
         who = caller(claims)
+        # The route with its parameters' names; a path that no route serves, as sent.
+        operation = entry.route or entry.path.replace("/v1/", "/v{version}/", 1)
         result.append(
             {
                 "requestId": entry.request_id or "",
                 "correlationId": entry.correlation_id or "",
-                "operationName": f"{entry.method.title()} {template_of(entry.path)}",
-                "requestDateTime": _pc_time(entry.time),
+                "operationName": f"{entry.method.title()} {operation}",
+                "requestDateTime": request_date_time(entry.time),
                 "sourceIpAddress": entry.ip or "",
                 "objectId": claims.get("oid"),
                 "tenantId": claims.get("tid"),
@@ -239,7 +234,7 @@ def non_mfa_principals(entries: Iterable[Entry]) -> list[dict[str, Any]]:
             "objectId": claims.get("oid"),
             "tenantId": claims.get("tid"),
             "upn": caller(claims).upn,
-            "lastNonMfaCompliantRequestDateTime": _pc_time(when),
+            "lastNonMfaCompliantRequestDateTime": request_date_time(when),
         }
         for when, claims in sorted(latest.values(), key=lambda item: item[0])
     ]
@@ -250,7 +245,7 @@ def adoption_status(entries: Iterable[Entry], app_names: Mapping[str, str]) -> l
     counts: dict[tuple[str, str], list[int]] = {}
     for entry in app_user_calls(entries):
         claims = entry.claims or {}
-        day = datetime.fromtimestamp(entry.time, UTC).strftime("%Y-%m-%d")
+        day = login_date(entry.time)
         app = caller(claims).app_id or ""
         bucket = counts.setdefault((day, app), [0, 0])
         bucket[0] += 1 if has_mfa(claims) else 0
@@ -265,17 +260,3 @@ def adoption_status(entries: Iterable[Entry], app_names: Mapping[str, str]) -> l
         }
         for (day, app), (compliant, total) in sorted(counts.items())
     ]
-
-
-def route_templates(paths: Iterable[str]) -> Callable[[str], str]:
-    """path -> its route template with /v{version}/, as Partner Center names operations."""
-    compiled = [(re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p) + "/?$"), p) for p in paths]
-    compiled.sort(key=lambda item: item[1].count("{"))
-
-    def template_of(path: str) -> str:
-        for pattern, template in compiled:
-            if pattern.match(path):
-                return template.replace("/v1/", "/v{version}/", 1)
-        return path.replace("/v1/", "/v{version}/", 1)
-
-    return template_of

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.journal import Entry, entry_app, entry_upn, iso
+from emulator.formats import iso_millis
+from emulator.journal import Entry, entry_app, entry_upn
 from emulator.policy import APP_ONLY, caller, decide
 from emulator.profiles import PARTNER_CENTER_RESOURCE, get_profile
 
@@ -64,7 +65,7 @@ def calls_from_journal(entries: Iterable[Entry], app_names: Mapping[str, str]) -
                 app_name=app_names.get(app.lower()),
                 upn=entry_upn(entry),
                 object_id=caller(entry.claims).object_id if entry.claims is not None else None,
-                when=iso(entry.time),
+                when=iso_millis(entry.time),
                 claims=entry.claims,
                 enforce_header=entry.enforce_header,
                 grant=entry.grant,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import secrets
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,8 +109,6 @@ class EmulatorState:
             for name in config.scenarios:
                 self.scenarios.load(find(name), at_start=True)
         self.interactive = Interactive()
-        # path -> its route template ("/v{version}/customers/{customer_id}"), set by the app that serves the routes
-        self.route_template: Callable[[str], str] = lambda path: path
         self.persistence: Persistence | None = None
         if config.persist:
             from emulator.persistence import Persistence

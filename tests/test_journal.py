@@ -16,6 +16,7 @@ from emulator.keys import SigningKey
 from emulator.state import EmulatorState
 from tests.conftest import (
     ADMIN,
+    CONTOSO,
     NATIVE_APP,
     PC,
     SERVICE,
@@ -222,3 +223,15 @@ def test_report_command_on_a_file(tmp_path: Path, client: TestClient, state: Emu
     assert run("--file", str(compliant)).returncode == 0
     assert run("--file", str(tmp_path / "missing.json")).returncode == 2
     assert run("--url", "http://127.0.0.1:9").returncode == 2
+
+
+def test_a_refused_call_is_named_by_the_route_the_gate_matched(client: TestClient, state: EmulatorState) -> None:
+    no_mfa = bearer(user_token(state, SERVICE, ["pwd"]))
+    refused = client.get(f"/v1/customers/{CONTOSO}/users/00000000-0000-0000-0000-000000000001", headers=no_mfa)
+    assert refused.status_code == 401  # refused by the gate, before any handler
+    assert client.get("/v1/no/such/route", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"]))).status_code == 404
+    lines = [json.loads(line) for line in client.get("/_emulator/journal/export").text.splitlines()]
+    assert [line["operationName"] for line in lines] == [
+        "Get /v{version}/customers/{customer_id}/users/{user_id}",
+        "Get /v{version}/no/such/route",
+    ]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 from starlette.responses import JSONResponse
 
-from emulator.clock import iso
+from emulator.formats import entra_timestamp, trace_id
 
 NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
 
@@ -20,16 +18,16 @@ class EntraError(Exception):
 
 
 def entra_error_response(exc: EntraError, now: float, correlation_id: str | None) -> JSONResponse:
-    trace_id = str(uuid.uuid4())
-    correlation_id = correlation_id or str(uuid.uuid4())
-    timestamp = iso(now)
+    trace = trace_id()
+    correlation_id = correlation_id or trace_id()
+    timestamp = entra_timestamp(now)
     body = {
         "error": exc.error,
-        "error_description": f"AADSTS{exc.code}: {exc.message}\r\nTrace ID: {trace_id}\r\n"
+        "error_description": f"AADSTS{exc.code}: {exc.message}\r\nTrace ID: {trace}\r\n"
         f"Correlation ID: {correlation_id}\r\nTimestamp: {timestamp}",
         "error_codes": [exc.code],
         "timestamp": timestamp,
-        "trace_id": trace_id,
+        "trace_id": trace,
         "correlation_id": correlation_id,
         "error_uri": f"https://login.microsoftonline.com/error?code={exc.code}",
     }

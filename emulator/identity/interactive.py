@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from emulator.clock import iso
+from emulator.formats import entra_timestamp, trace_id
 from emulator.identity import errors
 from emulator.identity.discovery import MULTI_TENANT, origin
 from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
@@ -56,9 +56,9 @@ def _error_page(state: EmulatorState, tenant_name: str, exc: EntraError, status:
         tenant_name=tenant_name,
         code=exc.code,
         message=exc.message,
-        trace_id=str(uuid.uuid4()),
-        correlation_id=str(uuid.uuid4()),
-        timestamp=iso(state.clock.now()),
+        trace_id=trace_id(),
+        correlation_id=trace_id(),
+        timestamp=entra_timestamp(state.clock.now()),
     )
 
 

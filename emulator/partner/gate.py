@@ -6,17 +6,17 @@ A refusal never reaches a handler; its status, reason phrase, headers and body c
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
-import random
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from emulator import formats
 from emulator.faults import DROP, FaultRule, default_partner_body, headers_for
 from emulator.journal import Entry
 from emulator.partner.responses import CONTENT_TYPE, error_body
+from emulator.partner.router import ROUTE_KEY, PartnerRouter
 from emulator.policy import caller, decide
 from emulator.profiles import REQUEST_CONTEXT, WWW_AUTHENTICATE_INVALID_TOKEN, Refusal
 from emulator.state import EmulatorState
@@ -36,27 +36,6 @@ _WWW_AUTHENTICATE = (
 )
 
 
-# Correlation and request ids identify calls, they guard nothing: the Mersenne Twister is enough, and it spares
-# every response a getrandom(2) call (6 % of a request's time under load, py-spy). A private generator, so that
-# a test run that seeds `random` (the plugin serves inside it) does not repeat ids.
-_bits = random.Random().getrandbits
-_VERSION_BITS = ~(0xF000 << 64) & ~(0xC000 << 48)
-_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
-
-
-def _guid() -> bytes:
-    """A random (version 4) GUID as bytes; the uuid module's object is more than this path needs."""
-    h = b"%032x" % (_bits(128) & _VERSION_BITS | _VERSION_4)
-    return h[:8] + b"-" + h[8:12] + b"-" + h[12:16] + b"-" + h[16:20] + b"-" + h[20:]
-
-
-def _correlation_vector(incoming: bytes | None) -> bytes:
-    # A caller's vector is extended by one element; otherwise a fresh 16-character base plus ".0".
-    if incoming:
-        return incoming + b".0"
-    return base64.b64encode(_bits(96).to_bytes(12, "big")).replace(b"+", b"A").replace(b"/", b"B") + b".0"
-
-
 def token_refusal(why: str, *, missing: bool = False) -> Refusal:
     """401 for a token that is absent or not acceptable: Partner Center's body, saying why."""
     if missing:
@@ -67,12 +46,12 @@ def token_refusal(why: str, *, missing: bool = False) -> Refusal:
 
 
 class PartnerGate:
-    def __init__(self, state: EmulatorState, app: ASGIApp) -> None:
-        self.state, self.app = state, app
+    def __init__(self, state: EmulatorState, router: PartnerRouter) -> None:
+        self.state, self.router = state, router
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            await self.router(scope, receive, send)
             return
         authorization = request_id = correlation_id = enforce_mfa = cv = None
         for name, value in scope["headers"]:
@@ -86,13 +65,17 @@ class PartnerGate:
                 enforce_mfa = value
             elif name == b"ms-cv":
                 cv = value
+        correlation_id = correlation_id or formats.request_id()
+        request_id = request_id or formats.request_id()
         stamp = [
-            (b"ms-correlationid", correlation_id or _guid()),
-            (b"ms-requestid", request_id or _guid()),
-            (b"ms-cv", _correlation_vector(cv)),
+            (b"ms-correlationid", correlation_id),
+            (b"ms-requestid", request_id),
+            (b"ms-cv", formats.correlation_vector(cv)),
             _REQUEST_CONTEXT,
             _SERVER_ID,
         ]
+        # The route this path takes, matched once: the journal names the operation by it, the router serves it.
+        found = scope[ROUTE_KEY] = self.router.match(scope["path"])
 
         status = 0
 
@@ -122,20 +105,20 @@ class PartnerGate:
             client = scope.get("client")
             self.state.journal.record(
                 Entry(
-                    0,
-                    self.state.clock.now(),
-                    "partner",
-                    scope["method"],
-                    scope["path"],
-                    stamp[1][1].decode("latin-1"),
-                    stamp[0][1].decode("latin-1"),
-                    client[0] if client else None,
-                    status,
-                    profile.name,
-                    profile.rollout_percent,
-                    claims,
-                    header,
-                    problem or None,
+                    time=self.state.clock.now(),
+                    kind="partner",
+                    method=scope["method"],
+                    path=scope["path"],
+                    route=found[0].template if found is not None else None,
+                    request_id=request_id.decode("latin-1"),
+                    correlation_id=correlation_id.decode("latin-1"),
+                    ip=client[0] if client else None,
+                    status=status,
+                    profile=profile.name,
+                    rollout_percent=profile.rollout_percent,
+                    claims=claims,
+                    enforce_header=header,
+                    problem=problem or None,
                 )
             )
 
@@ -172,7 +155,7 @@ class PartnerGate:
             )
         scope[CLAIMS_KEY] = claims
         scope[DECISION_KEY] = decision
-        await self.app(scope, receive, send)
+        await self.router(scope, receive, send)
 
 
 async def _apply_fault(state: EmulatorState, rule: FaultRule, send: Send) -> bool:

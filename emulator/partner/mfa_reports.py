@@ -34,5 +34,5 @@ async def application_adoption(state: EmulatorState, request: Request) -> Respon
 
 async def partner_requests(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
-    items = convert(request_details(state.journal.entries(), state.route_template), list[w.ApiRequestDetail])
+    items = convert(request_details(state.journal.entries()), list[w.ApiRequestDetail])
     return PartnerJSON(collection(items))

@@ -21,8 +21,13 @@ from emulator.state import EmulatorState
 Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
 
 
+# Where the gate leaves the route it matched for a request, so that the router does not match it again.
+ROUTE_KEY = "pcemu.route"
+
+
 @dataclass(frozen=True)
 class _Route:
+    template: str  # as Partner Center names operations: /v{version}/customers/{customer_id}
     segments: tuple[str | None, ...]  # None where the template has a {parameter}
     names: tuple[str, ...]  # the parameters' names, in order
     handlers: Mapping[str, Handler]
@@ -38,7 +43,8 @@ class PartnerRouter:
             segments = tuple(None if p.startswith("{") else p for p in parts)
             names = tuple(p[1:-1] for p in parts if p.startswith("{"))
             methods = sorted({*handlers, *(["HEAD"] if "GET" in handlers else [])})
-            route = _Route(segments, names, dict(handlers), ", ".join(methods))
+            named = template.replace("/v1/", "/v{version}/", 1)
+            route = _Route(named, segments, names, dict(handlers), ", ".join(methods))
             self._by_length.setdefault(len(segments), []).append(route)
         for candidates in self._by_length.values():
             # Literal segments win over parameters: /v1/customers/{id} never shadows a longer literal path.
@@ -61,7 +67,7 @@ class PartnerRouter:
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        found = self.match(scope["path"])
+        found = scope[ROUTE_KEY] if ROUTE_KEY in scope else self.match(scope["path"])
         if found is None:
             response = gateway_error(404, "Resource not found")
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.clock import iso
+from emulator.formats import entra_timestamp
 from emulator.identity import errors
 from emulator.identity.grants.request import TokenRequest
 from emulator.profiles import PARTNER_CENTER_RESOURCE
@@ -24,7 +24,7 @@ async def grant(req: TokenRequest) -> dict[str, Any]:
         raise errors.malformed_grant()
     inactive = req.now - grant.last_used
     if inactive > req.state.refresh_inactivity:
-        raise errors.refresh_token_inactive(iso(grant.issued_at), inactive / 86400)
+        raise errors.refresh_token_inactive(entra_timestamp(grant.issued_at), inactive / 86400)
     home = req.state.world.tenants.get(grant.tenant_id)
     user = req.state.world.user_by_oid(grant.user_oid)
     if home is None or user is None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 import secrets
 import string
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from emulator import formats
 from emulator.clock import Clock
 from emulator.partner.models.errors import InvalidInput
 from emulator.store import Store
@@ -26,9 +26,7 @@ class Ids:
         self.rng, self.seeded = rng, seeded
 
     def guid(self) -> str:
-        if self.seeded:
-            return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-        return str(uuid.uuid4())
+        return formats.guid(self.rng if self.seeded else None)
 
     def etag(self) -> str:
         return str(self.rng.getrandbits(62))
@@ -48,10 +46,8 @@ class Model:
         """The first answer to a creating call retried with the same idempotency key, or None."""
         return self.store.replayed(request_key)
 
-    def now_iso(self) -> str:
-        """The emulator's time as Partner Center writes creationDate: milliseconds and Z."""
-        moment = datetime.fromtimestamp(self.clock.now(), UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock.now(), UTC)
 
 
 def guid(value: str, what: str) -> str:

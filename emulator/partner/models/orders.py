@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from emulator.catalog import new_subscription
+from emulator.formats import creation_date
 from emulator.generate import CURRENCIES
 from emulator.partner.models.base import Doc, Model
 from emulator.partner.models.errors import (
@@ -102,8 +102,8 @@ class Orders(Model):
             if prior is not None:
                 return prior
             order_id = self.ids.guid()
-            created = self.now_iso()
-            start = datetime.fromtimestamp(self.clock.now(), UTC)
+            start = self.now()
+            created = creation_date(start)
             line_items, subscriptions = [], []
             for item in items:
                 offer = item.offer

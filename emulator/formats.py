@@ -1,0 +1,87 @@
+"""Named time formats and id generators, each as the sample it follows writes it.
+
+Partner Center's own samples disagree with each other (two and three digits of fractions, with and without a
+zone designator), and the emulator keeps each where its sample has it: the literal-document tests pin the bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import uuid
+from datetime import UTC, datetime
+
+# --- times ------------------------------------------------------------------------------------------------------
+
+
+def _utc(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def entra_timestamp(epoch: float) -> str:
+    """`timestamp` of Entra's error bodies and the Timestamp line of their descriptions: 2019-02-14 21:54:58Z
+    (ENTRA reference-error-codes.md)."""
+    return _utc(epoch).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+def iso_millis(epoch: float) -> str:
+    """The emulator's own documents (journal, control API): ISO 8601, UTC, milliseconds: 2026-11-28T13:58:58.133Z."""
+    return _utc(epoch).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def request_date_time(epoch: float) -> str:
+    """Partner Center's MFA report times: no zone designator, a short fraction: 2020-05-21T21:02:10.31
+    (get-api-request-details.md); milliseconds here, trailing zeros dropped."""
+    return _utc(epoch).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3].rstrip("0").rstrip(".")
+
+
+def creation_date(moment: datetime, *, digits: int = 3) -> str:
+    """A resource's creationDate: 2019-02-12T22:11:03.877Z for orders created here (three digits, as the order
+    samples of create-an-order.md); the generated worlds use two (…:03.87Z, as the subscription samples)."""
+    fraction = f"{moment.microsecond // 1000:03d}" if digits == 3 else f"{moment.microsecond // 10000:02d}"
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
+
+
+def day_start(moment: datetime) -> str:
+    """effectiveStartDate, commitmentEndDate and a recurring invoice's date: 2019-02-12T00:00:00Z (the samples)."""
+    return moment.strftime("%Y-%m-%dT00:00:00Z")
+
+
+def login_date(epoch: float) -> str:
+    """applicationmfaadoptionstatus's loginDate: 2020-05-21 (get-api-request-summary.md)."""
+    return _utc(epoch).strftime("%Y-%m-%d")
+
+
+# --- ids --------------------------------------------------------------------------------------------------------
+
+# Request and correlation ids identify calls, they guard nothing: the Mersenne Twister is enough, and it spares
+# every response a getrandom(2) call (6 % of a request's time under load, py-spy). A private generator, so that
+# a test run that seeds `random` (the plugin serves inside it) does not repeat ids.
+_bits = random.Random().getrandbits
+_VERSION_BITS = ~(0xF000 << 64) & ~(0xC000 << 48)
+_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
+
+
+def request_id() -> bytes:
+    """A random (version 4) GUID as bytes, for MS-RequestId and MS-CorrelationId when the caller sent none."""
+    h = b"%032x" % (_bits(128) & _VERSION_BITS | _VERSION_4)
+    return h[:8] + b"-" + h[8:12] + b"-" + h[12:16] + b"-" + h[16:20] + b"-" + h[20:]
+
+
+def correlation_vector(incoming: bytes | None) -> bytes:
+    """MS-CV: a caller's vector extended by one element; otherwise a fresh 16-character base plus ".0"."""
+    if incoming:
+        return incoming + b".0"
+    return base64.b64encode(_bits(96).to_bytes(12, "big")).replace(b"+", b"A").replace(b"/", b"B") + b".0"
+
+
+def trace_id() -> str:
+    """Entra's trace and correlation ids in error bodies: a GUID."""
+    return str(uuid.uuid4())
+
+
+def guid(rng: random.Random | None = None) -> str:
+    """A resource id: drawn from `rng` when the emulator runs deterministically (--seed), else random."""
+    if rng is not None:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return str(uuid.uuid4())
