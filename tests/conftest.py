@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from starlette.testclient import TestClient
 
-from emulator.app import EmulatorApp, create_app
+from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.keys import SigningKey, generate_key
 from emulator.state import EmulatorState
@@ -22,20 +22,6 @@ settings.register_profile("ci", max_examples=200, deadline=None, suppress_health
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("thorough", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
-
-TENANT_ID = "a8e23bce-3ed8-5a60-9109-66655e9d1c6e"
-TENANT_DOMAIN = "northwindpartners.onmicrosoft.com"
-WEB_APP = "6911ffe2-0be5-5494-bde7-59b718f99954"
-WEB_SECRET = "nwp~Q8x.Ke2vT7_bR4mZ1pL9sD3fG6hJ0kW5yC"
-NATIVE_APP = "dac8afd6-ad8a-58e3-88fb-07a0ea990c11"
-ADMIN = "admin@northwindpartners.onmicrosoft.com"
-ADMIN_PASSWORD = "Adm1n!Northwind"
-SERVICE = "svc-automation@northwindpartners.onmicrosoft.com"
-SERVICE_PASSWORD = "Svc!Automation2019"
-MEGAN = "megan.bowen@northwindpartners.onmicrosoft.com"
-MEGAN_PASSWORD = "Megan!Secure42"
-CONTOSO = "dc4f72ac-6584-5e1c-86c0-8ae007db5b17"
-PC = "https://api.partnercenter.microsoft.com"
 
 
 @pytest.fixture(scope="session")
@@ -71,22 +57,3 @@ class ContractClient(TestClient):
 def client(emulator_app: EmulatorApp) -> Iterator[TestClient]:
     with ContractClient(emulator_app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as test_client:
         yield test_client
-
-
-def user_token(state: EmulatorState, upn: str, amr: list[str], *, client_id: str = NATIVE_APP, aud: str = PC) -> str:
-    world = state.world
-    user = world.user(upn)
-    assert user is not None
-    return state.issuer.user_token(world.partner, world.apps[client_id], user, amr, aud).token
-
-
-def app_token(state: EmulatorState, client_id: str = WEB_APP, aud: str = PC) -> str:
-    world = state.world
-    return state.issuer.app_token(world.partner, world.apps[client_id], aud).token
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-__all__ = ["create_app"]

@@ -144,6 +144,7 @@ def test_har_groups_requests_by_token() -> None:
     ]
 
 
+@pytest.mark.heavy
 def test_check_command(tmp_path: Path) -> None:
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

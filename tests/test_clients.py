@@ -14,7 +14,7 @@ import requests
 from azure.identity import ClientSecretCredential
 
 from emulator.testing import PartnerCenterEmulator, route_to_emulator
-from tests.conftest import ADMIN, MEGAN, MEGAN_PASSWORD, NATIVE_APP, PC, SERVICE, SERVICE_PASSWORD, WEB_APP, WEB_SECRET
+from tests.helpers import ADMIN, MEGAN, MEGAN_PASSWORD, NATIVE_APP, PC, SERVICE, SERVICE_PASSWORD, WEB_APP, WEB_SECRET
 
 PC_SCOPE = f"{PC}/.default"
 USER_SCOPES = [f"{PC}/user_impersonation"]

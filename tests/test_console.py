@@ -12,8 +12,7 @@ from starlette.testclient import TestClient
 
 from emulator.app import EmulatorApp
 from emulator.state import EmulatorState
-from tests.conftest import ADMIN, SERVICE, app_token, bearer, user_token
-from tests.live import serving
+from tests.helpers import ADMIN, SERVICE, app_token, bearer, serving, user_token
 
 
 def test_index_has_the_token_form(client: TestClient) -> None:

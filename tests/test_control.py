@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 from emulator.app import EmulatorApp
 from emulator.control import client_allowed
 from emulator.state import EmulatorState
-from tests.conftest import SERVICE, TENANT_DOMAIN, TENANT_ID, bearer, user_token
+from tests.helpers import SERVICE, TENANT_DOMAIN, TENANT_ID, bearer, user_token
 
 
 def test_health(client: TestClient) -> None:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 
 ROOT = Path(__file__).parent.parent
@@ -40,6 +41,7 @@ def test_dockerfile_structure() -> None:
     assert "VOLUME" in final and "/var/lib/pcemu" in final
 
 
+@pytest.mark.heavy
 def test_the_entrypoint_command_runs_and_answers_the_healthcheck(tmp_path: Path) -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     service = compose["services"]["pcemu"]

@@ -25,7 +25,7 @@ from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
 from emulator.tokens import InvalidToken
 from tests import loadgen
-from tests.conftest import (
+from tests.helpers import (
     ADMIN,
     NATIVE_APP,
     PC,
@@ -34,9 +34,15 @@ from tests.conftest import (
     TENANT_ID,
     WEB_APP,
     WEB_SECRET,
+    Emulator,
+    cli_token,
+    start,
+    stop,
 )
 from tests.loadgen import Call
-from tests.test_process import Emulator, cli_token, start, stop
+
+# Fuzz, load and crash tests: run by make test and CI, not by a bare pytest.
+pytestmark = pytest.mark.heavy
 
 STATE = EmulatorState(Config(in_memory_key=True, seed=1), key=generate_key())
 APP = EmulatorApp(STATE)

@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.conftest import (
+from tests.helpers import (
     ADMIN,
     ADMIN_PASSWORD,
     MEGAN,

@@ -15,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.conftest import (
+from tests.helpers import (
     ADMIN,
     ADMIN_PASSWORD,
     MEGAN,
@@ -443,7 +443,7 @@ def test_device_code_v1(client: TestClient) -> None:
 
 
 def test_generatetoken_keeps_user_and_amr(client: TestClient, state: EmulatorState) -> None:
-    from tests.conftest import user_token
+    from tests.helpers import user_token
 
     graph = user_token(state, ADMIN, ["pwd"], aud="https://graph.windows.net")
     answer = client.post("/generatetoken", data={"grant_type": "jwt_token"}, headers=bearer(graph))

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from emulator.testing import PartnerCenterEmulator
-from tests.conftest import ADMIN, ADMIN_PASSWORD, NATIVE_APP, PC, WEB_APP, WEB_SECRET
+from tests.helpers import ADMIN, ADMIN_PASSWORD, NATIVE_APP, PC, WEB_APP, WEB_SECRET
 
 USER_SCOPES = [f"{PC}/user_impersonation"]
 

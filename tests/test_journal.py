@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.keys import SigningKey
 from emulator.state import EmulatorState
-from tests.conftest import (
+from tests.helpers import (
     ADMIN,
     CONTOSO,
     NATIVE_APP,
@@ -201,6 +202,7 @@ def test_report_from_the_control_api(client: TestClient, state: EmulatorState) -
     assert client.get("/_emulator/report?profile=nope").status_code == 400
 
 
+@pytest.mark.heavy
 def test_report_command_on_a_file(tmp_path: Path, client: TestClient, state: EmulatorState) -> None:
     traffic(client, state)
     journal = tmp_path / "journal.json"

@@ -16,7 +16,7 @@ from emulator.partner.errors import WIRE
 from emulator.partner.models import errors
 from emulator.partner.schemas import requests as rq
 from emulator.state import EmulatorState
-from tests.conftest import ADMIN, CONTOSO, app_token, bearer, user_token
+from tests.helpers import ADMIN, CONTOSO, app_token, bearer, user_token
 
 PARTNER = Path(emulator.partner.__file__).parent
 HANDLERS = sorted(p for p in PARTNER.glob("*.py") if p.name not in ("__init__.py", "errors.py"))

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLE = Path(__file__).parent.parent / "examples" / "test_partner_center_example.py"
 
 
+@pytest.mark.heavy
 def test_the_example_passes_with_the_installed_plugin(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pytest", str(EXAMPLE), "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path)],

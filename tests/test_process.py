@@ -9,56 +9,30 @@ import socket
 import ssl
 import stat
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import NATIVE_APP, PC, SERVICE, SERVICE_PASSWORD, TENANT_ID, WEB_APP, WEB_SECRET
+from tests.helpers import (
+    NATIVE_APP,
+    PC,
+    SERVICE,
+    SERVICE_PASSWORD,
+    TENANT_ID,
+    WEB_APP,
+    WEB_SECRET,
+    Emulator,
+    cli_token,
+    pcemu,
+    raw_get,
+    start,
+    stop,
+)
 
-
-class Emulator:
-    def __init__(self, process: subprocess.Popen[str], ready: dict[str, Any], banner: list[str]) -> None:
-        self.process, self.ready, self.banner = process, ready, banner
-        self.url: str = ready["url"]
-
-
-def pcemu(*args: str) -> list[str]:
-    return [sys.executable, "-m", "emulator", *args]
-
-
-def start(state_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Emulator:
-    process = subprocess.Popen(
-        pcemu("serve", "--port", "0", "--https-port", "0", "--state-dir", str(state_dir), *extra),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **env} if env else None,
-    )
-    assert process.stdout is not None
-    banner: list[str] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        banner.append(line.rstrip("\n"))
-        if line.startswith("{"):
-            ready = json.loads(line)
-            assert ready["event"] == "ready"
-            return Emulator(process, ready, banner)
-    process.kill()
-    raise AssertionError("no ready line:\n" + "\n".join(banner))
-
-
-def stop(emulator: Emulator) -> tuple[int, str]:
-    emulator.process.send_signal(signal.SIGINT)
-    out, _ = emulator.process.communicate(timeout=15)
-    return emulator.process.returncode, out
+# Each test runs `pcemu` as a process: run by make test and CI, not by a bare pytest.
+pytestmark = pytest.mark.heavy
 
 
 @pytest.fixture
@@ -70,28 +44,6 @@ def running(tmp_path: Path) -> Iterator[Emulator]:
         if emulator.process.poll() is None:
             emulator.process.kill()
             emulator.process.wait()
-
-
-def cli_token(state_dir: Path, *args: str) -> str:
-    result = subprocess.run(
-        pcemu("token", "--state-dir", str(state_dir), *args), capture_output=True, text=True, check=True
-    )
-    token = result.stdout.strip()
-    assert token.count(".") == 2
-    return token
-
-
-def raw_get(emulator: Emulator, path: str, headers: dict[str, str]) -> bytes:
-    """One request over a plain socket, to read the status line exactly as sent."""
-    port = emulator.ready["http_port"]
-    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def test_ready_line_and_banner(running: Emulator, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from emulator.policy import decide, in_rollout
 from emulator.profiles import PROFILES
 from emulator.state import EmulatorState
 from emulator.tokens import InvalidToken
-from tests.conftest import MEGAN, TENANT_ID, user_token
+from tests.helpers import MEGAN, TENANT_ID, user_token
 
 PC_RESOURCE = "https://api.partnercenter.microsoft.com"
 PC_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"

@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.conftest import ADMIN, CONTOSO, app_token, bearer, user_token
+from tests.helpers import ADMIN, CONTOSO, app_token, bearer, user_token
 
 FABRIKAM = "c13d2ea4-5bee-53d5-988a-6b3a6a13df75"
 TAILSPIN = "ef0b8fc9-03a9-5660-a812-afdcb0ec6c6f"

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from emulator.scenarios import ScenarioError, available, load_file
 from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
-from tests.conftest import (
+from tests.helpers import (
     ADMIN,
     NATIVE_APP,
     PC,
@@ -287,8 +287,9 @@ def test_scenario_file_errors_name_file_and_field(tmp_path: Path) -> None:
             load_file(path)
 
 
+@pytest.mark.heavy
 def test_serve_with_a_scenario_and_the_cli_on_the_control_api(tmp_path: Path) -> None:
-    from tests.test_process import start, stop
+    from tests.helpers import start, stop
 
     emulator = start(tmp_path / "state", "--scenario", "throttled", "--scenario", "consent-missing")
     try:

@@ -13,8 +13,7 @@ from msrest.authentication import BasicTokenAuthentication
 from msrestazure.azure_exceptions import CloudError
 
 from emulator.app import EmulatorApp
-from tests.conftest import ADMIN, CONTOSO, user_token
-from tests.live import serving
+from tests.helpers import ADMIN, CONTOSO, serving, user_token
 
 V = "1"  # the SDK takes the API version as a positional argument: /v1/...
 M365_E5 = "8BDBB60B-E526-43E9-92EF-AB760C8E0B72"

@@ -53,6 +53,7 @@ def test_a_renamed_hook_or_a_changed_cycle_is_found(monkeypatch: pytest.MonkeyPa
     assert problem is not None and problem.startswith("the server hook does not work with uvicorn 0.54.0: ")
 
 
+@pytest.mark.heavy
 def test_a_2019_profile_is_refused_without_the_hook(tmp_path: Path) -> None:
     process = _serve(tmp_path, "--profile", "pilot-2019")
     out, err = process.communicate(timeout=30)
@@ -65,6 +66,7 @@ def test_a_2019_profile_is_refused_without_the_hook(tmp_path: Path) -> None:
     assert "listening" not in out
 
 
+@pytest.mark.heavy
 def test_serving_without_the_hook_refuses_switching_to_a_2019_profile(tmp_path: Path) -> None:
     process = _serve(tmp_path)
     try:

@@ -19,8 +19,7 @@ from emulator.clock import Clock
 from emulator.keys import KeyRing, generate_key
 from emulator.signer import SigningWorker, serve
 from emulator.tokens import TokenIssuer
-from tests.conftest import TENANT_ID, WEB_APP, WEB_SECRET
-from tests.test_process import start, stop
+from tests.helpers import TENANT_ID, WEB_APP, WEB_SECRET, start, stop
 
 KEY = generate_key()
 OTHER = generate_key()
@@ -107,6 +106,7 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc")
+@pytest.mark.heavy
 def test_serve_signs_in_a_worker_and_stops_it(tmp_path: Path) -> None:
     emulator = start(tmp_path / "state", "--no-https")
     try:
@@ -139,6 +139,7 @@ def test_serve_signs_in_a_worker_and_stops_it(tmp_path: Path) -> None:
     assert not Path(f"/proc/{workers[0]}").exists() or "Z" in Path(f"/proc/{workers[0]}/stat").read_text().split()[2]
 
 
+@pytest.mark.heavy
 def test_no_sign_worker_flag(tmp_path: Path) -> None:
     emulator = start(tmp_path / "state", "--no-https", "--no-sign-worker")
     try:
@@ -148,6 +149,7 @@ def test_no_sign_worker_flag(tmp_path: Path) -> None:
         stop(emulator)
 
 
+@pytest.mark.heavy
 def test_a_package_named_emulator_in_the_working_directory_is_not_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

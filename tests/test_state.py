@@ -16,8 +16,7 @@ from emulator.config import Config
 from emulator.keys import SigningKey
 from emulator.persistence import STATE_FILE, PersistenceError
 from emulator.state import EmulatorState
-from tests.conftest import app_token, bearer
-from tests.test_process import pcemu, start, stop
+from tests.helpers import app_token, bearer, pcemu, start, stop
 
 FABRIKAM = "c13d2ea4-5bee-53d5-988a-6b3a6a13df75"
 M365_E5 = "8BDBB60B-E526-43E9-92EF-AB760C8E0B72"
@@ -110,6 +109,7 @@ def test_a_corrupt_state_file_is_reported_and_kept(tmp_path: Path, signing_key: 
     assert path.read_text() == content.replace("%s", str(default_world_dir().resolve()))  # never replaced
 
 
+@pytest.mark.heavy
 def test_persist_across_a_real_restart(tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
     emulator = start(state_dir, "--persist")

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from emulator.policy import APP_ONLY, COMPLIANT, NON_COMPLIANT, caller, verdict_today
 from emulator.state import EmulatorState
-from tests.conftest import ADMIN, app_token, bearer, user_token
+from tests.helpers import ADMIN, app_token, bearer, user_token
 
 GRAPH = "https://graph.windows.net"
 
@@ -92,6 +92,7 @@ def test_control_report(client: TestClient, graph_calls: dict[str, str]) -> None
     )
 
 
+@pytest.mark.heavy
 def test_report_command(client: TestClient, graph_calls: dict[str, str], tmp_path: Path) -> None:
     saved = tmp_path / "journal.json"
     saved.write_text(client.get("/_emulator/journal").text)
@@ -100,6 +101,7 @@ def test_report_command(client: TestClient, graph_calls: dict[str, str], tmp_pat
     assert json.loads(result.stdout)["wouldBeRefused"] == 2
 
 
+@pytest.mark.heavy
 def test_check_command(graph_calls: dict[str, str]) -> None:
     for token in graph_calls.values():
         result = _pcemu("check", "--json", "-", stdin=token)

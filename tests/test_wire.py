@@ -18,7 +18,7 @@ from emulator.keys import generate_key
 from emulator.listeners import bind
 from emulator.server import PartnerCenterCycle
 from emulator.state import EmulatorState
-from tests.live import serving
+from tests.helpers import serving
 
 
 class Recorder:

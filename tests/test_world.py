@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from emulator.world import WorldError, default_world_dir, load_world
-from tests.conftest import ADMIN, MEGAN, SERVICE, TENANT_ID
+from tests.helpers import ADMIN, MEGAN, SERVICE, TENANT_ID
 
 
 def test_default_world(default_world: Any) -> None:

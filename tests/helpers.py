@@ -1,0 +1,148 @@
+"""What the tests share: the default world's names, tokens, and ways to run an emulator (a process, or a server
+in a thread). Fixtures live in conftest.py; everything else the test modules share lives here."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from emulator.app import EmulatorApp
+from emulator.listeners import bind
+from emulator.server import uvicorn_config
+from emulator.state import EmulatorState
+
+# --- the default world ---------------------------------------------------------------------------------------
+
+TENANT_ID = "a8e23bce-3ed8-5a60-9109-66655e9d1c6e"
+TENANT_DOMAIN = "northwindpartners.onmicrosoft.com"
+WEB_APP = "6911ffe2-0be5-5494-bde7-59b718f99954"
+WEB_SECRET = "nwp~Q8x.Ke2vT7_bR4mZ1pL9sD3fG6hJ0kW5yC"
+NATIVE_APP = "dac8afd6-ad8a-58e3-88fb-07a0ea990c11"
+ADMIN = "admin@northwindpartners.onmicrosoft.com"
+ADMIN_PASSWORD = "Adm1n!Northwind"
+SERVICE = "svc-automation@northwindpartners.onmicrosoft.com"
+SERVICE_PASSWORD = "Svc!Automation2019"
+MEGAN = "megan.bowen@northwindpartners.onmicrosoft.com"
+MEGAN_PASSWORD = "Megan!Secure42"
+CONTOSO = "dc4f72ac-6584-5e1c-86c0-8ae007db5b17"
+PC = "https://api.partnercenter.microsoft.com"
+
+
+# --- tokens ----------------------------------------------------------------------------------------------------
+
+
+def user_token(state: EmulatorState, upn: str, amr: list[str], *, client_id: str = NATIVE_APP, aud: str = PC) -> str:
+    world = state.world
+    user = world.user(upn)
+    assert user is not None
+    return state.issuer.user_token(world.partner, world.apps[client_id], user, amr, aud).token
+
+
+def app_token(state: EmulatorState, client_id: str = WEB_APP, aud: str = PC) -> str:
+    world = state.world
+    return state.issuer.app_token(world.partner, world.apps[client_id], aud).token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# --- an emulator served in a thread of the test process (clients that need HTTP) ---------------------------
+
+
+@contextmanager
+def serving(app: EmulatorApp) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 (a free port) until the block ends; yields the base URL."""
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn_config(app, app.state.config))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the emulator did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+# --- `pcemu` as a real process ------------------------------------------------------------------------------
+
+
+class Emulator:
+    def __init__(self, process: subprocess.Popen[str], ready: dict[str, Any], banner: list[str]) -> None:
+        self.process, self.ready, self.banner = process, ready, banner
+        self.url: str = ready["url"]
+
+
+def pcemu(*args: str) -> list[str]:
+    return [sys.executable, "-m", "emulator", *args]
+
+
+def start(state_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Emulator:
+    process = subprocess.Popen(
+        pcemu("serve", "--port", "0", "--https-port", "0", "--state-dir", str(state_dir), *extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **env} if env else None,
+    )
+    assert process.stdout is not None
+    banner: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner.append(line.rstrip("\n"))
+        if line.startswith("{"):
+            ready = json.loads(line)
+            assert ready["event"] == "ready"
+            return Emulator(process, ready, banner)
+    process.kill()
+    raise AssertionError("no ready line:\n" + "\n".join(banner))
+
+
+def stop(emulator: Emulator) -> tuple[int, str]:
+    emulator.process.send_signal(signal.SIGINT)
+    out, _ = emulator.process.communicate(timeout=15)
+    return emulator.process.returncode, out
+
+
+def cli_token(state_dir: Path, *args: str) -> str:
+    result = subprocess.run(
+        pcemu("token", "--state-dir", str(state_dir), *args), capture_output=True, text=True, check=True
+    )
+    token = result.stdout.strip()
+    assert token.count(".") == 2
+    return token
+
+
+def raw_get(emulator: Emulator, path: str, headers: dict[str, str]) -> bytes:
+    """One request over a plain socket, to read the status line exactly as sent."""
+    port = emulator.ready["http_port"]
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
