@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.config import Config
 from emulator.control import build_control_app, client_allowed, error_response
-from emulator.identity import discovery, interactive, legacy
+from emulator.identity import device, discovery, interactive, legacy
 from emulator.identity.token import token_endpoint
 from emulator.partner.gate import PartnerGate
 from emulator.partner.openapi import document
@@ -62,10 +62,10 @@ def build_identity_app(state: EmulatorState) -> Starlette:
         return await interactive.authorize(state, request, v2=True)
 
     async def devicecode_v1(request: Request) -> Response:
-        return await interactive.devicecode(state, request, v2=False)
+        return await device.devicecode(state, request, v2=False)
 
     async def devicecode_v2(request: Request) -> Response:
-        return await interactive.devicecode(state, request, v2=True)
+        return await device.devicecode(state, request, v2=True)
 
     async def devicelogin(request: Request) -> Response:
         return await interactive.devicelogin(state, request)

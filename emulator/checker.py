@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from emulator.policy import APP_ONLY, COMPLIANT, verdict_today
 from emulator.profiles import ACCEPTED_AUDIENCES
-from emulator.tokens import InvalidToken, decode_unverified
+from emulator.verify import InvalidToken, decode_unverified
 
 PARTNER_CENTER_HOSTS = (
     "api.partnercenter.microsoft.com",

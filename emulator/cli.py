@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -15,6 +14,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from emulator.cli_control import CONTROL_COMMANDS
+from emulator.cli_control import fail as _fail
 from emulator.clock import Clock
 from emulator.config import ConfigError, load_config
 from emulator.generate import write_world
@@ -146,14 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str) -> int:
-    print(f"pcemu: {message}", file=sys.stderr)
-    return 2
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from emulator.listeners import ListenError
-    from emulator.server import run  # uvicorn only for the command that serves
+    from emulator.serve import run  # uvicorn only for the command that serves
 
     overrides = {
         "host": args.host,
@@ -332,123 +328,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return max(v.exit_code for v in verdicts)
 
 
-class ControlFailure(Exception):
-    """The control API could not be reached or refused the request."""
-
-
-def _control(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
-    base = (args.url or os.environ.get("PCEMU_URL") or "http://127.0.0.1:8080").rstrip("/")
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{base}/_emulator/{path}", data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            raw = answer.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode(errors="replace")
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            detail = json.loads(detail)["message"]
-        raise ControlFailure(f"{method} {path}: HTTP {exc.code}: {detail}") from None
-    except OSError as exc:
-        raise ControlFailure(f"cannot reach the emulator at {base}: {exc}") from None
-    return json.loads(raw) if raw else None
-
-
-def _print_json(value: Any) -> int:
-    print(json.dumps(value, indent=2))
-    return 0
-
-
-def cmd_scenario(args: argparse.Namespace) -> int:
-    from emulator.scenarios import available, find
-
-    try:
-        if args.action == "list":
-            for item in available().values():
-                print(f"{item.name:<32} {item.description}")
-            return 0
-        if not args.name:
-            return _fail(f"scenario {args.action} needs a NAME")
-        if args.action == "show":
-            return _print_json(find(args.name).data)
-        if args.action == "load":
-            return _print_json(_control(args, "POST", "scenarios", {"name": args.name}))
-        return _print_json(_control(args, "DELETE", f"scenarios/{args.name}"))
-    except (ScenarioError, ControlFailure) as exc:
-        return _fail(str(exc))
-
-
-def cmd_fault(args: argparse.Namespace) -> int:
-    try:
-        if args.action == "list":
-            return _print_json(_control(args, "GET", "faults"))
-        if args.action == "clear":
-            _control(args, "DELETE", "faults")
-            return 0
-        if not args.value:
-            return _fail(f"fault {args.action} needs {'a rule (JSON)' if args.action == 'add' else 'an id'}")
-        if args.action == "delete":
-            _control(args, "DELETE", f"faults/{args.value}")
-            return 0
-        try:
-            rule = json.loads(args.value)
-        except ValueError as exc:
-            return _fail(f"the rule is not JSON: {exc}")
-        return _print_json(_control(args, "POST", "faults", rule))
-    except ControlFailure as exc:
-        return _fail(str(exc))
-
-
-def cmd_keys(args: argparse.Namespace) -> int:
-    try:
-        if args.action == "show":
-            return _print_json(_control(args, "GET", "keys"))
-        return _print_json(_control(args, "POST", "keys/rotate", {"graceSeconds": args.grace}))
-    except ControlFailure as exc:
-        return _fail(str(exc))
-
-
-def cmd_clock(args: argparse.Namespace) -> int:
-    try:
-        if args.action == "show":
-            return _print_json(_control(args, "GET", "clock"))
-        if args.seconds is None:
-            return _fail("clock advance needs SECONDS")
-        return _print_json(_control(args, "POST", "clock/advance", {"seconds": args.seconds}))
-    except ControlFailure as exc:
-        return _fail(str(exc))
-
-
-def cmd_profile(args: argparse.Namespace) -> int:
-    try:
-        if args.name is None:
-            return _print_json(_control(args, "GET", "profile"))
-        body: dict[str, Any] = {"name": args.name}
-        if args.rollout_percent is not None:
-            body["rolloutPercent"] = args.rollout_percent
-        return _print_json(_control(args, "PUT", "profile", body))
-    except ControlFailure as exc:
-        return _fail(str(exc))
-
-
-def cmd_reset(args: argparse.Namespace) -> int:
-    try:
-        return _print_json(_control(args, "POST", "reset"))
-    except ControlFailure as exc:
-        return _fail(str(exc))
-
-
-def cmd_journal(args: argparse.Namespace) -> int:
-    query = urllib.parse.urlencode(
-        {k: v for k in ("app", "user", "verdict", "kind", "limit") if (v := getattr(args, k)) is not None}
-    )
-    try:
-        return _print_json(_control(args, "GET", f"journal?{query}" if query else "journal"))
-    except ControlFailure as exc:
-        return _fail(str(exc))
-
-
 def cmd_cert(args: argparse.Namespace) -> int:
     from emulator.tls import ensure, system_ca_file, write_bundle
 
@@ -482,7 +361,7 @@ def cmd_cert(args: argparse.Namespace) -> int:
 def _signed_here(token: str, state_dir: Path | None) -> bool | None:
     """True when the emulator's key in the state directory signed the token; None when there is no such key."""
     from emulator.keys import load_existing
-    from emulator.tokens import TokenVerifier
+    from emulator.verify import TokenVerifier
 
     try:
         key = load_existing(state_dir or load_config().resolved_state_dir())
@@ -497,13 +376,7 @@ def _signed_here(token: str, state_dir: Path | None) -> bool | None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
-        "scenario": cmd_scenario,
-        "fault": cmd_fault,
-        "keys": cmd_keys,
-        "clock": cmd_clock,
-        "profile": cmd_profile,
-        "reset": cmd_reset,
-        "journal": cmd_journal,
+        **CONTROL_COMMANDS,
         "serve": cmd_serve,
         "token": cmd_token,
         "world": cmd_world,

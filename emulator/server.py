@@ -7,24 +7,17 @@ import asyncio
 import contextlib
 import http
 import logging
-import os
 import re
-import signal
-import sys
-from collections.abc import Generator
-from typing import Any, TextIO
+from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
-from emulator.app import EmulatorApp, create_app
+from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.faults import DROP
-from emulator.listeners import Listeners, banner, open_listeners, ready_document
-from emulator.proxy import ConnectProxy
-from emulator.signer import SigningWorker
 from emulator.tls import ServerTLS
 
 # Bodies up to this size are copied behind the head; larger ones go in a write of their own.
@@ -292,113 +285,3 @@ def uvicorn_config(
         # Clients keep connections alive: shut down within seconds rather than waiting for them forever.
         timeout_graceful_shutdown=2,
     )
-
-
-class _QuietServer(uvicorn.Server):
-    """A listener that leaves signals to the primary server, which stops the others when it stops."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
-
-
-async def _serve(
-    app: EmulatorApp, config: Config, listeners: Listeners, out: TextIO, stop: asyncio.Event | None = None
-) -> None:
-    """Serve every listener until the primary server stops (a signal), or until `stop` is set (tests)."""
-    hook = app.state.reason_phrases
-    primary = uvicorn.Server(uvicorn_config(app, config, hook=hook))
-    others: list[uvicorn.Server] = []
-    for sock in (listeners.https, listeners.userrealm):
-        if sock is not None and listeners.tls is not None:
-            others.append(_QuietServer(uvicorn_config(app, config, tls=listeners.tls, hook=hook)))
-    tasks = [asyncio.create_task(primary.serve(sockets=[listeners.http]))]
-    secure_sockets = [s for s in (listeners.https, listeners.userrealm) if s is not None]
-    tasks += [
-        asyncio.create_task(server.serve(sockets=[sock])) for server, sock in zip(others, secure_sockets, strict=True)
-    ]
-    proxy = None
-    if listeners.proxy is not None and listeners.https is not None:
-        # Tunnels go to the HTTPS listener where it listens (loopback when it listens everywhere).
-        target = config.host if config.host not in ("0.0.0.0", "::", "[::]", "") else "127.0.0.1"
-        proxy = ConnectProxy(target.strip("[]"), int(listeners.https.getsockname()[1]))
-        await proxy.start(listeners.proxy)
-    try:
-        while not all(server.started for server in (primary, *others)):
-            for task in tasks:
-                if task.done():
-                    await task
-                    raise RuntimeError("the server stopped during start-up")
-            await asyncio.sleep(0.005)
-        banner(app, ready_document(app, config, listeners), out)
-        if config.sign_worker and (os.cpu_count() or 1) >= 2:
-            # A second process for token signatures, where there is a second core to run it (emulator.signer).
-            app.state.issuer.worker = SigningWorker()
-        if stop is None:
-            await tasks[0]
-        else:
-            stopping = asyncio.create_task(stop.wait())
-            await asyncio.wait([tasks[0], stopping], return_when=asyncio.FIRST_COMPLETED)
-            primary.should_exit = True
-            stopping.cancel()
-            await tasks[0]
-    finally:
-        for server in others:
-            server.should_exit = True
-        if proxy is not None:
-            await proxy.close()
-        issuer = app.state.issuer
-        if issuer.worker is not None:
-            worker, issuer.worker = issuer.worker, None
-            await worker.close()
-        await asyncio.gather(*tasks[1:], return_exceptions=True)
-
-
-def _configure_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger("emulator")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-
-
-class _Stop(Exception):
-    """SIGTERM, re-raised by uvicorn after its graceful shutdown: end like Ctrl-C, with status 0."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise _Stop
-
-
-def run(config: Config, out: TextIO = sys.stdout) -> int:
-    _configure_logging()
-    app = create_app(config)
-    problem = hook_problem()
-    if problem is not None:
-        print(
-            f"pcemu: warning: {problem}. Serving without the server hook: no 2019 reason phrase "
-            "('401 Unauthorized - MFA required'), so the pilot-2019 and enforced-2019 profiles are refused, and "
-            "fault rules cannot drop connections. Install the uvicorn version pyproject.toml names.",
-            file=sys.stderr,
-            flush=True,
-        )
-        app.state.reason_phrases = False
-        unavailable = app.state.profile_problem(app.state.profile)
-        if unavailable is not None:
-            print(f"pcemu: {unavailable}", file=sys.stderr, flush=True)
-            return 2
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    listeners = open_listeners(config)
-    try:
-        with asyncio.Runner(loop_factory=uvicorn_config(app, config).get_loop_factory()) as runner:
-            runner.run(_serve(app, config, listeners, out))
-    except (KeyboardInterrupt, _Stop):
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        listeners.close()
-        if app.state.persistence is not None:
-            app.state.persistence.flush()  # the last burst of changes, saved before exit
-    print("Partner Center Emulator stopped.", file=out, flush=True)
-    return 0

@@ -17,7 +17,8 @@ from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
 from emulator.partner.caches import Caches
 from emulator.partner.models.center import PartnerCenter
 from emulator.profiles import Profile, get_profile
-from emulator.tokens import TokenIssuer, TokenVerifier
+from emulator.tokens import TokenIssuer
+from emulator.verify import TokenVerifier
 from emulator.world import World, load_world
 
 if TYPE_CHECKING:

@@ -147,7 +147,7 @@ class ServerThread:
         self._thread = threading.Thread(target=self._run, name="pcemu", daemon=True)
 
     def _run(self) -> None:
-        from emulator.server import _serve
+        from emulator.serve import _serve
 
         async def main() -> None:
             self._loop = asyncio.get_running_loop()

@@ -23,7 +23,7 @@ from emulator.config import Config
 from emulator.keys import generate_key
 from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
-from emulator.tokens import InvalidToken
+from emulator.verify import InvalidToken
 from tests import loadgen
 from tests.helpers import (
     ADMIN,

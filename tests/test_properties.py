@@ -30,7 +30,7 @@ from emulator.partner.common import SHORT_QUERY, query, self_uri
 from emulator.policy import decide, in_rollout
 from emulator.profiles import PROFILES
 from emulator.state import EmulatorState
-from emulator.tokens import InvalidToken
+from emulator.verify import InvalidToken
 from tests.helpers import MEGAN, TENANT_ID, user_token
 
 PC_RESOURCE = "https://api.partnercenter.microsoft.com"

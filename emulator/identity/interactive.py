@@ -6,26 +6,24 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import string
 import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from emulator.formats import entra_timestamp, trace_id
 from emulator.identity import errors
 from emulator.identity.discovery import MULTI_TENANT, origin
-from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
+from emulator.identity.errors import EntraError
 from emulator.identity.form import read_form
-from emulator.identity.sessions import DEVICE_CODE_LIFETIME, Code, DeviceGrant, Interactive, SignIn
+from emulator.identity.sessions import DEVICE_CODE_LIFETIME, Code, Interactive, SignIn
 from emulator.state import EmulatorState
 from emulator.tokens import USER_IMPERSONATION
 from emulator.world import App, Tenant, User
 
-DEVICE_INTERVAL = 5
 _templates: Any = None
 
 
@@ -328,60 +326,7 @@ def _finish_device(state: EmulatorState, sign_in: SignIn, amr: tuple[str, ...] |
     )
 
 
-# --- the device code flow ---------------------------------------------------------------------------------------
-
-
-def _user_code(state: EmulatorState) -> str:
-    alphabet = string.ascii_uppercase + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(9))
-
-
-async def devicecode(state: EmulatorState, request: Request, *, v2: bool) -> Response:
-    correlation_id = request.headers.get("client-request-id")
-    form = await read_form(request, max_fields=50)
-    try:
-        segment = request.path_params["tenant"]
-        tenant = None if segment.lower() in MULTI_TENANT else state.world.tenant(segment)
-        if tenant is None and segment.lower() not in MULTI_TENANT:
-            raise errors.unknown_tenant(segment)
-        client_id = (form.get("client_id") or "").strip().lower()
-        if not client_id:
-            raise errors.missing_parameter("client_id")
-        app = state.world.apps.get(client_id)
-        if app is None:
-            raise errors.unknown_client(client_id, segment)
-        scope, resource = form.get("scope", ""), form.get("resource")
-        if v2 and not scope.strip():
-            raise errors.missing_parameter("scope")
-        if not v2 and not resource:
-            raise errors.missing_parameter("resource")
-    except EntraError as exc:
-        return entra_error_response(exc, state.clock.now(), correlation_id)
-    grant = DeviceGrant(
-        device_code="DAQABAAEAAA" + secrets.token_urlsafe(64),
-        user_code=_user_code(state),
-        client_id=app.client_id,
-        tenant=tenant,
-        v2=v2,
-        scope=scope,
-        resource=resource,
-        created=state.clock.now(),
-    )
-    with state.interactive.lock:
-        state.interactive.devices[grant.device_code] = grant
-        state.interactive.by_user_code[grant.user_code] = grant.device_code
-    uri = f"{origin(request)}/devicelogin"
-    message = (
-        f"To sign in, use a web browser to open the page {uri} and enter the code {grant.user_code} to authenticate."
-    )
-    body: dict[str, Any] = {"user_code": grant.user_code, "device_code": grant.device_code}
-    if v2:
-        body |= {"verification_uri": uri, "expires_in": DEVICE_CODE_LIFETIME, "interval": DEVICE_INTERVAL}
-    else:
-        # The v1 endpoint names it verification_url and writes its numbers as strings, as v1 token answers do.
-        body |= {"verification_url": uri, "expires_in": str(DEVICE_CODE_LIFETIME), "interval": str(DEVICE_INTERVAL)}
-    body["message"] = message
-    return JSONResponse(body, headers=dict(NO_STORE), media_type="application/json; charset=utf-8")
+# --- the device code flow: signing in at /devicelogin ------------------------------------------------------
 
 
 async def devicelogin(state: EmulatorState, request: Request) -> Response:
@@ -419,7 +364,4 @@ async def devicelogin(state: EmulatorState, request: Request) -> Response:
     return _signin_page(state, request, sign_in)
 
 
-# --- helpers for the token endpoint -------------------------------------------------------------------------------
-
-
-__all__ = ["USER_IMPERSONATION", "authorize", "devicecode", "devicelogin"]
+__all__ = ["USER_IMPERSONATION", "authorize", "devicelogin"]

@@ -11,7 +11,7 @@ from emulator.partner.responses import PartnerJSON, error_body
 from emulator.policy import caller, is_app_user
 from emulator.profiles import PARTNER_CENTER_RESOURCE, WWW_AUTHENTICATE_INVALID_TOKEN
 from emulator.state import EmulatorState
-from emulator.tokens import InvalidToken
+from emulator.verify import InvalidToken
 
 
 def _refuse(status: int, code: int, description: str) -> Response:

@@ -20,7 +20,7 @@ from emulator.partner.router import ROUTE_KEY, PartnerRouter
 from emulator.policy import caller, decide
 from emulator.profiles import REQUEST_CONTEXT, WWW_AUTHENTICATE_INVALID_TOKEN, Refusal
 from emulator.state import EmulatorState
-from emulator.tokens import InvalidToken
+from emulator.verify import InvalidToken
 
 log = logging.getLogger("emulator.gate")
 

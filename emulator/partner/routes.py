@@ -24,6 +24,7 @@ from emulator.partner import (
     subscriptions,
     users,
 )
+from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
 from emulator.state import EmulatorState
@@ -150,11 +151,11 @@ OPERATIONS: list[Operation] = [
         params=(param("invoice_id", "path", TEXT, "The invoice id, bare or with its type prefix."),)),
     _op("GET", "/v1/nonMfaCompliantPartnerPrincipals", mfa_reports.non_compliant_principals,
         "getNonMfaCompliantPrincipals", "Principals whose app+user calls lacked MFA (from the journal)",
-        w.Collection[w.NonMfaCompliantPrincipal], errors=REPORT_ERRORS, app_user_only=True),
+        w.Collection[reports.NonMfaCompliantPrincipal], errors=REPORT_ERRORS, app_user_only=True),
     _op("GET", "/v1/applicationmfaadoptionstatus", mfa_reports.application_adoption, "getApplicationMfaAdoption",
-        "App+user calls per application and day, and how many proved MFA", list[w.ApplicationMfaAdoption],
+        "App+user calls per application and day, and how many proved MFA", list[reports.ApplicationMfaAdoption],
         errors=REPORT_ERRORS, app_user_only=True),
     _op("GET", "/v1/partnerRequests", mfa_reports.partner_requests, "getApiRequestDetails",
-        "API request details: one per app+user call, with mfaCompliant", w.Collection[w.ApiRequestDetail],
+        "API request details: one per app+user call, with mfaCompliant", w.Collection[reports.ApiRequestDetail],
         errors=REPORT_ERRORS, app_user_only=True),
 ]  # fmt: skip

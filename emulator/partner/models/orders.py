@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from emulator.catalog import new_subscription
+from emulator.companies import CURRENCIES
 from emulator.formats import creation_date
-from emulator.generate import CURRENCIES
 from emulator.partner.models.base import Doc, Model
 from emulator.partner.models.errors import (
     AddOnWithoutParent,
