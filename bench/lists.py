@@ -79,8 +79,10 @@ def main() -> None:
             load = time.perf_counter() - started
         app = EmulatorApp(state)
         world = state.world
-        token = state.issuer.app_token(
-            world.partner, next(iter(world.apps.values())), "https://api.partnercenter.microsoft.com"
+        token = state.issuer.issue(
+            state.issuer.app_claims(
+                world.partner, next(iter(world.apps.values())), "https://api.partnercenter.microsoft.com"
+            )
         ).token
         first = timed(app, b"size=100&offset=0", token, args.calls)
         last = timed(app, f"size=100&offset={size - 100}".encode(), token, args.calls)

@@ -207,7 +207,7 @@ def cmd_token(args: argparse.Namespace) -> int:
             return _fail(f"unknown app '{args.app}'; see 'pcemu world'")
         if args.mfa is not None:
             return _fail("--mfa/--no-mfa apply to user tokens; app-only tokens carry no amr")
-        issued = issuer.app_token(tenant, app, args.audience, lifetime=lifetime, issued_at=issued_at)
+        issued = issuer.issue(issuer.app_claims(tenant, app, args.audience, lifetime=lifetime, issued_at=issued_at))
     else:
         user = world.user(args.user)
         if user is None:
@@ -216,7 +216,9 @@ def cmd_token(args: argparse.Namespace) -> int:
         if app is None:
             return _fail(f"unknown app '{args.client}'; see 'pcemu world'")
         amr = user.default_amr if args.mfa is None else (["pwd", "mfa"] if args.mfa else ["pwd"])
-        issued = issuer.user_token(tenant, app, user, amr, args.audience, lifetime=lifetime, issued_at=issued_at)
+        issued = issuer.issue(
+            issuer.user_claims(tenant, app, user, amr, args.audience, lifetime=lifetime, issued_at=issued_at)
+        )
     print(issued.token)
     return 0
 

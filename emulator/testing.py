@@ -84,7 +84,7 @@ class PartnerCenterEmulator:
             found = world.apps.get(app.lower())
             if found is None:
                 raise KeyError(f"no app {app} in the world")
-            return self.state.issuer.app_token(tenant, found, audience).token
+            return self.state.issuer.issue(self.state.issuer.app_claims(tenant, found, audience)).token
         if user is None:
             raise TypeError("token() needs user=UPN or app=CLIENT_ID")
         person = world.user(user)
@@ -93,7 +93,7 @@ class PartnerCenterEmulator:
         publics = [a for a in world.apps.values() if not a.confidential]
         chosen = world.apps[client_id.lower()] if client_id else (publics or list(world.apps.values()))[0]
         amr = person.default_amr if mfa is None else (["pwd", "mfa"] if mfa else ["pwd"])
-        return self.state.issuer.user_token(tenant, chosen, person, amr, audience).token
+        return self.state.issuer.issue(self.state.issuer.user_claims(tenant, chosen, person, amr, audience)).token
 
     def _control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = self.client.request(method, f"/_emulator/{path}", json=body)

@@ -129,22 +129,6 @@ class TokenIssuer:
         token = await self.sign_async(unsigned.claims)
         return IssuedToken(token, unsigned.claims, unsigned.issued_at, unsigned.expires_on)
 
-    def user_token(
-        self,
-        tenant: Tenant,
-        app: App,
-        user: User,
-        amr: list[str],
-        audience: str,
-        *,
-        ipaddr: str = "127.0.0.1",
-        lifetime: int | None = None,
-        issued_at: int | None = None,
-    ) -> IssuedToken:
-        return self.issue(
-            self.user_claims(tenant, app, user, amr, audience, ipaddr=ipaddr, lifetime=lifetime, issued_at=issued_at)
-        )
-
     def user_claims(
         self,
         tenant: Tenant,
@@ -185,17 +169,6 @@ class TokenIssuer:
             "ver": "1.0",
         }
         return Unsigned(claims, now, exp)
-
-    def app_token(
-        self,
-        tenant: Tenant,
-        app: App,
-        audience: str,
-        *,
-        lifetime: int | None = None,
-        issued_at: int | None = None,
-    ) -> IssuedToken:
-        return self.issue(self.app_claims(tenant, app, audience, lifetime=lifetime, issued_at=issued_at))
 
     def app_claims(
         self,

@@ -48,12 +48,12 @@ def user_token(state: EmulatorState, upn: str, amr: list[str], *, client_id: str
     world = state.world
     user = world.user(upn)
     assert user is not None
-    return state.issuer.user_token(world.partner, world.apps[client_id], user, amr, aud).token
+    return state.issuer.issue(state.issuer.user_claims(world.partner, world.apps[client_id], user, amr, aud)).token
 
 
 def app_token(state: EmulatorState, client_id: str = WEB_APP, aud: str = PC) -> str:
     world = state.world
-    return state.issuer.app_token(world.partner, world.apps[client_id], aud).token
+    return state.issuer.issue(state.issuer.app_claims(world.partner, world.apps[client_id], aud)).token
 
 
 def bearer(token: str) -> dict[str, str]:

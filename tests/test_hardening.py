@@ -47,8 +47,10 @@ pytestmark = pytest.mark.heavy
 STATE = EmulatorState(Config(in_memory_key=True, seed=1), key=generate_key())
 APP = EmulatorApp(STATE)
 WORLD = STATE.world
-GOOD = STATE.issuer.user_token(
-    WORLD.partner, WORLD.apps[NATIVE_APP], WORLD.user(ADMIN), ["pwd", "mfa"], PC, lifetime=10**8
+GOOD = STATE.issuer.issue(
+    STATE.issuer.user_claims(
+        WORLD.partner, WORLD.apps[NATIVE_APP], WORLD.user(ADMIN), ["pwd", "mfa"], PC, lifetime=10**8
+    )
 ).token  # type: ignore[arg-type]
 GOOD_CLAIMS = jwt.decode(GOOD, options={"verify_signature": False})
 KID = jwt.get_unverified_header(GOOD)["kid"]

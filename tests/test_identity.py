@@ -110,7 +110,7 @@ def test_jwks_publishes_the_signing_key(client: TestClient, state: EmulatorState
     assert isinstance(key["x5c"], list) and len(key["x5c"]) == 1
     assert ("issuer" in key) == path.endswith("v2.0/keys")
     # A token the emulator issues verifies with the published key alone, as any resource server would do it.
-    token = state.issuer.app_token(state.world.partner, state.world.apps[WEB_APP], PC).token
+    token = state.issuer.issue(state.issuer.app_claims(state.world.partner, state.world.apps[WEB_APP], PC)).token
     public = jwt.PyJWK(key).key
     jwt.decode(token, public, algorithms=["RS256"], audience=PC)
 

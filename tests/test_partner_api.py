@@ -213,8 +213,10 @@ def test_unknown_key_refused(client: TestClient, state: EmulatorState) -> None:
     world = state.world
     user = world.user(ADMIN)
     assert user is not None
-    token = stranger.user_token(
-        world.partner, world.apps[NATIVE_APP], user, ["pwd", "mfa"], "https://api.partnercenter.microsoft.com"
+    token = stranger.issue(
+        stranger.user_claims(
+            world.partner, world.apps[NATIVE_APP], user, ["pwd", "mfa"], "https://api.partnercenter.microsoft.com"
+        )
     ).token
     response = client.get("/v1/customers", headers=bearer(token))
     assert response.status_code == 401

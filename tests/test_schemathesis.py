@@ -16,13 +16,15 @@ APP = EmulatorApp(EmulatorState(Config(in_memory_key=True, seed=11), key=generat
 _world = APP.state.world
 _admin = _world.user("admin@northwindpartners.onmicrosoft.com")
 assert _admin is not None
-TOKEN = APP.state.issuer.user_token(
-    _world.partner,
-    next(iter(_world.apps.values())),
-    _admin,
-    ["pwd", "mfa"],
-    "https://api.partnercenter.microsoft.com",
-    lifetime=10 * 24 * 3600,
+TOKEN = APP.state.issuer.issue(
+    APP.state.issuer.user_claims(
+        _world.partner,
+        next(iter(_world.apps.values())),
+        _admin,
+        ["pwd", "mfa"],
+        "https://api.partnercenter.microsoft.com",
+        lifetime=10 * 24 * 3600,
+    )
 ).token
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)

@@ -37,7 +37,8 @@ def _tenant_or_error(state: EmulatorState, request: Request) -> tuple[str, str] 
     return segment, tenant.id
 
 
-CLAIMS_SUPPORTED = [
+# The claims both documents list first, in Entra's order; v1 adds amr after acr.
+_CLAIMS_COMMON = [
     "sub",
     "iss",
     "cloud_instance_name",
@@ -49,6 +50,9 @@ CLAIMS_SUPPORTED = [
     "iat",
     "auth_time",
     "acr",
+]
+CLAIMS_SUPPORTED = [
+    *_CLAIMS_COMMON,
     "nonce",
     "preferred_username",
     "name",
@@ -58,6 +62,7 @@ CLAIMS_SUPPORTED = [
     "c_hash",
     "email",
 ]
+CLAIMS_SUPPORTED_V1 = [*_CLAIMS_COMMON, "amr", "nonce", "email", "given_name", "family_name", "nickname"]
 
 
 def openid_configuration_v2(state: EmulatorState, request: Request) -> Response:
@@ -127,25 +132,7 @@ def openid_configuration_v1(state: EmulatorState, request: Request) -> Response:
             "http_logout_supported": True,
             "frontchannel_logout_supported": True,
             "end_session_endpoint": f"{base}/oauth2/logout",
-            "claims_supported": [
-                "sub",
-                "iss",
-                "cloud_instance_name",
-                "cloud_instance_host_name",
-                "cloud_graph_host_name",
-                "msgraph_host",
-                "aud",
-                "exp",
-                "iat",
-                "auth_time",
-                "acr",
-                "amr",
-                "nonce",
-                "email",
-                "given_name",
-                "family_name",
-                "nickname",
-            ],
+            "claims_supported": CLAIMS_SUPPORTED_V1,
             "check_session_iframe": f"{base}/oauth2/checksession",
             "userinfo_endpoint": f"{base}/openid/userinfo",
             "kerberos_endpoint": f"{base}/kerberos",

@@ -41,9 +41,9 @@ async def generate_token(state: EmulatorState, request: Request) -> Response:
         if user is None:
             return _refuse(401, 400, "Access denied: the token's user is not in this emulator's world.")
         amr = [str(m) for m in claims.get("amr") or []]
-        issued = state.issuer.user_token(tenant, app, user, amr, PARTNER_CENTER_RESOURCE)
+        issued = state.issuer.issue(state.issuer.user_claims(tenant, app, user, amr, PARTNER_CENTER_RESOURCE))
     else:
-        issued = state.issuer.app_token(tenant, app, PARTNER_CENTER_RESOURCE)
+        issued = state.issuer.issue(state.issuer.app_claims(tenant, app, PARTNER_CENTER_RESOURCE))
     # access_token then token_type as in public scripts of the time; expires_in and expires_on are inferred.
     return JSONResponse(
         {

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.partner.gate import CLAIMS_KEY
+from emulator.partner.models.base import Model
 from emulator.partner.models.errors import AppOnlyRefused, BodyTooLarge, InvalidInput
 from emulator.partner.responses import link
 from emulator.partner.schemas import resources as w
@@ -100,6 +101,19 @@ async def json_body(request: Request) -> dict[str, Any]:
 async def read_body(request: Request, kind: type[B]) -> B:
     """The body as the typed request `kind`, or Partner Center's error for its first problem."""
     return read(await json_body(request), kind)
+
+
+R = TypeVar("R")
+
+
+async def create_once(request: Request, model: Model, kind: type[B], create: Callable[[B, str | None], R]) -> R:
+    """A creating call: the first answer again for a retry with the same MS-RequestId (the body is not read), else
+    `create(body, idempotency key)`, which keeps its answer for such retries."""
+    key = request_key(request)
+    created: R | None = model.replayed(key)
+    if created is None:
+        created = create(await read_body(request, kind), key)
+    return created
 
 
 W = TypeVar("W", bound=w.Wire)

@@ -8,7 +8,7 @@ from msgspec import convert
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import read_body, request_key, require_app_user
+from emulator.partner.common import create_once, require_app_user
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import resources as w
 from emulator.partner.schemas.requests import ApplicationConsentCreate
@@ -23,11 +23,10 @@ def consent_document(consent: dict[str, Any]) -> w.ApplicationConsent:
 async def create_consent(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
     customer = state.models.customers.get(request.path_params["customer_id"])
-    key = request_key(request)
-    consent: dict[str, Any] | None = state.models.consents.replayed(key)
-    if consent is None:
-        spec = await read_body(request, ApplicationConsentCreate)
-        consent = state.models.consents.grant(customer, spec, request_key=key)
+    consents = state.models.consents
+    consent = await create_once(
+        request, consents, ApplicationConsentCreate, lambda spec, key: consents.grant(customer, spec, request_key=key)
+    )
     return JSON(consent_document(consent), status_code=201)
 
 

@@ -9,7 +9,7 @@ from msgspec import UNSET, convert
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import SHORT_QUERY, Page, read_body, request_key, self_uri
+from emulator.partner.common import SHORT_QUERY, Page, create_once, self_uri
 from emulator.partner.models.base import Doc
 from emulator.partner.models.customers import CreatedCustomer
 from emulator.partner.models.errors import InvalidInput
@@ -181,10 +181,10 @@ def created_document(created: CreatedCustomer) -> w.Customer:
 
 
 async def create_customer(state: EmulatorState, request: Request) -> Response:
-    key = request_key(request)
-    created: CreatedCustomer | None = state.models.customers.replayed(key)
-    if created is None:
-        created = state.models.customers.create(await read_body(request, CustomerCreate), request_key=key)
+    customers = state.models.customers
+    created = await create_once(
+        request, customers, CustomerCreate, lambda spec, key: customers.create(spec, request_key=key)
+    )
     return JSON(created_document(created), status_code=201)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import collection, read_body, request_key, wire
+from emulator.partner.common import collection, create_once, wire
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import resources as w
 from emulator.partner.schemas.requests import OrderCreate
@@ -51,8 +51,8 @@ async def get_order(state: EmulatorState, request: Request) -> Response:
 
 async def create_order(state: EmulatorState, request: Request) -> Response:
     customer = state.models.customers.get(request.path_params["customer_id"])
-    key = request_key(request)
-    order: dict[str, Any] | None = state.models.orders.replayed(key)
-    if order is None:
-        order = state.models.orders.create(customer, await read_body(request, OrderCreate), request_key=key)
+    orders = state.models.orders
+    order = await create_once(
+        request, orders, OrderCreate, lambda spec, key: orders.create(customer, spec, request_key=key)
+    )
     return JSON(order_document(state, order), status_code=201)

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import Page, collection, read_body, request_key, require_app_user, wire
+from emulator.partner.common import Page, collection, create_once, require_app_user, wire
 from emulator.partner.models.users import CreatedUser
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import resources as w
@@ -58,11 +58,10 @@ def created_document(created: CreatedUser) -> w.CustomerUser:
 async def create_user(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
     customer = state.models.customers.get(request.path_params["customer_id"])
-    key = request_key(request)
-    created: CreatedUser | None = state.models.users.replayed(key)
-    if created is None:
-        spec = await read_body(request, CustomerUserCreate)
-        created = state.models.users.create(customer, spec, request_key=key)
+    users = state.models.users
+    created = await create_once(
+        request, users, CustomerUserCreate, lambda spec, key: users.create(customer, spec, request_key=key)
+    )
     return JSON(created_document(created), status_code=201)
 
 

@@ -121,15 +121,7 @@ class TokenRequest:
                 "ext_expires_in": issued.expires_in,
                 "access_token": issued.token,
             }
-        return {
-            "token_type": "Bearer",
-            "expires_in": str(issued.expires_in),
-            "ext_expires_in": str(issued.expires_in),
-            "expires_on": str(issued.expires_on),
-            "not_before": str(issued.claims["nbf"]),
-            "resource": target.named,
-            "access_token": issued.token,
-        }
+        return _v1_body(issued, target)
 
     async def user_response(
         self, tenant: Tenant, app: App, user: User, amr: list[str], target: Target, nonce: str | None = None
@@ -162,17 +154,8 @@ class TokenRequest:
             info = f'{{"uid":"{user.object_id}","utid":"{tenant.id}"}}'.encode()
             body["client_info"] = base64.urlsafe_b64encode(info).rstrip(b"=").decode()
             return body
-        body = {
-            "token_type": "Bearer",
-            "scope": USER_IMPERSONATION,
-            "expires_in": str(issued.expires_in),
-            "ext_expires_in": str(issued.expires_in),
-            "expires_on": str(issued.expires_on),
-            "not_before": str(issued.claims["nbf"]),
-            "resource": target.named,
-            "access_token": issued.token,
-            "refresh_token": refresh,
-        }
+        body = _v1_body(issued, target, scope=USER_IMPERSONATION)
+        body["refresh_token"] = refresh
         if "openid" in target.oidc:
             body["id_token"] = await issuer.sign_async(
                 issuer.id_claims(self.issuer_url(tenant), tenant, app, user, amr, v2=False, nonce=nonce)
@@ -182,3 +165,18 @@ class TokenRequest:
     def client_ip(self) -> str:
         client = self.request.client
         return client.host if client else "127.0.0.1"
+
+
+def _v1_body(issued: IssuedToken, target: Target, *, scope: str | None = None) -> dict[str, Any]:
+    """A v1 token answer: every number a string, as the v1 endpoint writes them (enable-secure-app-model.md)."""
+    body: dict[str, Any] = {"token_type": "Bearer"}
+    if scope is not None:
+        body["scope"] = scope
+    return body | {
+        "expires_in": str(issued.expires_in),
+        "ext_expires_in": str(issued.expires_in),
+        "expires_on": str(issued.expires_on),
+        "not_before": str(issued.claims["nbf"]),
+        "resource": target.named,
+        "access_token": issued.token,
+    }

@@ -66,24 +66,25 @@ class Customers(Model):
             if any(c["companyProfile"]["domain"].lower() == domain for c in self.world.customers):
                 raise InvalidProperty(f"the domain '{domain}' is already in use by another tenant.")
             customer_id = self.ids.guid()
-            billing_address: Doc = {"country": country, "city": address.city}
-            if address.state:
-                billing_address["state"] = address.state
-            billing_address |= {
-                "addressLine1": address.address_line1,
-                "postalCode": address.postal_code,
-                "firstName": address.first_name,
-                "lastName": address.last_name,
-                "phoneNumber": address.phone_number or "",
-            }
-            company_address: Doc = {"country": country}
-            if address.state:
-                company_address["region"] = address.state
-            company_address |= {
+            # The documented samples: the billing address names the state and the contact, the company's the region.
+            state = address.state
+            street = {"addressLine1": address.address_line1, "postalCode": address.postal_code}
+            phone = {"phoneNumber": address.phone_number or ""}
+            contact = {"firstName": address.first_name, "lastName": address.last_name}
+            billing_address: Doc = {
+                "country": country,
                 "city": address.city,
-                "addressLine1": address.address_line1,
-                "postalCode": address.postal_code,
-                "phoneNumber": address.phone_number or "",
+                **({"state": state} if state else {}),
+                **street,
+                **contact,
+                **phone,
+            }
+            company_address: Doc = {
+                "country": country,
+                **({"region": state} if state else {}),
+                "city": address.city,
+                **street,
+                **phone,
             }
             etag = self.ids.etag()
             language, _, region = billing.culture.partition("-")
