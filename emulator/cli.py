@@ -12,7 +12,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 from emulator.cli_control import CONTROL_COMMANDS
 from emulator.cli_control import fail as _fail
@@ -26,6 +25,9 @@ from emulator.scenarios import ScenarioError
 from emulator.tls import TLSError
 from emulator.tokens import TokenIssuer
 from emulator.world import App, World, WorldError, load_world, world_summary
+
+# pcemu report: no Partner Center call was recorded (the client never called); --allow-empty makes it 0.
+NOTHING_RECORDED_STATUS = 3
 
 
 def _add_world_args(parser: argparse.ArgumentParser) -> None:
@@ -100,8 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     source = report.add_mutually_exclusive_group()
     source.add_argument("--url", help="a running emulator (default $PCEMU_URL or http://127.0.0.1:8080)")
     source.add_argument("--file", type=Path, metavar="EXPORT", help="a saved journal (JSON) or export (JSON lines)")
-    report.add_argument("--format", choices=("text", "json"), default="text")
+    report.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or the JSON report")
     report.add_argument("--profile", default="enforced-2026", choices=list(PROFILES), help="judge under this profile")
+    report.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help=f"exit 0 when no Partner Center call was recorded (default: exit {NOTHING_RECORDED_STATUS})",
+    )
 
     check = sub.add_parser("check", help="judge an access token: YES, NO or not affected, and why")
     check.add_argument("token", nargs="?", help="the token, or - to read it from standard input")
@@ -270,14 +277,15 @@ def cmd_world(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from emulator.report import as_text, build, calls_from_documents
+    from emulator.report import NotAJournal, as_text, build, read_documents
 
     if args.file is not None:
         try:
-            documents = _read_documents(args.file)
-        except (OSError, ValueError) as exc:
+            built = build(read_documents(args.file.read_text(encoding="utf-8")), args.profile)
+        except (OSError, UnicodeDecodeError) as exc:
             return _fail(f"cannot read {args.file}: {exc}")
-        built = build(calls_from_documents(documents), args.profile)
+        except NotAJournal as exc:
+            return _fail(f"{args.file}: {exc}")
     else:
         base = (args.url or os.environ.get("PCEMU_URL") or "http://127.0.0.1:8080").rstrip("/")
         url = f"{base}/_emulator/report?profile={args.profile}"
@@ -288,20 +296,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             return _fail(f"{url}: HTTP {exc.code}: {exc.read().decode(errors='replace')[:200]}")
         except (OSError, ValueError) as exc:
             return _fail(f"cannot reach the emulator at {base}: {exc}")
+        if not isinstance(built, dict) or not isinstance(built.get("compliant"), bool):
+            return _fail(f"{url} did not answer with a report; is it a Partner Center Emulator?")
     print(json.dumps(built, indent=2) if args.format == "json" else as_text(built))
+    if not built.get("partnerCalls", 1) and not args.allow_empty:
+        return NOTHING_RECORDED_STATUS
     return 0 if built["compliant"] else 1
-
-
-def _read_documents(path: Path) -> list[dict[str, Any]]:
-    """A saved GET /_emulator/journal answer, a JSON list, or JSON lines (journal entries or API request details)."""
-    text = path.read_text(encoding="utf-8")
-    stripped = text.lstrip()
-    if stripped.startswith("{") and "\n{" not in stripped.strip():
-        data = json.loads(text)
-        return list(data["entries"]) if isinstance(data, dict) and "entries" in data else [data]
-    if stripped.startswith("["):
-        return list(json.loads(text))
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ Partner Center's "API request details" export) and judges each with the same pol
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,11 +52,9 @@ class Call:
 
 
 def calls_from_journal(entries: Iterable[Entry], app_names: Mapping[str, str]) -> list[Call]:
-    """The journal's entries as calls; a Partner Center call without an acceptable token is left out."""
+    """The journal's entries as calls (a Partner Center call without an acceptable token has no claims)."""
     calls = []
     for entry in entries:
-        if entry.kind == "partner" and entry.claims is None:
-            continue
         app = entry_app(entry) or ""
         calls.append(
             Call(
@@ -72,6 +71,65 @@ def calls_from_journal(entries: Iterable[Entry], app_names: Mapping[str, str]) -
             )
         )
     return calls
+
+
+class NotAJournal(Exception):
+    """The input is not a saved journal or export; the message says what was expected, in one line."""
+
+
+EXPECTED = (
+    "expected a saved GET /_emulator/journal answer, a JSON list of its entries, or JSON lines of its entries or "
+    "of GET /_emulator/journal/export"
+)
+
+
+def read_documents(text: str) -> list[Call]:
+    """The calls of a saved journal or export, each document checked; NotAJournal for anything else."""
+    stripped = text.strip()
+    try:
+        if stripped.startswith("{") and "\n{" not in stripped:
+            data = json.loads(stripped)
+            if isinstance(data, dict) and "entries" in data:
+                data = data["entries"]
+                if not isinstance(data, list):
+                    raise NotAJournal(f"'entries' is not a list: {EXPECTED}")
+            else:
+                data = [data]
+        elif stripped.startswith("["):
+            data = json.loads(stripped)
+        else:
+            data = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+    except (ValueError, RecursionError) as exc:
+        raise NotAJournal(f"not JSON ({exc}): {EXPECTED}") from None
+    if not isinstance(data, list):
+        raise NotAJournal(EXPECTED)
+    for index, doc in enumerate(data):
+        if not _is_entry(doc) and not _is_request_detail(doc):
+            shown = json.dumps(doc)[:80]
+            raise NotAJournal(
+                f"document {index + 1} ({shown}) is neither a journal entry nor an export line: {EXPECTED}"
+            )
+    return calls_from_documents(data)
+
+
+def _is_entry(doc: Any) -> bool:
+    return (
+        isinstance(doc, dict)
+        and doc.get("kind") in ("partner", "token")
+        and isinstance(doc.get("status"), int)
+        and isinstance(doc.get("method"), str)
+        and isinstance(doc.get("path"), str)
+        and (doc.get("token") is None or isinstance(doc.get("token"), dict))
+    )
+
+
+def _is_request_detail(doc: Any) -> bool:
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("mfaCompliant"), bool)
+        and isinstance(doc.get("requestId"), str)
+        and isinstance(doc.get("operationName"), str)
+    )
 
 
 def calls_from_documents(documents: Iterable[Mapping[str, Any]]) -> list[Call]:
@@ -110,8 +168,6 @@ def calls_from_documents(documents: Iterable[Mapping[str, Any]]) -> list[Call]:
         found = doc.get("user")
         user: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
         token = doc.get("token")
-        if doc.get("kind") == "partner" and not isinstance(token, Mapping):
-            continue
         calls.append(
             Call(
                 kind=str(doc.get("kind")),
@@ -163,8 +219,9 @@ def build(calls: Iterable[Call], profile_name: str = "enforced-2026") -> dict[st
     profile = get_profile(profile_name)
     groups: dict[tuple[str, str], Group] = {}
     password: dict[tuple[str, str], int] = {}
-    app_only = app_user = refused = 0
+    partner = app_only = app_user = refused = 0
     for call in calls:
+        partner += call.kind == "partner"
         if call.kind == "token":
             if call.grant == "password" and call.status == 200:
                 key = (call.app_id.lower(), (call.upn or "").lower())
@@ -195,6 +252,8 @@ def build(calls: Iterable[Call], profile_name: str = "enforced-2026") -> dict[st
     return {
         "profile": profile.name,
         "compliant": refused == 0,
+        # Partner Center calls recorded, with or without a usable token: none means the client never called.
+        "partnerCalls": partner,
         "appUserCalls": app_user,
         "wouldBeRefused": refused,
         "appOnlyCalls": app_only,
@@ -220,9 +279,17 @@ def build(calls: Iterable[Call], profile_name: str = "enforced-2026") -> dict[st
     }
 
 
+NOTHING_RECORDED = (
+    "NOTHING RECORDED: no Partner Center call was recorded, so there is nothing to judge. Did the client run, "
+    "and against this emulator? (pcemu report --allow-empty accepts an empty journal.)"
+)
+
+
 def as_text(report: Mapping[str, Any]) -> str:
     lines = [f"Partner Center MFA report (profile {report['profile']})", ""]
-    if report["compliant"]:
+    if not report.get("partnerCalls", 1):
+        lines.append(NOTHING_RECORDED)
+    elif report["compliant"]:
         lines.append(f"YES: {report['summary']}.")
     else:
         lines.append(f"NO: {report['summary']}.")
