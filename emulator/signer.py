@@ -76,6 +76,9 @@ class SigningWorker:
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 env={**os.environ, "PYTHONPATH": path},
+                # A session of its own: a Ctrl-C in the terminal reaches the server, which stops the worker; the
+                # worker never sees it (no KeyboardInterrupt traceback from a worker still starting).
+                start_new_session=True,
             )
         except (OSError, NotImplementedError) as exc:  # NotImplementedError: no subprocesses on this event loop
             self._closing = True

@@ -1,0 +1,70 @@
+"""`pcemu serve` obeys Ctrl-C at every moment: while modules load, while a large world loads, and just after the
+first token request starts the signing worker; it stops within a second and never prints a traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from emulator.generate import write_world
+from tests.helpers import TENANT_ID, WEB_APP, WEB_SECRET, start
+
+pytestmark = pytest.mark.heavy
+
+
+def _serve(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "emulator", "serve", "--port", "0", "--https-port", "0"]
+    command += ["--state-dir", str(tmp_path / "state"), *extra]
+    # A session of its own, as a terminal's job: a Ctrl-C there goes to the whole process group.
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _ctrl_c(process: subprocess.Popen[str]) -> tuple[float, str]:
+    sent = time.monotonic()
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=15)
+    return time.monotonic() - sent, err
+
+
+@pytest.fixture(scope="module")
+def large_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("large") / "world"
+    write_world(directory, 20_000)
+    return directory
+
+
+@pytest.mark.parametrize("world", ["default", "large"])
+@pytest.mark.parametrize("delay", [0.1, 0.6])
+def test_ctrl_c_during_start_up(tmp_path: Path, large_world: Path, world: str, delay: float) -> None:
+    process = _serve(tmp_path, *(["--fixtures", str(large_world)] if world == "large" else []))
+    time.sleep(delay)
+    took, err = _ctrl_c(process)
+    assert took < 1.0
+    # 130: interrupted while starting; 0: stopped after start-up; -SIGINT: before Python had set its handler.
+    assert process.returncode in (0, 130, -signal.SIGINT)
+    assert "Traceback" not in err
+
+
+def test_ctrl_c_just_after_the_first_token_starts_the_signing_worker(tmp_path: Path) -> None:
+    running = start(tmp_path / "state")
+    try:
+        form = f"grant_type=client_credentials&client_id={WEB_APP}&client_secret={WEB_SECRET}"
+        form += "&scope=https://api.partnercenter.microsoft.com/.default"
+        url = f"{running.url}/{TENANT_ID}/oauth2/v2.0/token"
+        assert urllib.request.urlopen(urllib.request.Request(url, data=form.encode()), timeout=10).status == 200
+        time.sleep(0.05)
+        # As a terminal sends it: to the server's process group (start() gives it none of its own, so use its pid).
+        running.process.send_signal(signal.SIGINT)
+        out, _ = running.process.communicate(timeout=15)
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+    assert running.process.returncode == 0
+    assert "Traceback" not in out and "KeyboardInterrupt" not in out
