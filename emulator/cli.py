@@ -34,8 +34,10 @@ def _add_world_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fixtures", type=Path, help="world directory (default: the packaged default world)")
 
 
-def _add_state_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--state-dir", type=Path, help="where the signing key lives (default ~/.local/state/pcemu)")
+def _add_state_arg(parser: argparse.ArgumentParser, holds: str) -> None:
+    parser.add_argument(
+        "--state-dir", type=Path, help=f"the state directory, which holds {holds} (default ~/.local/state/pcemu)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--profile", choices=list(PROFILES), help="enforcement profile (default enforced-2026)")
     serve.add_argument("--rollout-percent", type=int, help="share of tenant+app pairs enforced by rollout-2026")
     _add_world_args(serve)
-    _add_state_arg(serve)
+    _add_state_arg(serve, "the signing key, the local CA and, with --persist, the world's changes")
     serve.add_argument("--clock-skew", type=float, help="seconds of skew allowed on exp/nbf (default 300)")
     serve.add_argument(
         "--control-host",
@@ -96,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--expired", action="store_true", help="a token that expired an hour ago")
     token.add_argument("--audience", default=PARTNER_CENTER_RESOURCE, help="the aud claim")
     _add_world_args(token)
-    _add_state_arg(token)
+    _add_state_arg(token, "the signing key the token is signed with")
 
     report = sub.add_parser("report", help="how many app+user calls a profile would refuse, and what to change")
     source = report.add_mutually_exclusive_group()
@@ -114,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("token", nargs="?", help="the token, or - to read it from standard input")
     check.add_argument("--har", type=Path, metavar="FILE", help="judge every Partner Center token in a HAR capture")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    _add_state_arg(check)
+    _add_state_arg(check, "the signing key, to say whether this emulator signed the token")
 
     def control_parser(name: str, help_text: str) -> argparse.ArgumentParser:
         parser_ = sub.add_parser(name, help=help_text)
@@ -122,29 +124,37 @@ def build_parser() -> argparse.ArgumentParser:
         return parser_
 
     scenario = control_parser("scenario", "scenarios: list, show, load, unload")
-    scenario.add_argument("action", choices=("list", "show", "load", "unload"))
-    scenario.add_argument("name", nargs="?")
+    scenario.add_argument("action", choices=("list", "show", "load", "unload"), help="what to do")
+    scenario.add_argument("name", nargs="?", help="the scenario's name (see: pcemu scenario list)")
     fault = control_parser("fault", "fault rules: add RULE_JSON, list, delete ID, clear")
-    fault.add_argument("action", choices=("add", "list", "delete", "clear"))
+    fault.add_argument("action", choices=("add", "list", "delete", "clear"), help="what to do")
     fault.add_argument("value", nargs="?", help="the rule (JSON) to add, or the id to delete")
     keys = control_parser("keys", "signing keys: show, rotate")
-    keys.add_argument("action", choices=("show", "rotate"))
+    keys.add_argument("action", choices=("show", "rotate"), help="what to do")
     keys.add_argument("--grace", type=float, default=600, help="seconds the old key still verifies (rotate)")
     clock = control_parser("clock", "the emulator's clock: show, advance SECONDS")
-    clock.add_argument("action", choices=("show", "advance"))
-    clock.add_argument("seconds", nargs="?", type=float)
+    clock.add_argument("action", choices=("show", "advance"), help="what to do")
+    clock.add_argument("seconds", nargs="?", type=float, help="how far to move the clock (advance)")
     profile = control_parser("profile", "show or change the enforcement profile")
-    profile.add_argument("name", nargs="?", choices=list(PROFILES))
-    profile.add_argument("--rollout-percent", type=int)
+    profile.add_argument("name", nargs="?", choices=list(PROFILES), help="the profile to switch to (none: show)")
+    profile.add_argument(
+        "--rollout-percent", type=int, metavar="0-100", help="rollout-2026: the share of tenant+app pairs enforced"
+    )
     control_parser("reset", "world, profile, clock, journal and faults back to the start")
     journal = control_parser("journal", "print the journal (JSON)")
-    for name in ("app", "user", "verdict", "kind"):
-        journal.add_argument(f"--{name}")
-    journal.add_argument("--limit", type=int)
+    journal.add_argument("--app", help="only calls by an app whose id or name contains this")
+    journal.add_argument("--user", help="only calls by a user whose UPN contains this")
+    journal.add_argument(
+        "--verdict",
+        choices=("compliant", "non-compliant", "app-only", "invalid-token", "token", "refused"),
+        help="only calls with this verdict",
+    )
+    journal.add_argument("--kind", choices=("partner", "token"), help="only Partner Center calls or sign-ins")
+    journal.add_argument("--limit", type=int, metavar="N", help="only the newest N matches")
 
     cert = sub.add_parser("cert", help="the local CA: its path, a CA bundle, and per-process settings")
     cert.add_argument("--cert-name", action="append", default=[], metavar="NAME", help="as for serve")
-    _add_state_arg(cert)
+    _add_state_arg(cert, "the local CA and the CA bundle")
 
     world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
     world.add_argument("--json", action="store_true", help="machine-readable output")

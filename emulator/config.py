@@ -48,22 +48,23 @@ class Config:
         return self.state_dir if self.state_dir is not None else default_state_dir()
 
     def validate(self) -> None:
+        """Settings are named as a user sets them: the flag, its environment variable, the config file's key."""
         if self.profile not in PROFILES:
-            raise ConfigError(f"profile: unknown profile '{self.profile}'; known: {', '.join(PROFILES)}")
+            raise ConfigError(f"{named('profile')}: unknown profile '{self.profile}'; known: {', '.join(PROFILES)}")
         if not 0 <= self.rollout_percent <= 100:
-            raise ConfigError(f"rollout_percent: must be from 0 to 100, not {self.rollout_percent}")
+            raise ConfigError(f"{named('rollout_percent')}: must be from 0 to 100, not {self.rollout_percent}")
         for name in ("port", "https_port", "proxy_port", "userrealm_port"):
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 65535:
-                raise ConfigError(f"{name}: must be from 0 to 65535, not {value}")
+                raise ConfigError(f"{named(name)}: must be from 0 to 65535, not {value}")
         if self.https_port is None and (self.proxy_port is not None or self.userrealm_port is not None):
-            raise ConfigError("proxy_port and userrealm_port need HTTPS (do not combine them with --no-https)")
+            raise ConfigError("--proxy-port and --userrealm-port need HTTPS: do not combine them with --no-https")
         if self.clock_skew < 0:
-            raise ConfigError(f"clock_skew: must not be negative, not {self.clock_skew}")
+            raise ConfigError(f"{named('clock_skew')}: must not be negative, not {self.clock_skew}")
         if not 1 <= self.journal_size <= 10_000_000:
-            raise ConfigError(f"journal_size: must be from 1 to 10000000, not {self.journal_size}")
+            raise ConfigError(f"{named('journal_size')}: must be from 1 to 10000000, not {self.journal_size}")
         if self.token_lifetime is not None and self.token_lifetime <= 0:
-            raise ConfigError(f"token_lifetime: must be positive, not {self.token_lifetime}")
+            raise ConfigError(f"{named('token_lifetime')}: must be positive, not {self.token_lifetime}")
 
 
 def _path(value: Any) -> Path:
@@ -115,6 +116,12 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "scenarios": ("scenarios", "PCEMU_SCENARIOS", _hosts),
     "sign_worker": ("signWorker", "PCEMU_SIGN_WORKER", _bool),
 }
+
+
+def named(setting: str) -> str:
+    """A setting as users know it: --rollout-percent (PCEMU_ROLLOUT_PERCENT, rolloutPercent)."""
+    key, variable, _ = _SOURCES[setting]
+    return f"--{setting.replace('_', '-')} ({variable}, {key})"
 
 
 def load_config(

@@ -147,6 +147,12 @@ def load_or_create(state_dir: Path) -> tuple[SigningKey, bool]:
         if not isinstance(private_key, rsa.RSAPrivateKey) or private_key.key_size != 2048:
             raise KeyFileError(f"{key_path} is not an RSA-2048 key")
         return SigningKey(private_key, certificate), False
+    for found, missing in ((key_path, cert_path), (cert_path, key_path)):
+        if found.exists() and not missing.exists():
+            # Half a key pair is damage, not a fresh start: replacing it would orphan every token it signed.
+            raise KeyFileError(
+                f"{found} exists but {missing} does not: restore it, or move both away to let pcemu create a new key"
+            )
     key = generate_key()
     tmp_key, tmp_cert = key_path.with_suffix(".tmp"), cert_path.with_suffix(".tmp")
     for tmp in (tmp_key, tmp_cert):

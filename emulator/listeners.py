@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -126,6 +128,18 @@ def control_access(config: Config) -> str:
     return "loopback and " + ", ".join(config.control_hosts)
 
 
+def command_name() -> str:
+    """pcemu as this user can run it: `pcemu` when that is on PATH, else the script's path (`.venv/bin/pcemu`
+    after `make run`), else `python -m emulator`."""
+    script = Path(sys.argv[0])
+    if script.name == "pcemu":
+        found = shutil.which("pcemu")
+        if found is not None and Path(found).resolve() == script.resolve():
+            return "pcemu"
+        return str(script)
+    return f"{sys.executable} -m emulator"
+
+
 def banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
     state = app.state
     world = state.world
@@ -152,9 +166,10 @@ def banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
         created = "created" if state.key_created else "reused"
         lines.append(f"  signing key:    {created} in {ready['state_dir']}")
     lines.append("Get a token:")
+    pcemu = command_name()
     if service is not None:
-        lines.append(f"  pcemu token --user {service.upn}{state_flag}          (password only, no MFA)")
-        lines.append(f"  pcemu token --user {service.upn} --mfa{state_flag}    (with MFA)")
+        lines.append(f"  {pcemu} token --user {service.upn}{state_flag}          (password only, no MFA)")
+        lines.append(f"  {pcemu} token --user {service.upn} --mfa{state_flag}    (with MFA)")
     if web is not None:
         lines.append(
             f"  curl -s {ready['url']}/{world.partner.id}/oauth2/v2.0/token -d grant_type=client_credentials "

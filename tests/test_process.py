@@ -9,6 +9,7 @@ import socket
 import ssl
 import stat
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,7 +65,8 @@ def test_ready_line_and_banner(running: Emulator, tmp_path: Path) -> None:
     assert ready["state_dir"] == str(tmp_path / "state")
     text = "\n".join(running.banner)
     assert f"listening on http://127.0.0.1:{port}" in text
-    assert "pcemu token --user svc-automation@northwindpartners.onmicrosoft.com" in text
+    # The command as this user can run it: here `python -m emulator`, as the test started it.
+    assert f"{sys.executable} -m emulator token --user svc-automation@northwindpartners.onmicrosoft.com" in text
     assert WEB_SECRET not in text  # the banner never prints secrets
     health = httpx.get(f"{running.url}/_emulator/health", timeout=10)
     assert health.json()["status"] == "ready"
@@ -231,10 +233,24 @@ def test_config_file_and_environment(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [
-        ((), {"PCEMU_PROFILE": "nope"}, "profile: unknown profile 'nope'"),
+        ((), {"PCEMU_PROFILE": "nope"}, "--profile (PCEMU_PROFILE, profile): unknown profile 'nope'"),
         ((), {"PCEMU_CLOCK_SKEW": "soon"}, "PCEMU_CLOCK_SKEW: invalid value"),
-        (("--token-lifetime", "0"), {}, "token_lifetime: must be positive"),
-        (("--rollout-percent", "150"), {}, "rollout_percent: must be from 0 to 100"),
+        (("--token-lifetime", "0"), {}, "--token-lifetime (PCEMU_TOKEN_LIFETIME, tokenLifetime): must be positive"),
+        (
+            ("--rollout-percent", "150"),
+            {},
+            "--rollout-percent (PCEMU_ROLLOUT_PERCENT, rolloutPercent): must be from 0 to 100",
+        ),
+        (
+            (),
+            {"PCEMU_JOURNAL_SIZE": "0"},
+            "--journal-size (PCEMU_JOURNAL_SIZE, journalSize): must be from 1 to 10000000",
+        ),
+        (
+            ("--no-https", "--proxy-port", "0"),
+            {},
+            "--proxy-port and --userrealm-port need HTTPS: do not combine them with --no-https",
+        ),
     ],
 )
 def test_bad_settings_are_clear(tmp_path: Path, args: tuple[str, ...], env: dict[str, str], message: str) -> None:
