@@ -277,8 +277,9 @@ def partner_center_inprocess() -> Generator[PartnerCenterEmulator, None, None]:
     import warnings
 
     with warnings.catch_warnings():
-        # starlette 1.x suggests its httpx fork for TestClient; httpx itself works.
-        warnings.simplefilter("ignore", DeprecationWarning)
+        # starlette 1.x suggests its httpx fork for TestClient, once, when the module loads (a UserWarning
+        # subclass, StarletteDeprecationWarning); httpx itself works, and users need not see it.
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
         from starlette.testclient import TestClient
 
     app = EmulatorApp(EmulatorState(Config(in_memory_key=True)))
