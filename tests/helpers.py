@@ -26,32 +26,45 @@ from emulator.state import EmulatorState
 
 # --- the default world ---------------------------------------------------------------------------------------
 
-TENANT_ID = "a8e23bce-3ed8-5a60-9109-66655e9d1c6e"
-TENANT_DOMAIN = "northwindpartners.onmicrosoft.com"
-WEB_APP = "6911ffe2-0be5-5494-bde7-59b718f99954"
-WEB_SECRET = "nwp~Q8x.Ke2vT7_bR4mZ1pL9sD3fG6hJ0kW5yC"
-NATIVE_APP = "dac8afd6-ad8a-58e3-88fb-07a0ea990c11"
-ADMIN = "admin@northwindpartners.onmicrosoft.com"
-ADMIN_PASSWORD = "Adm1n!Northwind"
-SERVICE = "svc-automation@northwindpartners.onmicrosoft.com"
-SERVICE_PASSWORD = "Svc!Automation2019"
-MEGAN = "megan.bowen@northwindpartners.onmicrosoft.com"
-MEGAN_PASSWORD = "Megan!Secure42"
-CONTOSO = "dc4f72ac-6584-5e1c-86c0-8ae007db5b17"
-PC = "https://api.partnercenter.microsoft.com"
+
+class NW:
+    """The default world's names (Northwind Cloud Partners): NW.ADMIN, NW.TENANT_ID, …"""
+
+    TENANT_ID = "a8e23bce-3ed8-5a60-9109-66655e9d1c6e"
+    TENANT_DOMAIN = "northwindpartners.onmicrosoft.com"
+    WEB_APP = "6911ffe2-0be5-5494-bde7-59b718f99954"
+    WEB_SECRET = "nwp~Q8x.Ke2vT7_bR4mZ1pL9sD3fG6hJ0kW5yC"
+    NATIVE_APP = "dac8afd6-ad8a-58e3-88fb-07a0ea990c11"
+    ADMIN = "admin@northwindpartners.onmicrosoft.com"
+    ADMIN_PASSWORD = "Adm1n!Northwind"
+    SERVICE = "svc-automation@northwindpartners.onmicrosoft.com"
+    SERVICE_PASSWORD = "Svc!Automation2019"
+    MEGAN = "megan.bowen@northwindpartners.onmicrosoft.com"
+    MEGAN_PASSWORD = "Megan!Secure42"
+    # The service account's password sign-in (ROPC) with the public app: add "scope" (v2) or "resource" (v1).
+    SERVICE_ROPC = {
+        "grant_type": "password",
+        "client_id": NATIVE_APP,
+        "username": SERVICE,
+        "password": SERVICE_PASSWORD,
+    }
+    CONTOSO = "dc4f72ac-6584-5e1c-86c0-8ae007db5b17"
+    PC = "https://api.partnercenter.microsoft.com"
 
 
 # --- tokens ----------------------------------------------------------------------------------------------------
 
 
-def user_token(state: EmulatorState, upn: str, amr: list[str], *, client_id: str = NATIVE_APP, aud: str = PC) -> str:
+def user_token(
+    state: EmulatorState, upn: str, amr: list[str], *, client_id: str = NW.NATIVE_APP, aud: str = NW.PC
+) -> str:
     world = state.world
     user = world.user(upn)
     assert user is not None
     return state.issuer.issue(state.issuer.user_claims(world.partner, world.apps[client_id], user, amr, aud)).token
 
 
-def app_token(state: EmulatorState, client_id: str = WEB_APP, aud: str = PC) -> str:
+def app_token(state: EmulatorState, client_id: str = NW.WEB_APP, aud: str = NW.PC) -> str:
     world = state.world
     return state.issuer.issue(state.issuer.app_claims(world.partner, world.apps[client_id], aud)).token
 

@@ -14,10 +14,10 @@ import requests
 from azure.identity import ClientSecretCredential
 
 from emulator.testing import PartnerCenterEmulator, route_to_emulator
-from tests.helpers import ADMIN, MEGAN, MEGAN_PASSWORD, NATIVE_APP, PC, SERVICE, SERVICE_PASSWORD, WEB_APP, WEB_SECRET
+from tests.helpers import NW
 
-PC_SCOPE = f"{PC}/.default"
-USER_SCOPES = [f"{PC}/user_impersonation"]
+PC_SCOPE = f"{NW.PC}/.default"
+USER_SCOPES = [f"{NW.PC}/user_impersonation"]
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def call_partner_center(base: str, token: str, **kwargs: object) -> requests.Res
 
 def test_msal_client_credentials_over_https(trusting: PartnerCenterEmulator) -> None:
     app = msal.ConfidentialClientApplication(
-        WEB_APP, client_credential=WEB_SECRET, authority=trusting.authority, instance_discovery=False
+        NW.WEB_APP, client_credential=NW.WEB_SECRET, authority=trusting.authority, instance_discovery=False
     )
     result = app.acquire_token_for_client(scopes=[PC_SCOPE])
     assert "access_token" in result, result
@@ -59,8 +59,8 @@ def test_msal_client_credentials_over_https(trusting: PartnerCenterEmulator) -> 
 
 
 def test_msal_password_sign_in_through_the_proxy_with_the_default_authority(proxied: PartnerCenterEmulator) -> None:
-    app = msal.PublicClientApplication(NATIVE_APP)  # authority: https://login.microsoftonline.com/common
-    result = app.acquire_token_by_username_password(SERVICE, SERVICE_PASSWORD, scopes=USER_SCOPES)
+    app = msal.PublicClientApplication(NW.NATIVE_APP)  # authority: https://login.microsoftonline.com/common
+    result = app.acquire_token_by_username_password(NW.SERVICE, NW.SERVICE_PASSWORD, scopes=USER_SCOPES)
     assert "access_token" in result, result
     assert result["token_type"] == "Bearer"
     refused = call_partner_center("https://api.partnercenter.microsoft.com", result["access_token"])
@@ -73,19 +73,19 @@ def test_msal_password_sign_in_through_the_proxy_with_the_default_authority(prox
 
 
 def test_msal_surfaces_aadsts50076_for_a_user_who_must_use_mfa(proxied: PartnerCenterEmulator) -> None:
-    app = msal.PublicClientApplication(NATIVE_APP)
-    result = app.acquire_token_by_username_password(MEGAN, MEGAN_PASSWORD, scopes=USER_SCOPES)
+    app = msal.PublicClientApplication(NW.NATIVE_APP)
+    result = app.acquire_token_by_username_password(NW.MEGAN, NW.MEGAN_PASSWORD, scopes=USER_SCOPES)
     assert result.get("error") == "interaction_required"
     assert 50076 in result.get("error_codes", [])
 
 
 def test_msal_refresh_keeps_amr(trusting: PartnerCenterEmulator) -> None:
-    app = msal.PublicClientApplication(NATIVE_APP, authority=trusting.authority, instance_discovery=False)
-    user = trusting.state.world.user(ADMIN)
+    app = msal.PublicClientApplication(NW.NATIVE_APP, authority=trusting.authority, instance_discovery=False)
+    user = trusting.state.world.user(NW.ADMIN)
     assert user is not None
     # A refresh token from an interactive sign-in that completed MFA (the Secure Application Model's first step).
     refresh = trusting.state.refresh_tokens.issue(
-        NATIVE_APP, trusting.tenant_id, user.object_id, ["pwd", "mfa"], trusting.state.clock.now()
+        NW.NATIVE_APP, trusting.tenant_id, user.object_id, ["pwd", "mfa"], trusting.state.clock.now()
     )
     result = app.acquire_token_by_refresh_token(refresh, scopes=USER_SCOPES)
     assert "access_token" in result, result
@@ -96,8 +96,8 @@ def test_azure_identity_client_secret_credential(partner_center: PartnerCenterEm
     assert partner_center.https_url is not None and partner_center.ca_bundle is not None
     credential = ClientSecretCredential(
         partner_center.tenant_id,
-        WEB_APP,
-        WEB_SECRET,
+        NW.WEB_APP,
+        NW.WEB_SECRET,
         authority=partner_center.https_url.removeprefix("https://"),
         disable_instance_discovery=True,
         connection_verify=str(partner_center.ca_bundle),
@@ -115,18 +115,18 @@ def test_azure_identity_client_secret_credential(partner_center: PartnerCenterEm
 
 def test_adal_client_credentials_and_the_secure_application_model_refresh(trusting: PartnerCenterEmulator) -> None:
     context = adal.AuthenticationContext(trusting.authority, validate_authority=False)
-    app_only = context.acquire_token_with_client_credentials(PC, WEB_APP, WEB_SECRET)
+    app_only = context.acquire_token_with_client_credentials(NW.PC, NW.WEB_APP, NW.WEB_SECRET)
     assert call_partner_center(trusting.url, app_only["accessToken"]).status_code == 200
-    user = trusting.state.world.user(ADMIN)
+    user = trusting.state.world.user(NW.ADMIN)
     assert user is not None
     refresh = trusting.state.refresh_tokens.issue(
-        WEB_APP, trusting.tenant_id, user.object_id, ["pwd", "mfa"], trusting.state.clock.now()
+        NW.WEB_APP, trusting.tenant_id, user.object_id, ["pwd", "mfa"], trusting.state.clock.now()
     )
-    refreshed = context.acquire_token_with_refresh_token(refresh, WEB_APP, PC, WEB_SECRET)
-    assert refreshed["resource"] == PC
+    refreshed = context.acquire_token_with_refresh_token(refresh, NW.WEB_APP, NW.PC, NW.WEB_SECRET)
+    assert refreshed["resource"] == NW.PC
     assert call_partner_center(trusting.url, refreshed["accessToken"]).status_code == 200
     # adal's password sign-in (it asks /common/UserRealm/… first): a token Partner Center refuses.
-    password = context.acquire_token_with_username_password(PC, SERVICE, SERVICE_PASSWORD, NATIVE_APP)
+    password = context.acquire_token_with_username_password(NW.PC, NW.SERVICE, NW.SERVICE_PASSWORD, NW.NATIVE_APP)
     assert call_partner_center(trusting.url, password["accessToken"]).json()["code"] == "900421"
 
 
@@ -134,7 +134,9 @@ def test_partnercenterservices_through_the_proxy_on_its_default_base_url(proxied
     from microsoft.store.partnercenterservices import MicrosoftPartnerStoreApis
     from msrest.authentication import BasicTokenAuthentication
 
-    client = MicrosoftPartnerStoreApis(BasicTokenAuthentication({"access_token": proxied.token(user=ADMIN, mfa=True)}))
+    client = MicrosoftPartnerStoreApis(
+        BasicTokenAuthentication({"access_token": proxied.token(user=NW.ADMIN, mfa=True)})
+    )
     client.config.retry_policy.policy.status_forcelist = []
     customers = client.getvversioncustomersfilterfilter.value("1", size=5)
     assert customers.total_count == 5
@@ -147,7 +149,7 @@ def test_routing_for_hard_coded_urls_without_a_proxy(partner_center: PartnerCent
             "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration", timeout=30
         ).json()
         assert discovery["token_endpoint"] == "https://login.microsoftonline.com/common/oauth2/v2.0/token"
-        token = partner_center.token(user=ADMIN, mfa=True)
+        token = partner_center.token(user=NW.ADMIN, mfa=True)
         assert (
             httpx.get(
                 "https://api.partnercenter.microsoft.com/v1/customers?size=1",
@@ -160,16 +162,16 @@ def test_routing_for_hard_coded_urls_without_a_proxy(partner_center: PartnerCent
 
 
 def test_assert_all_compliant(partner_center: PartnerCenterEmulator) -> None:
-    call_partner_center(partner_center.http_url, partner_center.token(user=ADMIN, mfa=True))
+    call_partner_center(partner_center.http_url, partner_center.token(user=NW.ADMIN, mfa=True))
     partner_center.assert_all_compliant()
-    call_partner_center(partner_center.http_url, partner_center.token(user=SERVICE))
+    call_partner_center(partner_center.http_url, partner_center.token(user=NW.SERVICE))
     with pytest.raises(pytest.fail.Exception, match="NO: 1 of 2 app\\+user calls would be refused under enforced-2026"):
         partner_center.assert_all_compliant()
 
 
 def test_in_process_fixture(partner_center_inprocess: PartnerCenterEmulator) -> None:
     response = partner_center_inprocess.client.get(
-        "/v1/customers?size=1", headers={"Authorization": f"Bearer {partner_center_inprocess.token(app=WEB_APP)}"}
+        "/v1/customers?size=1", headers={"Authorization": f"Bearer {partner_center_inprocess.token(app=NW.WEB_APP)}"}
     )
     assert response.status_code == 200
     partner_center_inprocess.set_profile("off")

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from emulator.app import EmulatorApp
 from emulator.state import EmulatorState
-from tests.helpers import ADMIN, SERVICE, app_token, bearer, serving, user_token
+from tests.helpers import NW, app_token, bearer, serving, user_token
 
 
 def test_index_has_the_token_form(client: TestClient) -> None:
@@ -27,11 +27,11 @@ def test_index_has_the_token_form(client: TestClient) -> None:
 
 
 def test_check_says_yes_and_no(client: TestClient, state: EmulatorState) -> None:
-    good = client.post("/check", data={"token": user_token(state, ADMIN, ["pwd", "mfa"])})
+    good = client.post("/check", data={"token": user_token(state, NW.ADMIN, ["pwd", "mfa"])})
     assert good.status_code == 200
     assert '<p class="verdict yes" id="verdict">YES</p>' in good.text
     assert "this token was issued by this emulator" in good.text
-    bad_token = user_token(state, SERVICE, ["pwd"])
+    bad_token = user_token(state, NW.SERVICE, ["pwd"])
     bad = client.post("/check", data={"token": bad_token})
     assert '<p class="verdict no" id="verdict">NO</p>' in bad.text
     assert "the sign-in proved a password only (amr: pwd), not MFA" in bad.text
@@ -57,12 +57,12 @@ def test_check_oversized_and_get(client: TestClient) -> None:
 
 
 def test_journal_and_report_pages(client: TestClient, state: EmulatorState) -> None:
-    client.get("/v1/customers", headers=bearer(user_token(state, SERVICE, ["pwd"])))
-    client.get("/v1/customers", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"])))
+    client.get("/v1/customers", headers=bearer(user_token(state, NW.SERVICE, ["pwd"])))
+    client.get("/v1/customers", headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"])))
     journal = client.get("/journal?verdict=non-compliant")
     assert journal.status_code == 200
     assert '<meta http-equiv="refresh" content="5">' in journal.text
-    assert SERVICE in journal.text and ADMIN not in journal.text
+    assert NW.SERVICE in journal.text and NW.ADMIN not in journal.text
     assert "refresh" not in client.get("/journal?refresh=0").text.split("<title>")[0]
     report = client.get("/report")
     assert '<p class="verdict no" id="verdict">NO</p>' in report.text
@@ -89,7 +89,7 @@ def browser_url(emulator_app: EmulatorApp) -> Iterator[str]:
 def test_in_a_real_browser(browser_url: str, emulator_app: EmulatorApp, tmp_path: Path) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     state = emulator_app.state
-    good, bad = user_token(state, ADMIN, ["pwd", "mfa"]), user_token(state, SERVICE, ["pwd"])
+    good, bad = user_token(state, NW.ADMIN, ["pwd", "mfa"]), user_token(state, NW.SERVICE, ["pwd"])
     httpx.get(f"{browser_url}/v1/customers", headers=bearer(bad))
     httpx.get(f"{browser_url}/v1/invoices", headers=bearer(app_token(state)))
     with playwright.sync_playwright() as p:

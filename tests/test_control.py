@@ -8,14 +8,14 @@ from starlette.testclient import TestClient
 from emulator.app import EmulatorApp
 from emulator.control import client_allowed
 from emulator.state import EmulatorState
-from tests.helpers import SERVICE, TENANT_DOMAIN, TENANT_ID, bearer, user_token
+from tests.helpers import NW, bearer, user_token
 
 
 def test_health(client: TestClient) -> None:
     body = client.get("/_emulator/health").json()
     assert body["status"] == "ready"
     assert body["profile"] == "enforced-2026"
-    assert body["tenant"] == {"id": TENANT_ID, "domain": TENANT_DOMAIN}
+    assert body["tenant"] == {"id": NW.TENANT_ID, "domain": NW.TENANT_DOMAIN}
     assert body["customers"] == 40
 
 
@@ -54,7 +54,7 @@ def test_profile_put_bad_input(client: TestClient, content: bytes, status: int, 
 
 
 def test_clock_advance_moves_token_expiry(client: TestClient, state: EmulatorState) -> None:
-    token = user_token(state, SERVICE, ["pwd", "mfa"])
+    token = user_token(state, NW.SERVICE, ["pwd", "mfa"])
     before = client.get("/_emulator/clock").json()
     assert before["offsetSeconds"] == 0
     after = client.post("/_emulator/clock/advance", json={"seconds": 3 * 3600}).json()
@@ -75,7 +75,7 @@ def test_clock_advance_bad_input(client: TestClient, body: dict[str, object]) ->
 def test_reset_restores_profile_clock_and_refresh_tokens(client: TestClient, state: EmulatorState) -> None:
     client.put("/_emulator/profile", json={"name": "off"})
     client.post("/_emulator/clock/advance", json={"seconds": 60})
-    state.refresh_tokens.issue("a", TENANT_ID, "b", ["pwd"], 0)
+    state.refresh_tokens.issue("a", NW.TENANT_ID, "b", ["pwd"], 0)
     body = client.post("/_emulator/reset").json()
     assert body["status"] == "reset"
     assert body["profile"] == "enforced-2026"

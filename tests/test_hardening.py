@@ -25,20 +25,7 @@ from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
 from emulator.verify import InvalidToken
 from tests import loadgen
-from tests.helpers import (
-    ADMIN,
-    NATIVE_APP,
-    PC,
-    SERVICE,
-    SERVICE_PASSWORD,
-    TENANT_ID,
-    WEB_APP,
-    WEB_SECRET,
-    Emulator,
-    cli_token,
-    start,
-    stop,
-)
+from tests.helpers import NW, Emulator, cli_token, start, stop
 from tests.loadgen import Call
 
 # Fuzz, load and crash tests: run by make test and CI, not by a bare pytest.
@@ -49,7 +36,7 @@ APP = EmulatorApp(STATE)
 WORLD = STATE.world
 GOOD = STATE.issuer.issue(
     STATE.issuer.user_claims(
-        WORLD.partner, WORLD.apps[NATIVE_APP], WORLD.user(ADMIN), ["pwd", "mfa"], PC, lifetime=10**8
+        WORLD.partner, WORLD.apps[NW.NATIVE_APP], WORLD.user(NW.ADMIN), ["pwd", "mfa"], NW.PC, lifetime=10**8
     )
 ).token  # type: ignore[arg-type]
 GOOD_CLAIMS = jwt.decode(GOOD, options={"verify_signature": False})
@@ -178,8 +165,8 @@ BODY_PATHS = [
     ("PATCH", "/v1/customers/dc4f72ac-6584-5e1c-86c0-8ae007db5b17/subscriptions/2517076F-2EB0-5DB1-AD7B-3586F9840D02"),
     ("POST", "/v1/customers/dc4f72ac-6584-5e1c-86c0-8ae007db5b17/users"),
     ("POST", "/v1/customers/dc4f72ac-6584-5e1c-86c0-8ae007db5b17/applicationconsents"),
-    ("POST", f"/{TENANT_ID}/oauth2/v2.0/token"),
-    ("POST", f"/{TENANT_ID}/oauth2/token"),
+    ("POST", f"/{NW.TENANT_ID}/oauth2/v2.0/token"),
+    ("POST", f"/{NW.TENANT_ID}/oauth2/token"),
     ("POST", "/_emulator/faults"),
     ("PUT", "/_emulator/profile"),
 ]
@@ -216,9 +203,9 @@ def server(tmp_path: Path) -> Any:
 
     emulator = start(tmp_path / "state")
     emulator.tokens = {  # type: ignore[attr-defined]
-        "mfa": cli_token(tmp_path / "state", "--user", ADMIN, "--mfa"),
-        "pwd": cli_token(tmp_path / "state", "--user", SERVICE),
-        "app": cli_token(tmp_path / "state", "--app", WEB_APP),
+        "mfa": cli_token(tmp_path / "state", "--user", NW.ADMIN, "--mfa"),
+        "pwd": cli_token(tmp_path / "state", "--user", NW.SERVICE),
+        "app": cli_token(tmp_path / "state", "--app", NW.WEB_APP),
     }
     yield emulator
     stop(emulator)
@@ -323,7 +310,7 @@ def _create(emulator: Emulator, token: str, n: int) -> str:
 def test_kill_9_during_a_save_keeps_the_previous_state(tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
     first = start(state_dir, "--persist")
-    token = cli_token(state_dir, "--app", WEB_APP)
+    token = cli_token(state_dir, "--app", NW.WEB_APP)
     kept = _create(first, token, 1)
     stop(first)
     saved = (state_dir / "world-state.json").read_bytes()
@@ -358,43 +345,45 @@ def test_no_secret_in_logs(tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
     emulator = start(state_dir, "--access-log", "--profile", "report-only")
     url = emulator.url
-    secrets: list[str] = [WEB_SECRET, SERVICE_PASSWORD]
+    secrets: list[str] = [NW.WEB_SECRET, NW.SERVICE_PASSWORD]
     signed_in = httpx.post(
-        f"{url}/{TENANT_ID}/oauth2/v2.0/token",
+        f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
         data={
-            "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
-            "scope": f"{PC}/user_impersonation offline_access",
+            **NW.SERVICE_ROPC,
+            "scope": f"{NW.PC}/user_impersonation offline_access",
         },
     ).json()
     secrets += [signed_in["access_token"], signed_in["refresh_token"]]
     refreshed = httpx.post(
-        f"{url}/{TENANT_ID}/oauth2/v2.0/token",
+        f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
         data={
             "grant_type": "refresh_token",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "refresh_token": signed_in["refresh_token"],
-            "scope": f"{PC}/user_impersonation",
+            "scope": f"{NW.PC}/user_impersonation",
         },
     ).json()
     secrets.append(refreshed["access_token"])
     daemon = httpx.post(
-        f"{url}/{TENANT_ID}/oauth2/token",
-        data={"grant_type": "client_credentials", "client_id": WEB_APP, "client_secret": WEB_SECRET, "resource": PC},
+        f"{url}/{NW.TENANT_ID}/oauth2/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "resource": NW.PC,
+        },
     ).json()
     secrets.append(daemon["access_token"])
     for token in (signed_in["access_token"], refreshed["access_token"], daemon["access_token"]):
         httpx.get(f"{url}/v1/customers?size=1", headers={"Authorization": f"Bearer {token}"})
     httpx.post(f"{url}/check", data={"token": signed_in["access_token"]})
     httpx.post(
-        f"{url}/{TENANT_ID}/oauth2/v2.0/token",
+        f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": "wrong-" + WEB_SECRET,
-            "scope": f"{PC}/.default",
+            "client_id": NW.WEB_APP,
+            "client_secret": "wrong-" + NW.WEB_SECRET,
+            "scope": f"{NW.PC}/.default",
         },
     )
     httpx.post(

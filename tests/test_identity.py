@@ -12,25 +12,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import (
-    ADMIN,
-    ADMIN_PASSWORD,
-    MEGAN,
-    MEGAN_PASSWORD,
-    NATIVE_APP,
-    PC,
-    SERVICE,
-    SERVICE_PASSWORD,
-    TENANT_DOMAIN,
-    TENANT_ID,
-    WEB_APP,
-    WEB_SECRET,
-    bearer,
-)
+from tests.helpers import NW, bearer
 
-V1 = f"/{TENANT_ID}/oauth2/token"
-V2 = f"/{TENANT_ID}/oauth2/v2.0/token"
-USER_SCOPE = f"{PC}/user_impersonation offline_access openid profile"
+V1 = f"/{NW.TENANT_ID}/oauth2/token"
+V2 = f"/{NW.TENANT_ID}/oauth2/v2.0/token"
+USER_SCOPE = f"{NW.PC}/user_impersonation offline_access openid profile"
 
 
 def claims_of(token: str) -> dict[str, Any]:
@@ -68,22 +54,22 @@ def assert_entra_error(response: Any, status: int, error: str, code: int, messag
 
 
 def test_v2_discovery_is_built_from_the_request_origin(client: TestClient) -> None:
-    body = client.get(f"/{TENANT_ID}/v2.0/.well-known/openid-configuration").json()
-    base = f"http://127.0.0.1:8080/{TENANT_ID}"
+    body = client.get(f"/{NW.TENANT_ID}/v2.0/.well-known/openid-configuration").json()
+    base = f"http://127.0.0.1:8080/{NW.TENANT_ID}"
     assert body["issuer"] == f"{base}/v2.0"
     assert body["token_endpoint"] == f"{base}/oauth2/v2.0/token"
     assert body["authorization_endpoint"] == f"{base}/oauth2/v2.0/authorize"
     assert body["device_authorization_endpoint"] == f"{base}/oauth2/v2.0/devicecode"
     assert body["jwks_uri"] == f"{base}/discovery/v2.0/keys"
     assert body["subject_types_supported"] == ["pairwise"]
-    other = client.get(f"/{TENANT_DOMAIN}/v2.0/.well-known/openid-configuration", headers={"Host": "login.example"})
-    assert other.json()["token_endpoint"] == f"http://login.example/{TENANT_DOMAIN}/oauth2/v2.0/token"
+    other = client.get(f"/{NW.TENANT_DOMAIN}/v2.0/.well-known/openid-configuration", headers={"Host": "login.example"})
+    assert other.json()["token_endpoint"] == f"http://login.example/{NW.TENANT_DOMAIN}/oauth2/v2.0/token"
 
 
 def test_v1_discovery(client: TestClient) -> None:
-    body = client.get(f"/{TENANT_ID}/.well-known/openid-configuration").json()
-    assert body["issuer"] == f"https://sts.windows.net/{TENANT_ID}/"
-    assert body["token_endpoint"] == f"http://127.0.0.1:8080/{TENANT_ID}/oauth2/token"
+    body = client.get(f"/{NW.TENANT_ID}/.well-known/openid-configuration").json()
+    assert body["issuer"] == f"https://sts.windows.net/{NW.TENANT_ID}/"
+    assert body["token_endpoint"] == f"http://127.0.0.1:8080/{NW.TENANT_ID}/oauth2/token"
     assert body["jwks_uri"] == "http://127.0.0.1:8080/common/discovery/keys"
     common = client.get("/common/v2.0/.well-known/openid-configuration").json()
     assert common["issuer"] == "http://127.0.0.1:8080/{tenantid}/v2.0"
@@ -97,7 +83,7 @@ def test_discovery_for_an_unknown_tenant(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/common/discovery/keys", f"/{TENANT_ID}/discovery/keys", f"/{TENANT_ID}/discovery/v2.0/keys"]
+    "path", ["/common/discovery/keys", f"/{NW.TENANT_ID}/discovery/keys", f"/{NW.TENANT_ID}/discovery/v2.0/keys"]
 )
 def test_jwks_publishes_the_signing_key(client: TestClient, state: EmulatorState, path: str) -> None:
     keys = client.get(path).json()["keys"]
@@ -110,9 +96,9 @@ def test_jwks_publishes_the_signing_key(client: TestClient, state: EmulatorState
     assert isinstance(key["x5c"], list) and len(key["x5c"]) == 1
     assert ("issuer" in key) == path.endswith("v2.0/keys")
     # A token the emulator issues verifies with the published key alone, as any resource server would do it.
-    token = state.issuer.issue(state.issuer.app_claims(state.world.partner, state.world.apps[WEB_APP], PC)).token
+    token = state.issuer.issue(state.issuer.app_claims(state.world.partner, state.world.apps[NW.WEB_APP], NW.PC)).token
     public = jwt.PyJWK(key).key
-    jwt.decode(token, public, algorithms=["RS256"], audience=PC)
+    jwt.decode(token, public, algorithms=["RS256"], audience=NW.PC)
 
 
 # --- client credentials ----------------------------------------------------------------------------------
@@ -123,9 +109,9 @@ def test_client_credentials_v2(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
-            "scope": f"{PC}/.default",
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "scope": f"{NW.PC}/.default",
         },
     )
     assert response.status_code == 200
@@ -137,9 +123,9 @@ def test_client_credentials_v2(client: TestClient) -> None:
     assert response.headers["cache-control"] == "no-store, no-cache"
     claims = claims_of(body["access_token"])
     assert "scp" not in claims and "amr" not in claims and "upn" not in claims
-    assert claims["aud"] == PC
-    assert claims["iss"] == f"https://sts.windows.net/{TENANT_ID}/"
-    assert claims["appid"] == WEB_APP
+    assert claims["aud"] == NW.PC
+    assert claims["iss"] == f"https://sts.windows.net/{NW.TENANT_ID}/"
+    assert claims["appid"] == NW.WEB_APP
     assert claims["appidacr"] == "1"
     assert claims["idtyp"] == "app"  # the web app asks for this optional claim in the default world
     assert "roles" not in claims  # it has no app roles
@@ -152,7 +138,13 @@ def test_client_credentials_v2(client: TestClient) -> None:
 
 def test_client_credentials_v1_numbers_are_strings(client: TestClient) -> None:
     response = client.post(
-        V1, data={"grant_type": "client_credentials", "client_id": WEB_APP, "client_secret": WEB_SECRET, "resource": PC}
+        V1,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "resource": NW.PC,
+        },
     )
     assert response.status_code == 200
     body = response.json()
@@ -167,7 +159,7 @@ def test_client_credentials_v1_numbers_are_strings(client: TestClient) -> None:
     ]
     for name in ("expires_in", "ext_expires_in", "expires_on", "not_before"):
         assert isinstance(body[name], str) and body[name].isdigit()
-    assert body["resource"] == PC
+    assert body["resource"] == NW.PC
     claims = claims_of(body["access_token"])
     assert int(body["expires_on"]) == claims["exp"]
     assert int(body["not_before"]) == claims["nbf"]
@@ -180,9 +172,9 @@ def test_client_credentials_token_calls_partner_center(client: TestClient) -> No
         V2,
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
-            "scope": f"{PC}/.default",
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "scope": f"{NW.PC}/.default",
         },
     ).json()["access_token"]
     assert client.get("/v1/customers?size=1", headers=bearer(token)).status_code == 200
@@ -193,9 +185,9 @@ def test_wrong_secret_is_7000215(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
+            "client_id": NW.WEB_APP,
             "client_secret": "nope",
-            "scope": f"{PC}/.default",
+            "scope": f"{NW.PC}/.default",
         },
     )
     assert_entra_error(
@@ -204,7 +196,7 @@ def test_wrong_secret_is_7000215(client: TestClient) -> None:
         "invalid_client",
         7000215,
         "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, "
-        f"not the client secret ID, for a secret added to app '{WEB_APP}'.",
+        f"not the client secret ID, for a secret added to app '{NW.WEB_APP}'.",
     )
 
 
@@ -216,7 +208,7 @@ def test_unknown_client_is_700016(client: TestClient) -> None:
             "grant_type": "client_credentials",
             "client_id": stranger,
             "client_secret": "x",
-            "scope": f"{PC}/.default",
+            "scope": f"{NW.PC}/.default",
         },
     )
     assert_entra_error(
@@ -224,7 +216,7 @@ def test_unknown_client_is_700016(client: TestClient) -> None:
         400,
         "unauthorized_client",
         700016,
-        f"Application with identifier '{stranger}' was not found in the directory '{TENANT_ID}'. This can happen if "
+        f"Application with identifier '{stranger}' was not found in the directory '{NW.TENANT_ID}'. This can happen if "
         "the application has not been installed by the administrator of the tenant or consented to by any user in "
         "the tenant. You may have sent your authentication request to the wrong tenant.",
     )
@@ -242,9 +234,9 @@ def test_client_credentials_on_common_is_50059(client: TestClient) -> None:
         "/common/oauth2/v2.0/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
-            "scope": f"{PC}/.default",
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "scope": f"{NW.PC}/.default",
         },
     )
     assert_entra_error(
@@ -261,9 +253,9 @@ def test_client_credentials_scope_must_be_default(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
-            "scope": f"{PC}/user_impersonation",
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "scope": f"{NW.PC}/user_impersonation",
         },
     )
     assert response.status_code == 400
@@ -274,10 +266,7 @@ def test_malformed_scope_is_70011(client: TestClient) -> None:
     response = client.post(
         V2,
         data={
-            "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
+            **NW.SERVICE_ROPC,
             "scope": "openid profile",
         },
     )
@@ -291,8 +280,8 @@ def test_unknown_resource_is_500011(client: TestClient) -> None:
         V1,
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "resource": "https://example.com",
         },
     )
@@ -306,8 +295,8 @@ def test_unknown_resource_is_500011(client: TestClient) -> None:
     [
         ({}, "grant_type"),
         ({"grant_type": "client_credentials"}, "client_id"),
-        ({"grant_type": "password", "client_id": NATIVE_APP, "scope": f"{PC}/.default"}, "username"),
-        ({"grant_type": "refresh_token", "client_id": NATIVE_APP, "scope": f"{PC}/.default"}, "refresh_token"),
+        ({"grant_type": "password", "client_id": NW.NATIVE_APP, "scope": f"{NW.PC}/.default"}, "username"),
+        ({"grant_type": "refresh_token", "client_id": NW.NATIVE_APP, "scope": f"{NW.PC}/.default"}, "refresh_token"),
     ],
 )
 def test_missing_parameters_are_900144(client: TestClient, data: dict[str, str], missing: str) -> None:
@@ -365,10 +354,7 @@ def test_ropc_v2_for_the_service_account(client: TestClient) -> None:
     response = client.post(
         V2,
         data={
-            "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
+            **NW.SERVICE_ROPC,
             "scope": USER_SCOPE,
             "client_info": "1",
         },
@@ -385,22 +371,22 @@ def test_ropc_v2_for_the_service_account(client: TestClient) -> None:
         "id_token",
         "client_info",
     ]
-    assert body["scope"] == f"{PC}/user_impersonation"
+    assert body["scope"] == f"{NW.PC}/user_impersonation"
     assert isinstance(body["expires_in"], int)
     claims = claims_of(body["access_token"])
     assert claims["amr"] == ["pwd"]
     assert claims["scp"] == "user_impersonation"
-    assert claims["upn"] == claims["unique_name"] == SERVICE
+    assert claims["upn"] == claims["unique_name"] == NW.SERVICE
     assert claims["appidacr"] == "0"
     assert claims["acr"] == "1"
-    assert claims["tid"] == TENANT_ID
+    assert claims["tid"] == NW.TENANT_ID
     assert claims["ver"] == "1.0"  # Partner Center accepts v1 tokens, whichever endpoint issued them
     info = json.loads(base64.urlsafe_b64decode(body["client_info"] + "=="))
-    assert info == {"uid": claims["oid"], "utid": TENANT_ID}
+    assert info == {"uid": claims["oid"], "utid": NW.TENANT_ID}
     id_claims = claims_of(body["id_token"])
-    assert id_claims["iss"] == f"http://127.0.0.1:8080/{TENANT_ID}/v2.0"
-    assert id_claims["aud"] == NATIVE_APP
-    assert id_claims["preferred_username"] == SERVICE
+    assert id_claims["iss"] == f"http://127.0.0.1:8080/{NW.TENANT_ID}/v2.0"
+    assert id_claims["aud"] == NW.NATIVE_APP
+    assert id_claims["preferred_username"] == NW.SERVICE
     # The password-only token is refused by Partner Center under the default profile.
     refused = client.get("/v1/customers", headers=bearer(body["access_token"]))
     assert refused.status_code == 401
@@ -411,11 +397,8 @@ def test_ropc_v2_without_offline_access_or_openid(client: TestClient) -> None:
     body = client.post(
         V2,
         data={
-            "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
-            "scope": f"{PC}/user_impersonation",
+            **NW.SERVICE_ROPC,
+            "scope": f"{NW.PC}/user_impersonation",
         },
     ).json()
     assert "refresh_token" not in body and "id_token" not in body
@@ -427,11 +410,11 @@ def test_ropc_v1_for_the_service_account(client: TestClient) -> None:
         V1,
         data={
             "grant_type": "password",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
-            "resource": PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "username": NW.SERVICE,
+            "password": NW.SERVICE_PASSWORD,
+            "resource": NW.PC,
             "scope": "openid",
         },
     )
@@ -450,7 +433,7 @@ def test_ropc_v1_for_the_service_account(client: TestClient) -> None:
         "id_token",
     ]
     assert body["scope"] == "user_impersonation"
-    assert body["resource"] == PC
+    assert body["resource"] == NW.PC
     assert all(isinstance(body[k], str) for k in ("expires_in", "ext_expires_in", "expires_on", "not_before"))
     claims = claims_of(body["access_token"])
     assert claims["amr"] == ["pwd"]
@@ -463,14 +446,14 @@ def test_ropc_on_organizations_finds_the_tenant_by_upn(client: TestClient) -> No
         "/organizations/oauth2/v2.0/token",
         data={
             "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": ADMIN,
-            "password": ADMIN_PASSWORD,
+            "client_id": NW.NATIVE_APP,
+            "username": NW.ADMIN,
+            "password": NW.ADMIN_PASSWORD,
             "scope": USER_SCOPE,
         },
     )
     assert response.status_code == 200
-    assert claims_of(response.json()["access_token"])["tid"] == TENANT_ID
+    assert claims_of(response.json()["access_token"])["tid"] == NW.TENANT_ID
 
 
 def test_ropc_wrong_password_is_50126(client: TestClient) -> None:
@@ -478,8 +461,8 @@ def test_ropc_wrong_password_is_50126(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": SERVICE,
+            "client_id": NW.NATIVE_APP,
+            "username": NW.SERVICE,
             "password": "guess",
             "scope": USER_SCOPE,
         },
@@ -494,8 +477,8 @@ def test_ropc_unknown_user_is_50034(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": f"nobody@{TENANT_DOMAIN}",
+            "client_id": NW.NATIVE_APP,
+            "username": f"nobody@{NW.TENANT_DOMAIN}",
             "password": "x",
             "scope": USER_SCOPE,
         },
@@ -510,9 +493,9 @@ def test_ropc_for_a_user_who_must_use_mfa_is_50076(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": MEGAN,
-            "password": MEGAN_PASSWORD,
+            "client_id": NW.NATIVE_APP,
+            "username": NW.MEGAN,
+            "password": NW.MEGAN_PASSWORD,
             "scope": USER_SCOPE,
         },
     )
@@ -531,9 +514,9 @@ def test_confidential_client_must_authenticate_for_ropc(client: TestClient) -> N
         V2,
         data={
             "grant_type": "password",
-            "client_id": WEB_APP,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
+            "client_id": NW.WEB_APP,
+            "username": NW.SERVICE,
+            "password": NW.SERVICE_PASSWORD,
             "scope": USER_SCOPE,
         },
     )
@@ -547,10 +530,10 @@ def test_public_client_must_not_send_a_secret(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "password",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "client_secret": "x",
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
+            "username": NW.SERVICE,
+            "password": NW.SERVICE_PASSWORD,
             "scope": USER_SCOPE,
         },
     )
@@ -569,12 +552,12 @@ def test_client_request_id_becomes_the_correlation_id(client: TestClient) -> Non
 # --- refresh tokens --------------------------------------------------------------------------------------
 
 
-def _sign_in(client: TestClient, upn: str = SERVICE, password: str = SERVICE_PASSWORD) -> dict[str, Any]:
+def _sign_in(client: TestClient, upn: str = NW.SERVICE, password: str = NW.SERVICE_PASSWORD) -> dict[str, Any]:
     response = client.post(
         V2,
         data={
             "grant_type": "password",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "username": upn,
             "password": password,
             "scope": USER_SCOPE,
@@ -591,7 +574,7 @@ def test_refresh_keeps_amr_and_the_old_refresh_token_still_works(client: TestCli
         V2,
         data={
             "grant_type": "refresh_token",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "refresh_token": first["refresh_token"],
             "scope": USER_SCOPE,
         },
@@ -604,7 +587,7 @@ def test_refresh_keeps_amr_and_the_old_refresh_token_still_works(client: TestCli
         V2,
         data={
             "grant_type": "refresh_token",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "refresh_token": first["refresh_token"],
             "scope": USER_SCOPE,
         },
@@ -614,23 +597,23 @@ def test_refresh_keeps_amr_and_the_old_refresh_token_still_works(client: TestCli
 
 def test_refresh_on_v1_with_resource_secure_application_model(client: TestClient, state: EmulatorState) -> None:
     # A refresh token that carries MFA (as an interactive sign-in would give) passes Partner Center after refresh.
-    user = state.world.user(ADMIN)
+    user = state.world.user(NW.ADMIN)
     assert user is not None
-    refresh = state.refresh_tokens.issue(WEB_APP, TENANT_ID, user.object_id, ["pwd", "mfa"], state.clock.now())
+    refresh = state.refresh_tokens.issue(NW.WEB_APP, NW.TENANT_ID, user.object_id, ["pwd", "mfa"], state.clock.now())
     response = client.post(
         V1,
         data={
             "grant_type": "refresh_token",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "refresh_token": refresh,
-            "resource": PC,
+            "resource": NW.PC,
             "scope": "openid",
         },
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["resource"] == PC
+    assert body["resource"] == NW.PC
     assert isinstance(body["expires_in"], str)
     assert claims_of(body["access_token"])["amr"] == ["pwd", "mfa"]
     assert client.get("/v1/profiles/organization", headers=bearer(body["access_token"])).status_code == 200
@@ -643,7 +626,7 @@ def test_refresh_token_unused_for_90_days_is_700082(client: TestClient, state: E
         V2,
         data={
             "grant_type": "refresh_token",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "refresh_token": first["refresh_token"],
             "scope": USER_SCOPE,
         },
@@ -654,7 +637,7 @@ def test_refresh_token_unused_for_90_days_is_700082(client: TestClient, state: E
         V2,
         data={
             "grant_type": "refresh_token",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "refresh_token": first["refresh_token"],
             "scope": USER_SCOPE,
         },
@@ -672,8 +655,8 @@ def test_refresh_token_bound_to_its_client(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "refresh_token",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "refresh_token": first["refresh_token"],
             "scope": USER_SCOPE,
         },
@@ -687,7 +670,7 @@ def test_unknown_refresh_token(client: TestClient) -> None:
         V2,
         data={
             "grant_type": "refresh_token",
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "refresh_token": "0.Agarbage",
             "scope": USER_SCOPE,
         },
@@ -698,11 +681,12 @@ def test_unknown_refresh_token(client: TestClient) -> None:
 
 
 def test_refresh_without_mfa_for_a_user_who_must_use_mfa_is_50076(client: TestClient, state: EmulatorState) -> None:
-    user = state.world.user(MEGAN)
+    user = state.world.user(NW.MEGAN)
     assert user is not None
-    refresh = state.refresh_tokens.issue(NATIVE_APP, TENANT_ID, user.object_id, ["pwd"], state.clock.now())
+    refresh = state.refresh_tokens.issue(NW.NATIVE_APP, NW.TENANT_ID, user.object_id, ["pwd"], state.clock.now())
     response = client.post(
-        V2, data={"grant_type": "refresh_token", "client_id": NATIVE_APP, "refresh_token": refresh, "scope": USER_SCOPE}
+        V2,
+        data={"grant_type": "refresh_token", "client_id": NW.NATIVE_APP, "refresh_token": refresh, "scope": USER_SCOPE},
     )
     assert response.status_code == 400
     assert response.json()["error"] == "interaction_required"
@@ -710,7 +694,7 @@ def test_refresh_without_mfa_for_a_user_who_must_use_mfa_is_50076(client: TestCl
 
 def test_authorization_code_is_refused_until_codes_exist(client: TestClient) -> None:
     response = client.post(
-        V2, data={"grant_type": "authorization_code", "client_id": NATIVE_APP, "code": "abc", "scope": USER_SCOPE}
+        V2, data={"grant_type": "authorization_code", "client_id": NW.NATIVE_APP, "code": "abc", "scope": USER_SCOPE}
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
@@ -737,23 +721,23 @@ def test_instance_discovery(client: TestClient) -> None:
         }
     ]
     local = client.get(
-        f"/common/discovery/instance?authorization_endpoint=https://127.0.0.1:8443/{TENANT_ID}/oauth2/authorize"
+        f"/common/discovery/instance?authorization_endpoint=https://127.0.0.1:8443/{NW.TENANT_ID}/oauth2/authorize"
     ).json()
     assert local["metadata"][0] == {
         "preferred_network": "127.0.0.1:8080",
         "preferred_cache": "127.0.0.1:8080",
         "aliases": ["127.0.0.1:8080"],
     }
-    assert local["tenant_discovery_endpoint"].endswith(f"/{TENANT_ID}/v2.0/.well-known/openid-configuration")
+    assert local["tenant_discovery_endpoint"].endswith(f"/{NW.TENANT_ID}/v2.0/.well-known/openid-configuration")
 
 
 @pytest.mark.parametrize("path", ["/common/userrealm/", "/common/UserRealm/", "/COMMON/USERREALM/"])
 def test_user_realm_any_case(client: TestClient, path: str) -> None:
-    body = client.get(f"{path}{SERVICE}?api-version=1.0").json()
+    body = client.get(f"{path}{NW.SERVICE}?api-version=1.0").json()
     assert body == {
         "ver": "1.0",
         "account_type": "Managed",
-        "domain_name": TENANT_DOMAIN,
+        "domain_name": NW.TENANT_DOMAIN,
         "cloud_instance_name": "microsoftonline.com",
         "cloud_audience_urn": "urn:federation:MicrosoftOnline",
     }

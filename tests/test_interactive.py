@@ -15,23 +15,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import (
-    ADMIN,
-    ADMIN_PASSWORD,
-    MEGAN,
-    MEGAN_PASSWORD,
-    NATIVE_APP,
-    PC,
-    SERVICE,
-    SERVICE_PASSWORD,
-    TENANT_ID,
-    WEB_APP,
-    WEB_SECRET,
-    bearer,
-)
+from tests.helpers import NW, bearer
 
-V2 = f"/{TENANT_ID}/oauth2/v2.0"
-V1 = f"/{TENANT_ID}/oauth2"
+V2 = f"/{NW.TENANT_ID}/oauth2/v2.0"
+V1 = f"/{NW.TENANT_ID}/oauth2"
 REDIRECT = "http://localhost:8400/callback"
 NATIVE_REDIRECT = "http://localhost"
 
@@ -56,14 +43,14 @@ def pkce() -> tuple[str, str]:
 
 
 def authorize_v2(
-    client: TestClient, challenge: str, *, client_id: str = NATIVE_APP, redirect: str = NATIVE_REDIRECT
+    client: TestClient, challenge: str, *, client_id: str = NW.NATIVE_APP, redirect: str = NATIVE_REDIRECT
 ) -> Any:
     query = urllib.parse.urlencode(
         {
             "client_id": client_id,
             "response_type": "code",
             "redirect_uri": redirect,
-            "scope": f"{PC}/user_impersonation openid profile offline_access",
+            "scope": f"{NW.PC}/user_impersonation openid profile offline_access",
             "state": "xyz",
             "nonce": "n-0S6_WzA2Mj",
             "code_challenge": challenge,
@@ -79,24 +66,26 @@ def code_from(response: Any) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
 
 
+def redeem(client: TestClient, code: str, verifier: str, **more: str) -> Any:
+    """The native app redeems an authorization code at the v2 token endpoint (PKCE)."""
+    form = {
+        "grant_type": "authorization_code",
+        "client_id": NW.NATIVE_APP,
+        "code": code,
+        "redirect_uri": NATIVE_REDIRECT,
+        "code_verifier": verifier,
+    }
+    return client.post(f"{V2}/token", data={**form, **more})
+
+
 def test_v2_code_flow_with_pkce_and_mfa(client: TestClient) -> None:
     verifier, challenge = pkce()
     page = authorize_v2(client, challenge)
     assert page.status_code == 200
-    assert SERVICE in page.text and ADMIN in page.text
-    returned = code_from(sign_in(client, f"{V2}/authorize", page.text, ADMIN, ADMIN_PASSWORD, "mfa"))
+    assert NW.SERVICE in page.text and NW.ADMIN in page.text
+    returned = code_from(sign_in(client, f"{V2}/authorize", page.text, NW.ADMIN, NW.ADMIN_PASSWORD, "mfa"))
     assert returned["state"] == "xyz"
-    token = client.post(
-        f"{V2}/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": NATIVE_APP,
-            "code": returned["code"],
-            "redirect_uri": NATIVE_REDIRECT,
-            "code_verifier": verifier,
-            "scope": f"{PC}/user_impersonation openid offline_access",
-        },
-    )
+    token = redeem(client, returned["code"], verifier, scope=f"{NW.PC}/user_impersonation openid offline_access")
     assert token.status_code == 200, token.text
     body = token.json()
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
@@ -104,34 +93,16 @@ def test_v2_code_flow_with_pkce_and_mfa(client: TestClient) -> None:
     assert jwt.decode(body["id_token"], options={"verify_signature": False})["nonce"] == "n-0S6_WzA2Mj"
     assert "refresh_token" in body
     assert client.get("/v1/customers", headers=bearer(body["access_token"])).status_code == 200
-    again = client.post(
-        f"{V2}/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": NATIVE_APP,
-            "code": returned["code"],
-            "redirect_uri": NATIVE_REDIRECT,
-            "code_verifier": verifier,
-        },
-    )
+    again = redeem(client, returned["code"], verifier)
     assert again.json()["error_codes"] == [54005]
 
 
 def test_pkce_is_checked(client: TestClient) -> None:
     _, challenge = pkce()
     returned = code_from(
-        sign_in(client, f"{V2}/authorize", authorize_v2(client, challenge).text, ADMIN, ADMIN_PASSWORD, "mfa")
+        sign_in(client, f"{V2}/authorize", authorize_v2(client, challenge).text, NW.ADMIN, NW.ADMIN_PASSWORD, "mfa")
     )
-    wrong = client.post(
-        f"{V2}/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": NATIVE_APP,
-            "code": returned["code"],
-            "redirect_uri": NATIVE_REDIRECT,
-            "code_verifier": "w" * 50,
-        },
-    )
+    wrong = redeem(client, returned["code"], "w" * 50)
     assert wrong.status_code == 400
     assert wrong.json()["error"] == "invalid_grant"
     assert wrong.json()["error_codes"] == [501481]
@@ -140,18 +111,9 @@ def test_pkce_is_checked(client: TestClient) -> None:
 def test_skipping_mfa_gives_a_token_partner_center_refuses(client: TestClient) -> None:
     verifier, challenge = pkce()
     returned = code_from(
-        sign_in(client, f"{V2}/authorize", authorize_v2(client, challenge).text, ADMIN, ADMIN_PASSWORD, "skip")
+        sign_in(client, f"{V2}/authorize", authorize_v2(client, challenge).text, NW.ADMIN, NW.ADMIN_PASSWORD, "skip")
     )
-    body = client.post(
-        f"{V2}/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": NATIVE_APP,
-            "code": returned["code"],
-            "redirect_uri": NATIVE_REDIRECT,
-            "code_verifier": verifier,
-        },
-    ).json()
+    body = redeem(client, returned["code"], verifier).json()
     assert jwt.decode(body["access_token"], options={"verify_signature": False})["amr"] == ["pwd"]
     assert client.get("/v1/customers", headers=bearer(body["access_token"])).json()["code"] == "900421"
 
@@ -161,7 +123,7 @@ def test_mfa_required_user_cannot_skip_and_password_only_user_cannot_approve(cli
     page = authorize_v2(client, challenge)
     ctx = ctx_of(page.text)
     mfa_page = client.post(
-        f"{V2}/authorize", data={"ctx": ctx, "step": "password", "username": MEGAN, "password": MEGAN_PASSWORD}
+        f"{V2}/authorize", data={"ctx": ctx, "step": "password", "username": NW.MEGAN, "password": NW.MEGAN_PASSWORD}
     )
     assert 'id="approve"' in mfa_page.text and 'id="skip"' not in mfa_page.text
     still = client.post(f"{V2}/authorize", data={"ctx": ctx, "step": "mfa", "choice": "skip"}, follow_redirects=False)
@@ -169,7 +131,7 @@ def test_mfa_required_user_cannot_skip_and_password_only_user_cannot_approve(cli
     page = authorize_v2(client, challenge)
     service_page = client.post(
         f"{V2}/authorize",
-        data={"ctx": ctx_of(page.text), "step": "password", "username": SERVICE, "password": SERVICE_PASSWORD},
+        data={"ctx": ctx_of(page.text), "step": "password", "username": NW.SERVICE, "password": NW.SERVICE_PASSWORD},
     )
     assert 'id="approve"' not in service_page.text and 'id="skip"' in service_page.text
 
@@ -178,7 +140,7 @@ def test_wrong_password_stays_on_the_page(client: TestClient) -> None:
     _, challenge = pkce()
     page = authorize_v2(client, challenge)
     wrong = client.post(
-        f"{V2}/authorize", data={"ctx": ctx_of(page.text), "step": "password", "username": ADMIN, "password": "nope"}
+        f"{V2}/authorize", data={"ctx": ctx_of(page.text), "step": "password", "username": NW.ADMIN, "password": "nope"}
     )
     assert wrong.status_code == 400
     assert "AADSTS50126" in wrong.text
@@ -189,7 +151,7 @@ def test_wrong_password_stays_on_the_page(client: TestClient) -> None:
     [
         (
             {
-                "client_id": NATIVE_APP,
+                "client_id": NW.NATIVE_APP,
                 "response_type": "code",
                 "redirect_uri": "https://evil.example/cb",
                 "scope": "openid",
@@ -225,7 +187,7 @@ def test_unknown_tenant_page(client: TestClient) -> None:
 def test_unsupported_response_type_goes_back_to_the_app(client: TestClient) -> None:
     query = urllib.parse.urlencode(
         {
-            "client_id": NATIVE_APP,
+            "client_id": NW.NATIVE_APP,
             "response_type": "token",
             "redirect_uri": NATIVE_REDIRECT,
             "scope": "openid",
@@ -241,7 +203,7 @@ def secure_application_model(client: TestClient, choice: str) -> dict[str, Any]:
     """The documented consent: v1 authorize, code id_token, form_post, nonce; then the code for v1 tokens."""
     query = urllib.parse.urlencode(
         {
-            "client_id": WEB_APP,
+            "client_id": NW.WEB_APP,
             "response_mode": "form_post",
             "response_type": "code id_token",
             "scope": "openid profile",
@@ -251,7 +213,7 @@ def secure_application_model(client: TestClient, choice: str) -> dict[str, Any]:
     )
     page = client.get(f"/common/oauth2/authorize?{query}")
     assert page.status_code == 200
-    posted = sign_in(client, "/common/oauth2/authorize", page.text, ADMIN, ADMIN_PASSWORD, choice)
+    posted = sign_in(client, "/common/oauth2/authorize", page.text, NW.ADMIN, NW.ADMIN_PASSWORD, choice)
     assert posted.status_code == 200
     assert f'<form method="post" action="{REDIRECT}">' in posted.text
     fields = {name: html.unescape(value) for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', posted.text)}
@@ -259,9 +221,9 @@ def secure_application_model(client: TestClient, choice: str) -> dict[str, Any]:
     tokens = client.post(
         f"{V1}/token",
         data={
-            "resource": PC,
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "resource": NW.PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "grant_type": "authorization_code",
             "code": fields["code"],
             "redirect_uri": REDIRECT,
@@ -270,7 +232,7 @@ def secure_application_model(client: TestClient, choice: str) -> dict[str, Any]:
     assert tokens.status_code == 200, tokens.text
     body: dict[str, Any] = tokens.json()
     assert isinstance(body["expires_in"], str)
-    assert body["resource"] == PC
+    assert body["resource"] == NW.PC
     return body
 
 
@@ -279,9 +241,9 @@ def test_secure_application_model_end_to_end(client: TestClient, state: Emulator
     refreshed = client.post(
         f"{V1}/token",
         data={
-            "resource": PC,
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "resource": NW.PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "grant_type": "refresh_token",
             "refresh_token": consented["refresh_token"],
             "scope": "openid",
@@ -292,9 +254,9 @@ def test_secure_application_model_end_to_end(client: TestClient, state: Emulator
     refreshed = client.post(
         f"{V1}/token",
         data={
-            "resource": PC,
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "resource": NW.PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "grant_type": "refresh_token",
             "refresh_token": skipped["refresh_token"],
         },
@@ -309,9 +271,9 @@ def test_secure_application_model_end_to_end(client: TestClient, state: Emulator
     expired = client.post(
         f"{V1}/token",
         data={
-            "resource": PC,
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "resource": NW.PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "grant_type": "refresh_token",
             "refresh_token": consented["refresh_token"],
         },
@@ -322,15 +284,15 @@ def test_secure_application_model_end_to_end(client: TestClient, state: Emulator
 def test_consent_missing_is_aadsts65001_until_granted(client: TestClient, state: EmulatorState) -> None:
     import dataclasses
 
-    state.world.apps[NATIVE_APP] = dataclasses.replace(state.world.apps[NATIVE_APP], consented=False)
+    state.world.apps[NW.NATIVE_APP] = dataclasses.replace(state.world.apps[NW.NATIVE_APP], consented=False)
     ropc = client.post(
         f"{V2}/token",
         data={
             "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": ADMIN,
-            "password": ADMIN_PASSWORD,
-            "scope": f"{PC}/user_impersonation",
+            "client_id": NW.NATIVE_APP,
+            "username": NW.ADMIN,
+            "password": NW.ADMIN_PASSWORD,
+            "scope": f"{NW.PC}/user_impersonation",
         },
     )
     assert ropc.status_code == 400
@@ -339,7 +301,7 @@ def test_consent_missing_is_aadsts65001_until_granted(client: TestClient, state:
     page = authorize_v2(client, challenge)
     ctx = ctx_of(page.text)
     consent_page = client.post(
-        f"{V2}/authorize", data={"ctx": ctx, "step": "password", "username": ADMIN, "password": ADMIN_PASSWORD}
+        f"{V2}/authorize", data={"ctx": ctx, "step": "password", "username": NW.ADMIN, "password": NW.ADMIN_PASSWORD}
     )
     assert 'name="consent"' in consent_page.text
     returned = code_from(
@@ -349,26 +311,17 @@ def test_consent_missing_is_aadsts65001_until_granted(client: TestClient, state:
             follow_redirects=False,
         )
     )
-    token = client.post(
-        f"{V2}/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": NATIVE_APP,
-            "code": returned["code"],
-            "redirect_uri": NATIVE_REDIRECT,
-            "code_verifier": verifier,
-        },
-    )
+    token = redeem(client, returned["code"], verifier)
     assert token.status_code == 200
     client.post("/_emulator/reset")
-    assert not state.world.consented(state.world.apps[NATIVE_APP])
+    assert not state.world.consented(state.world.apps[NW.NATIVE_APP])
 
 
 # --- device code ---------------------------------------------------------------------------------------------
 
 
 def approve_device(
-    client: TestClient, user_code: str, choice: str, upn: str = ADMIN, password: str = ADMIN_PASSWORD
+    client: TestClient, user_code: str, choice: str, upn: str = NW.ADMIN, password: str = NW.ADMIN_PASSWORD
 ) -> Any:
     page = client.post("/devicelogin", data={"otc": user_code.lower()})
     assert page.status_code == 200, page.text
@@ -377,7 +330,7 @@ def approve_device(
 
 def test_device_code_v2(client: TestClient, state: EmulatorState) -> None:
     started = client.post(
-        f"{V2}/devicecode", data={"client_id": NATIVE_APP, "scope": f"{PC}/user_impersonation offline_access"}
+        f"{V2}/devicecode", data={"client_id": NW.NATIVE_APP, "scope": f"{NW.PC}/user_impersonation offline_access"}
     )
     assert started.status_code == 200
     body = started.json()
@@ -387,7 +340,7 @@ def test_device_code_v2(client: TestClient, state: EmulatorState) -> None:
     assert body["user_code"] in body["message"]
     poll = {
         "grant_type": "urn:ietf:params:oauth:grant-type:device_code",
-        "client_id": NATIVE_APP,
+        "client_id": NW.NATIVE_APP,
         "device_code": body["device_code"],
     }
     pending = client.post(f"{V2}/token", data=poll)
@@ -398,7 +351,7 @@ def test_device_code_v2(client: TestClient, state: EmulatorState) -> None:
     token = client.post(f"{V2}/token", data=poll)
     assert token.status_code == 200, token.text
     tokens = token.json()
-    assert tokens["scope"] == f"{PC}/user_impersonation"  # the first call's scope: the polls carry none
+    assert tokens["scope"] == f"{NW.PC}/user_impersonation"  # the first call's scope: the polls carry none
     assert jwt.decode(tokens["access_token"], options={"verify_signature": False})["amr"] == ["pwd", "mfa"]
     assert client.post(f"{V2}/token", data=poll).json()["error"] == "bad_verification_code"
 
@@ -406,13 +359,13 @@ def test_device_code_v2(client: TestClient, state: EmulatorState) -> None:
 def test_device_code_declined_expired_and_unknown(client: TestClient, state: EmulatorState) -> None:
     def start() -> dict[str, Any]:
         result: dict[str, Any] = client.post(
-            f"{V2}/devicecode", data={"client_id": NATIVE_APP, "scope": f"{PC}/user_impersonation"}
+            f"{V2}/devicecode", data={"client_id": NW.NATIVE_APP, "scope": f"{NW.PC}/user_impersonation"}
         ).json()
         return result
 
     declined = start()
     approve_device(client, declined["user_code"], "decline")
-    poll = {"grant_type": "urn:ietf:params:oauth:grant-type:device_code", "client_id": NATIVE_APP}
+    poll = {"grant_type": "urn:ietf:params:oauth:grant-type:device_code", "client_id": NW.NATIVE_APP}
     assert (
         client.post(f"{V2}/token", data={**poll, "device_code": declined["device_code"]}).json()["error"]
         == "authorization_declined"
@@ -424,18 +377,18 @@ def test_device_code_declined_expired_and_unknown(client: TestClient, state: Emu
     )
     assert client.post("/devicelogin", data={"otc": late["user_code"]}).status_code == 400
     assert client.post(f"{V2}/token", data={**poll, "device_code": "nope"}).json()["error"] == "bad_verification_code"
-    assert client.post(f"{V2}/devicecode", data={"client_id": NATIVE_APP}).json()["error_codes"] == [900144]
+    assert client.post(f"{V2}/devicecode", data={"client_id": NW.NATIVE_APP}).json()["error_codes"] == [900144]
 
 
 def test_device_code_v1(client: TestClient) -> None:
-    body = client.post(f"{V1}/devicecode", data={"client_id": NATIVE_APP, "resource": PC}).json()
+    body = client.post(f"{V1}/devicecode", data={"client_id": NW.NATIVE_APP, "resource": NW.PC}).json()
     assert list(body) == ["user_code", "device_code", "verification_url", "expires_in", "interval", "message"]
     assert (body["expires_in"], body["interval"]) == ("900", "5")
     approve_device(client, body["user_code"], "skip")
     tokens = client.post(
-        f"{V1}/token", data={"grant_type": "device_code", "client_id": NATIVE_APP, "code": body["device_code"]}
+        f"{V1}/token", data={"grant_type": "device_code", "client_id": NW.NATIVE_APP, "code": body["device_code"]}
     ).json()
-    assert tokens["resource"] == PC
+    assert tokens["resource"] == NW.PC
     assert jwt.decode(tokens["access_token"], options={"verify_signature": False})["amr"] == ["pwd"]
 
 
@@ -445,20 +398,20 @@ def test_device_code_v1(client: TestClient) -> None:
 def test_generatetoken_keeps_user_and_amr(client: TestClient, state: EmulatorState) -> None:
     from tests.helpers import user_token
 
-    graph = user_token(state, ADMIN, ["pwd"], aud="https://graph.windows.net")
+    graph = user_token(state, NW.ADMIN, ["pwd"], aud="https://graph.windows.net")
     answer = client.post("/generatetoken", data={"grant_type": "jwt_token"}, headers=bearer(graph))
     assert answer.status_code == 200
     body = answer.json()
     assert list(body)[:2] == ["access_token", "token_type"]
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
-    assert claims["aud"] == PC
-    assert claims["upn"] == ADMIN
+    assert claims["aud"] == NW.PC
+    assert claims["upn"] == NW.ADMIN
     assert claims["amr"] == ["pwd"]
     assert client.get("/v1/customers", headers=bearer(body["access_token"])).json()["code"] == "900421"
     with_mfa = client.post(
         "/generatetoken",
         data={"grant_type": "jwt_token"},
-        headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"], aud="https://graph.windows.net")),
+        headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"], aud="https://graph.windows.net")),
     ).json()
     assert client.get("/v1/customers", headers=bearer(with_mfa["access_token"])).status_code == 200
     assert client.post("/generatetoken", data={"grant_type": "jwt_token"}).status_code == 401

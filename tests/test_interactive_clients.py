@@ -17,9 +17,9 @@ import pytest
 import requests
 
 from emulator.testing import PartnerCenterEmulator
-from tests.helpers import ADMIN, ADMIN_PASSWORD, NATIVE_APP, PC, WEB_APP, WEB_SECRET
+from tests.helpers import NW
 
-USER_SCOPES = [f"{PC}/user_impersonation"]
+USER_SCOPES = [f"{NW.PC}/user_impersonation"]
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def complete_sign_in(person: httpx.Client, url: str, choice: str) -> httpx.Respo
     assert ctx is not None
     action = urllib.parse.urljoin(url, re.search(r'form method="post" action="([^"]+)"', page.text).group(1))  # type: ignore[union-attr]
     step = person.post(
-        action, data={"ctx": ctx.group(1), "step": "password", "username": ADMIN, "password": ADMIN_PASSWORD}
+        action, data={"ctx": ctx.group(1), "step": "password", "username": NW.ADMIN, "password": NW.ADMIN_PASSWORD}
     )
     assert step.status_code == 200, step.text
     return person.post(action, data={"ctx": ctx.group(1), "step": "mfa", "choice": choice})
@@ -57,7 +57,7 @@ def call(emulator: PartnerCenterEmulator, token: str) -> requests.Response:
 
 @pytest.mark.parametrize(("choice", "status"), [("mfa", 200), ("skip", 401)])
 def test_msal_auth_code_flow(emulator: PartnerCenterEmulator, choice: str, status: int) -> None:
-    app = msal.PublicClientApplication(NATIVE_APP, authority=emulator.authority, instance_discovery=False)
+    app = msal.PublicClientApplication(NW.NATIVE_APP, authority=emulator.authority, instance_discovery=False)
     flow = app.initiate_auth_code_flow(USER_SCOPES, redirect_uri="http://localhost:53127")
     with browser(emulator) as person:
         answer = complete_sign_in(person, flow["auth_uri"], choice)
@@ -66,12 +66,12 @@ def test_msal_auth_code_flow(emulator: PartnerCenterEmulator, choice: str, statu
     assert redirected.netloc == "localhost:53127"
     result = app.acquire_token_by_auth_code_flow(flow, dict(urllib.parse.parse_qsl(redirected.query)))
     assert "access_token" in result, result
-    assert result["id_token_claims"]["preferred_username"] == ADMIN
+    assert result["id_token_claims"]["preferred_username"] == NW.ADMIN
     assert call(emulator, result["access_token"]).status_code == status
 
 
 def test_msal_device_flow(emulator: PartnerCenterEmulator) -> None:
-    app = msal.PublicClientApplication(NATIVE_APP, authority=emulator.authority, instance_discovery=False)
+    app = msal.PublicClientApplication(NW.NATIVE_APP, authority=emulator.authority, instance_discovery=False)
     flow = app.initiate_device_flow(scopes=USER_SCOPES)
     assert "user_code" in flow, flow
     assert flow["interval"] == 5  # as Entra answers; the test polls faster
@@ -85,7 +85,7 @@ def test_msal_device_flow(emulator: PartnerCenterEmulator) -> None:
         ctx = re.search(r'name="ctx" value="([^"]+)"', code_page.text).group(1)  # type: ignore[union-attr]
         person.post(
             flow["verification_uri"],
-            data={"ctx": ctx, "step": "password", "username": ADMIN, "password": ADMIN_PASSWORD},
+            data={"ctx": ctx, "step": "password", "username": NW.ADMIN, "password": NW.ADMIN_PASSWORD},
         )
         done = person.post(flow["verification_uri"], data={"ctx": ctx, "step": "mfa", "choice": "mfa"})
         assert "signed in" in done.text
@@ -97,7 +97,7 @@ def test_msal_device_flow(emulator: PartnerCenterEmulator) -> None:
 def test_adal_secure_application_model(emulator: PartnerCenterEmulator) -> None:
     query = urllib.parse.urlencode(
         {
-            "client_id": WEB_APP,
+            "client_id": NW.WEB_APP,
             "response_mode": "form_post",
             "response_type": "code id_token",
             "scope": "openid profile",
@@ -111,10 +111,10 @@ def test_adal_secure_application_model(emulator: PartnerCenterEmulator) -> None:
     code = html.unescape(fields["code"])
     context = adal.AuthenticationContext(emulator.authority, validate_authority=False)
     first = context.acquire_token_with_authorization_code(
-        code, "http://localhost:8400/callback", PC, WEB_APP, WEB_SECRET
+        code, "http://localhost:8400/callback", NW.PC, NW.WEB_APP, NW.WEB_SECRET
     )
-    assert first["resource"] == PC
-    refreshed = context.acquire_token_with_refresh_token(first["refreshToken"], WEB_APP, PC, WEB_SECRET)
+    assert first["resource"] == NW.PC
+    refreshed = context.acquire_token_with_refresh_token(first["refreshToken"], NW.WEB_APP, NW.PC, NW.WEB_SECRET)
     assert call(emulator, refreshed["accessToken"]).status_code == 200
     emulator.assert_all_compliant()
 
@@ -122,7 +122,7 @@ def test_adal_secure_application_model(emulator: PartnerCenterEmulator) -> None:
 def test_plain_requests_secure_application_model(emulator: PartnerCenterEmulator) -> None:
     query = urllib.parse.urlencode(
         {
-            "client_id": WEB_APP,
+            "client_id": NW.WEB_APP,
             "response_mode": "form_post",
             "response_type": "code id_token",
             "scope": "openid profile",
@@ -137,9 +137,9 @@ def test_plain_requests_secure_application_model(emulator: PartnerCenterEmulator
     first = requests.post(
         token_url,
         data={
-            "resource": PC,
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "resource": NW.PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "grant_type": "authorization_code",
             "code": code,
         },
@@ -148,9 +148,9 @@ def test_plain_requests_secure_application_model(emulator: PartnerCenterEmulator
     refreshed = requests.post(
         token_url,
         data={
-            "resource": PC,
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "resource": NW.PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "grant_type": "refresh_token",
             "refresh_token": first["refresh_token"],
             "scope": "openid",

@@ -15,21 +15,9 @@ from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.keys import SigningKey
 from emulator.state import EmulatorState
-from tests.helpers import (
-    ADMIN,
-    CONTOSO,
-    NATIVE_APP,
-    PC,
-    SERVICE,
-    SERVICE_PASSWORD,
-    TENANT_ID,
-    WEB_SECRET,
-    app_token,
-    bearer,
-    user_token,
-)
+from tests.helpers import NW, app_token, bearer, user_token
 
-V2 = f"/{TENANT_ID}/oauth2/v2.0/token"
+V2 = f"/{NW.TENANT_ID}/oauth2/v2.0/token"
 
 
 def traffic(client: TestClient, state: EmulatorState) -> dict[str, str]:
@@ -37,16 +25,13 @@ def traffic(client: TestClient, state: EmulatorState) -> dict[str, str]:
     signed_in = client.post(
         V2,
         data={
-            "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
-            "scope": f"{PC}/user_impersonation offline_access",
+            **NW.SERVICE_ROPC,
+            "scope": f"{NW.PC}/user_impersonation offline_access",
         },
         headers={"client-request-id": "11111111-1111-4111-8111-111111111111"},
     ).json()
     service = bearer(signed_in["access_token"])
-    admin = bearer(user_token(state, ADMIN, ["pwd", "mfa"]))
+    admin = bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))
     daemon = bearer(app_token(state))
     for _ in range(3):
         client.get("/v1/customers?size=1", headers={**service, "MS-RequestId": "r-service", "MS-CorrelationId": "c-1"})
@@ -65,8 +50,8 @@ def test_journal_records_each_call_without_secrets(client: TestClient, state: Em
     assert token_call["kind"] == "token"
     assert token_call["grant"] == "password"
     assert token_call["status"] == 200
-    assert token_call["app"] == {"id": NATIVE_APP, "name": "Northwind Partner Console"}
-    assert token_call["user"] == {"upn": SERVICE}
+    assert token_call["app"] == {"id": NW.NATIVE_APP, "name": "Northwind Partner Console"}
+    assert token_call["user"] == {"upn": NW.SERVICE}
     assert token_call["amr"] == ["pwd"]
     assert token_call["correlationId"] == "11111111-1111-4111-8111-111111111111"
     first = api[0]
@@ -74,7 +59,7 @@ def test_journal_records_each_call_without_secrets(client: TestClient, state: Em
     assert first["requestId"] == "r-service" and first["correlationId"] == "c-1"
     assert first["status"] == 401
     assert first["principal"] == "app+user"
-    assert first["user"]["upn"] == SERVICE
+    assert first["user"]["upn"] == NW.SERVICE
     assert first["amr"] == ["pwd"]
     assert first["decision"]["profile"] == "enforced-2026"
     assert first["decision"]["allowed"] is False
@@ -87,13 +72,13 @@ def test_journal_records_each_call_without_secrets(client: TestClient, state: Em
         "report-only": True,
         "off": True,
     }
-    assert api[3]["user"]["upn"] == ADMIN and api[3]["status"] == 200
+    assert api[3]["user"]["upn"] == NW.ADMIN and api[3]["status"] == 200
     assert api[4]["user"] == "app-only" and api[4]["decision"]["rule"] == "app-only"
     assert (api[5]["principal"] is None and api[5]["problem"].startswith("the token's header is not JSON")) or api[5][
         "problem"
     ]
     text = json.dumps(body)
-    for secret in (secrets["service"], secrets["refresh"], SERVICE_PASSWORD, WEB_SECRET):
+    for secret in (secrets["service"], secrets["refresh"], NW.SERVICE_PASSWORD, NW.WEB_SECRET):
         assert secret not in text
 
 
@@ -151,31 +136,31 @@ def test_export_is_api_request_details(client: TestClient, state: EmulatorState)
     ]
     assert first["operationName"] == "Get /v{version}/customers"
     assert first["requestId"] == "r-service"
-    assert first["upn"] == SERVICE
-    assert first["applicationId"] == NATIVE_APP
+    assert first["upn"] == NW.SERVICE
+    assert first["applicationId"] == NW.NATIVE_APP
     assert first["mfaCompliant"] is False
     assert "Z" not in first["requestDateTime"] and "T" in first["requestDateTime"]
-    assert lines[3]["upn"] == ADMIN and lines[3]["mfaCompliant"] is True
+    assert lines[3]["upn"] == NW.ADMIN and lines[3]["mfaCompliant"] is True
 
 
 def test_reporting_endpoints_list_exactly_the_non_compliant_principals(
     client: TestClient, state: EmulatorState
 ) -> None:
     traffic(client, state)
-    admin = bearer(user_token(state, ADMIN, ["pwd", "mfa"]))
+    admin = bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))
     principals = client.get("/v1/nonMfaCompliantPartnerPrincipals", headers=admin).json()
-    service_oid = state.world.user(SERVICE).object_id  # type: ignore[union-attr]
+    service_oid = state.world.user(NW.SERVICE).object_id  # type: ignore[union-attr]
     assert principals["totalCount"] == 1
     (item,) = principals["items"]
     assert list(item) == ["objectId", "tenantId", "upn", "lastNonMfaCompliantRequestDateTime"]
-    assert (item["objectId"], item["tenantId"], item["upn"]) == (service_oid, TENANT_ID, SERVICE)
+    assert (item["objectId"], item["tenantId"], item["upn"]) == (service_oid, NW.TENANT_ID, NW.SERVICE)
     adoption = client.get("/v1/applicationmfaadoptionstatus", headers=admin).json()
     assert isinstance(adoption, list)
     by_app = {row["applicationId"]: row for row in adoption}
     # Three refused calls by the service account, the admin's call, and the two reporting calls just made.
-    assert by_app[NATIVE_APP]["totalRequestCount"] == 5
-    assert by_app[NATIVE_APP]["mfaCompliantRequestCount"] == 2
-    assert by_app[NATIVE_APP]["applicationName"] == "Northwind Partner Console"
+    assert by_app[NW.NATIVE_APP]["totalRequestCount"] == 5
+    assert by_app[NW.NATIVE_APP]["mfaCompliantRequestCount"] == 2
+    assert by_app[NW.NATIVE_APP]["applicationName"] == "Northwind Partner Console"
     details = client.get("/v1/partnerRequests", headers=admin).json()
     assert details["totalCount"] == 6
     assert client.get("/v1/partnerRequests", headers=bearer(app_token(state))).status_code == 401
@@ -188,7 +173,7 @@ def test_report_from_the_control_api(client: TestClient, state: EmulatorState) -
     assert report["compliant"] is False
     assert report["appOnlyCalls"] == 1
     worst = report["groups"][0]
-    assert worst["user"]["upn"] == SERVICE
+    assert worst["user"]["upn"] == NW.SERVICE
     assert worst["wouldBeRefused"] == 3
     assert worst["passwordSignIns"] == 1
     assert worst["advice"].startswith("The account signs in with a password (grant_type=password, ROPC)")
@@ -228,10 +213,12 @@ def test_report_command_on_a_file(tmp_path: Path, client: TestClient, state: Emu
 
 
 def test_a_refused_call_is_named_by_the_route_the_gate_matched(client: TestClient, state: EmulatorState) -> None:
-    no_mfa = bearer(user_token(state, SERVICE, ["pwd"]))
-    refused = client.get(f"/v1/customers/{CONTOSO}/users/00000000-0000-0000-0000-000000000001", headers=no_mfa)
+    no_mfa = bearer(user_token(state, NW.SERVICE, ["pwd"]))
+    refused = client.get(f"/v1/customers/{NW.CONTOSO}/users/00000000-0000-0000-0000-000000000001", headers=no_mfa)
     assert refused.status_code == 401  # refused by the gate, before any handler
-    assert client.get("/v1/no/such/route", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"]))).status_code == 404
+    assert (
+        client.get("/v1/no/such/route", headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))).status_code == 404
+    )
     lines = [json.loads(line) for line in client.get("/_emulator/journal/export").text.splitlines()]
     assert [line["operationName"] for line in lines] == [
         "Get /v{version}/customers/{customer_id}/users/{user_id}",

@@ -16,7 +16,7 @@ from emulator.partner.errors import WIRE
 from emulator.partner.models import errors
 from emulator.partner.schemas import requests as rq
 from emulator.state import EmulatorState
-from tests.helpers import ADMIN, CONTOSO, app_token, bearer, user_token
+from tests.helpers import NW, app_token, bearer, user_token
 
 PARTNER = Path(emulator.partner.__file__).parent
 HANDLERS = sorted(p for p in PARTNER.glob("*.py") if p.name not in ("__init__.py", "errors.py"))
@@ -198,14 +198,14 @@ CONSENT_BODY = {
 
 @pytest.mark.parametrize("spelling", ["Pascal", "camel"])
 def test_both_spellings_are_accepted(client: TestClient, state: EmulatorState, spelling: str) -> None:
-    headers = bearer(user_token(state, ADMIN, ["pwd", "mfa"]))
+    headers = bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))
     index = 0 if spelling == "Pascal" else 1
-    user = client.post(f"/v1/customers/{CONTOSO}/users", json=_spellings(USER_BODY)[index], headers=headers)
+    user = client.post(f"/v1/customers/{NW.CONTOSO}/users", json=_spellings(USER_BODY)[index], headers=headers)
     assert user.status_code == 201 and user.json()["displayName"] == "Spelled"
-    order = client.post(f"/v1/customers/{CONTOSO}/orders", json=_spellings(ORDER_BODY)[index], headers=headers)
+    order = client.post(f"/v1/customers/{NW.CONTOSO}/orders", json=_spellings(ORDER_BODY)[index], headers=headers)
     assert order.status_code == 201 and order.json()["lineItems"][0]["quantity"] == 2
     consent = client.post(
-        f"/v1/customers/{CONTOSO}/applicationconsents", json=_spellings(CONSENT_BODY)[index], headers=headers
+        f"/v1/customers/{NW.CONTOSO}/applicationconsents", json=_spellings(CONSENT_BODY)[index], headers=headers
     )
     assert consent.status_code == 201 and consent.json() == {
         "displayName": CONSENT_BODY["applicationId"],
@@ -213,7 +213,7 @@ def test_both_spellings_are_accepted(client: TestClient, state: EmulatorState, s
     }
     subscription = order.json()["lineItems"][0]["subscriptionId"]
     patched = client.patch(
-        f"/v1/customers/{CONTOSO}/subscriptions/{subscription}",
+        f"/v1/customers/{NW.CONTOSO}/subscriptions/{subscription}",
         json=_spellings({"quantity": 3, "friendlyName": "Renamed"})[index],
         headers=headers,
     )

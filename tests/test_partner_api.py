@@ -8,19 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import (
-    ADMIN,
-    CONTOSO,
-    MEGAN,
-    NATIVE_APP,
-    SERVICE,
-    TENANT_DOMAIN,
-    TENANT_ID,
-    WEB_APP,
-    app_token,
-    bearer,
-    user_token,
-)
+from tests.helpers import NW, app_token, bearer, user_token
 
 WWW_AUTHENTICATE = 'Bearer error="invalid_token"'
 REQUEST_CONTEXT = "appId=cid-v1:03ce8ca8-8373-4021-8f25-d5dd45c7b12f"
@@ -50,7 +38,7 @@ def set_profile(client: TestClient, name: str, **extra: object) -> None:
 
 
 def test_password_only_user_refused_with_900421(client: TestClient, state: EmulatorState) -> None:
-    response = client.get("/v1/customers?size=2", headers=bearer(user_token(state, SERVICE, ["pwd"])))
+    response = client.get("/v1/customers?size=2", headers=bearer(user_token(state, NW.SERVICE, ["pwd"])))
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == WWW_AUTHENTICATE
     assert response.headers["content-type"] == "application/json; charset=utf-8"
@@ -58,14 +46,14 @@ def test_password_only_user_refused_with_900421(client: TestClient, state: Emula
 
 
 def test_mfa_user_accepted(client: TestClient, state: EmulatorState) -> None:
-    response = client.get("/v1/customers?size=2", headers=bearer(user_token(state, SERVICE, ["pwd", "mfa"])))
+    response = client.get("/v1/customers?size=2", headers=bearer(user_token(state, NW.SERVICE, ["pwd", "mfa"])))
     assert response.status_code == 200
     assert response.json()["totalCount"] == 2
 
 
 @pytest.mark.parametrize("amr", [["pwd"], [], ["rsa"], ["pwd", "otp"], ["ngcmfa"], ["wiaormfa"]])
 def test_every_amr_without_mfa_is_refused(client: TestClient, state: EmulatorState, amr: list[str]) -> None:
-    response = client.get("/v1/customers", headers=bearer(user_token(state, ADMIN, amr)))
+    response = client.get("/v1/customers", headers=bearer(user_token(state, NW.ADMIN, amr)))
     assert response.status_code == 401
     assert response.json()["code"] == "900421"
 
@@ -76,7 +64,7 @@ def test_app_only_token_passes_without_mfa(client: TestClient, state: EmulatorSt
 
 
 def test_graph_audience_refused_with_900420(client: TestClient, state: EmulatorState) -> None:
-    token = user_token(state, ADMIN, ["pwd", "mfa"], aud="https://graph.windows.net")
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"], aud="https://graph.windows.net")
     response = client.get("/v1/customers", headers=bearer(token))
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == WWW_AUTHENTICATE
@@ -84,7 +72,7 @@ def test_graph_audience_refused_with_900420(client: TestClient, state: EmulatorS
 
 
 def test_partner_center_app_id_audience_accepted(client: TestClient, state: EmulatorState) -> None:
-    token = user_token(state, ADMIN, ["pwd", "mfa"], aud="fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd")
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"], aud="fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd")
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
 
 
@@ -93,7 +81,7 @@ def test_partner_center_app_id_audience_accepted(client: TestClient, state: Emul
 
 def test_pilot_2019_checks_only_with_the_header(client: TestClient, state: EmulatorState) -> None:
     set_profile(client, "pilot-2019")
-    token = user_token(state, SERVICE, ["pwd"])
+    token = user_token(state, NW.SERVICE, ["pwd"])
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
     assert client.get("/v1/customers", headers={**bearer(token), "MS-Enforce-MFA": "false"}).status_code == 200
     for value in ("true", "True", "TRUE"):
@@ -102,13 +90,13 @@ def test_pilot_2019_checks_only_with_the_header(client: TestClient, state: Emula
         assert refused.headers["www-authenticate"] == WWW_AUTHENTICATE
         assert refused.content == b""
         assert "content-length" not in refused.headers or refused.headers["content-length"] == "0"
-    mfa = user_token(state, SERVICE, ["pwd", "mfa"])
+    mfa = user_token(state, NW.SERVICE, ["pwd", "mfa"])
     assert client.get("/v1/customers", headers={**bearer(mfa), "MS-Enforce-MFA": "true"}).status_code == 200
 
 
 def test_enforced_2019_refuses_every_call_without_mfa(client: TestClient, state: EmulatorState) -> None:
     set_profile(client, "enforced-2019")
-    response = client.get("/v1/customers", headers=bearer(user_token(state, SERVICE, ["pwd"])))
+    response = client.get("/v1/customers", headers=bearer(user_token(state, NW.SERVICE, ["pwd"])))
     assert response.status_code == 401
     assert response.content == b""
     assert response.headers["www-authenticate"] == WWW_AUTHENTICATE
@@ -116,27 +104,27 @@ def test_enforced_2019_refuses_every_call_without_mfa(client: TestClient, state:
 
 def test_2019_profiles_still_accept_the_graph_audience(client: TestClient, state: EmulatorState) -> None:
     set_profile(client, "enforced-2019")
-    token = user_token(state, ADMIN, ["pwd", "mfa"], aud="https://graph.windows.net")
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"], aud="https://graph.windows.net")
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
 
 
 def test_rollout_is_stable_per_tenant_and_app(client: TestClient, state: EmulatorState) -> None:
     set_profile(client, "rollout-2026", rolloutPercent=0)
-    native = user_token(state, SERVICE, ["pwd"], client_id=NATIVE_APP)
+    native = user_token(state, NW.SERVICE, ["pwd"], client_id=NW.NATIVE_APP)
     assert client.get("/v1/customers", headers=bearer(native)).status_code == 200
     set_profile(client, "rollout-2026", rolloutPercent=100)
     assert client.get("/v1/customers", headers=bearer(native)).json() == MFA_900421
     # At 50 % the two world apps land in fixed buckets; the same pair answers the same every time.
     set_profile(client, "rollout-2026", rolloutPercent=50)
-    web = user_token(state, SERVICE, ["pwd"], client_id=WEB_APP)
+    web = user_token(state, NW.SERVICE, ["pwd"], client_id=NW.WEB_APP)
     first = [client.get("/v1/customers", headers=bearer(t)).status_code for t in (native, web)]
     for _ in range(3):
         assert [client.get("/v1/customers", headers=bearer(t)).status_code for t in (native, web)] == first
 
 
 def test_report_only_and_off_refuse_nothing(client: TestClient, state: EmulatorState) -> None:
-    token = user_token(state, SERVICE, ["pwd"])
-    graph = user_token(state, SERVICE, ["pwd"], aud="https://graph.windows.net")
+    token = user_token(state, NW.SERVICE, ["pwd"])
+    graph = user_token(state, NW.SERVICE, ["pwd"], aud="https://graph.windows.net")
     for profile in ("report-only", "off"):
         set_profile(client, profile)
         assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
@@ -177,7 +165,7 @@ def test_malformed_authorization_headers(client: TestClient, header: str, why: s
 
 
 def test_expired_token_refused_beyond_skew(client: TestClient, state: EmulatorState) -> None:
-    token = user_token(state, ADMIN, ["pwd", "mfa"])
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"])
     exp = state.verifier.verify(token)["exp"]
     state.clock.advance(exp - state.clock.now() + 299)  # inside the 300 s skew
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
@@ -188,7 +176,7 @@ def test_expired_token_refused_beyond_skew(client: TestClient, state: EmulatorSt
 
 
 def test_padded_token_refused(client: TestClient, state: EmulatorState) -> None:
-    token = user_token(state, ADMIN, ["pwd", "mfa"])
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"])
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
     response = client.get("/v1/customers", headers=bearer(token + "=="))
     assert response.status_code == 401
@@ -197,7 +185,7 @@ def test_padded_token_refused(client: TestClient, state: EmulatorState) -> None:
 
 def test_not_yet_valid_token_refused(client: TestClient, state: EmulatorState) -> None:
     state.clock.advance(3600)
-    token = user_token(state, ADMIN, ["pwd", "mfa"])
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"])
     state.clock.reset()
     response = client.get("/v1/customers", headers=bearer(token))
     assert response.status_code == 401
@@ -211,11 +199,11 @@ def test_unknown_key_refused(client: TestClient, state: EmulatorState) -> None:
 
     stranger = TokenIssuer(KeyRing(generate_key()), Clock(), state.rng)
     world = state.world
-    user = world.user(ADMIN)
+    user = world.user(NW.ADMIN)
     assert user is not None
     token = stranger.issue(
         stranger.user_claims(
-            world.partner, world.apps[NATIVE_APP], user, ["pwd", "mfa"], "https://api.partnercenter.microsoft.com"
+            world.partner, world.apps[NW.NATIVE_APP], user, ["pwd", "mfa"], "https://api.partnercenter.microsoft.com"
         )
     ).token
     response = client.get("/v1/customers", headers=bearer(token))
@@ -247,7 +235,7 @@ def test_correlation_and_request_ids_are_echoed(client: TestClient, state: Emula
 
 
 def test_organization_profile(client: TestClient, state: EmulatorState) -> None:
-    response = client.get("/v1/profiles/organization", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"])))
+    response = client.get("/v1/profiles/organization", headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"])))
     assert response.status_code == 200
     assert response.json() == {
         "id": "f43ce5e9-b420-5e1c-bf2c-074ed073481f",
@@ -263,8 +251,8 @@ def test_organization_profile(client: TestClient, state: EmulatorState) -> None:
             "lastName": "Vance",
             "phoneNumber": "4255550142",
         },
-        "tenantId": TENANT_ID,
-        "domain": TENANT_DOMAIN,
+        "tenantId": NW.TENANT_ID,
+        "domain": NW.TENANT_DOMAIN,
         "email": "csp-admin@northwindpartners.com",
         "language": "en",
         "culture": "en-US",
@@ -291,18 +279,18 @@ def test_customer_list_page(client: TestClient, state: EmulatorState) -> None:
         "totalCount": 2,
         "items": [
             {
-                "id": CONTOSO,
+                "id": NW.CONTOSO,
                 "companyProfile": {
-                    "tenantId": CONTOSO,
+                    "tenantId": NW.CONTOSO,
                     "domain": "contosoltd.onmicrosoft.com",
                     "companyName": "Contoso Ltd",
                     "links": {
-                        "self": {"uri": f"/customers/{CONTOSO}/profiles/company", "method": "GET", "headers": []}
+                        "self": {"uri": f"/customers/{NW.CONTOSO}/profiles/company", "method": "GET", "headers": []}
                     },
                     "attributes": {"objectType": "CustomerCompanyProfile"},
                 },
                 "relationshipToPartner": "reseller",
-                "links": {"self": {"uri": f"/customers/{CONTOSO}", "method": "GET", "headers": []}},
+                "links": {"self": {"uri": f"/customers/{NW.CONTOSO}", "method": "GET", "headers": []}},
                 "attributes": {"objectType": "Customer"},
             },
             {
@@ -368,7 +356,7 @@ def test_customer_list_bad_paging(client: TestClient, state: EmulatorState, quer
 
 
 def test_customer_by_id(client: TestClient, state: EmulatorState) -> None:
-    response = client.get(f"/v1/customers/{CONTOSO}", headers=bearer(user_token(state, MEGAN, ["pwd", "mfa"])))
+    response = client.get(f"/v1/customers/{NW.CONTOSO}", headers=bearer(user_token(state, NW.MEGAN, ["pwd", "mfa"])))
     assert response.status_code == 200
     body = response.json()
     assert list(body) == [
@@ -383,7 +371,7 @@ def test_customer_by_id(client: TestClient, state: EmulatorState) -> None:
         "attributes",
     ]
     assert body["companyProfile"] == {
-        "tenantId": CONTOSO,
+        "tenantId": NW.CONTOSO,
         "domain": "contosoltd.onmicrosoft.com",
         "companyName": "Contoso Ltd",
         "address": {
@@ -395,15 +383,15 @@ def test_customer_by_id(client: TestClient, state: EmulatorState) -> None:
             "phoneNumber": "2065550101",
         },
         "email": "patti.fernandez@contosoltd.com",
-        "links": {"self": {"uri": f"/customers/{CONTOSO}/profiles/company", "method": "GET", "headers": []}},
+        "links": {"self": {"uri": f"/customers/{NW.CONTOSO}/profiles/company", "method": "GET", "headers": []}},
         "attributes": {"objectType": "CustomerCompanyProfile"},
     }
     assert body["billingProfile"]["attributes"]["objectType"] == "CustomerBillingProfile"
     assert isinstance(body["billingProfile"]["attributes"]["etag"], str)
-    assert body["billingProfile"]["links"]["self"]["uri"] == f"/customers/{CONTOSO}/profiles/billing"
+    assert body["billingProfile"]["links"]["self"]["uri"] == f"/customers/{NW.CONTOSO}/profiles/billing"
     assert body["allowDelegatedAccess"] is True
     assert body["customDomains"] == ["contosoltd.onmicrosoft.com", "contosoltd.com"]
-    assert body["links"] == {"self": {"uri": f"/customers/{CONTOSO}", "method": "GET", "headers": []}}
+    assert body["links"] == {"self": {"uri": f"/customers/{NW.CONTOSO}", "method": "GET", "headers": []}}
     assert body["attributes"] == {"objectType": "Customer"}
 
 

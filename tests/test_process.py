@@ -16,21 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import (
-    NATIVE_APP,
-    PC,
-    SERVICE,
-    SERVICE_PASSWORD,
-    TENANT_ID,
-    WEB_APP,
-    WEB_SECRET,
-    Emulator,
-    cli_token,
-    pcemu,
-    raw_get,
-    start,
-    stop,
-)
+from tests.helpers import NW, Emulator, cli_token, pcemu, raw_get, start, stop
 
 # Each test runs `pcemu` as a process: run by make test and CI, not by a bare pytest.
 pytestmark = pytest.mark.heavy
@@ -55,27 +41,27 @@ def test_ready_line_and_banner(running: Emulator, tmp_path: Path) -> None:
     https_port = ready["https_port"]
     assert https_port > 0 and https_port != port
     assert ready["https_url"] == f"https://127.0.0.1:{https_port}"
-    assert ready["authority"] == f"https://127.0.0.1:{https_port}/{TENANT_ID}"  # MSAL accepts https authorities only
+    assert ready["authority"] == f"https://127.0.0.1:{https_port}/{NW.TENANT_ID}"  # MSAL accepts https authorities only
     assert ready["ca"] == str(tmp_path / "state" / "ca.pem")
     assert ready["ca_bundle"] == str(tmp_path / "state" / "ca-bundle.pem")
     assert ready["proxy_port"] is None
     assert ready["console"] == f"http://127.0.0.1:{port}/"
-    assert ready["tenant_id"] == TENANT_ID
+    assert ready["tenant_id"] == NW.TENANT_ID
     assert ready["profile"] == "enforced-2026"
     assert ready["state_dir"] == str(tmp_path / "state")
     text = "\n".join(running.banner)
     assert f"listening on http://127.0.0.1:{port}" in text
     # The command as this user can run it: here `python -m emulator`, as the test started it.
     assert f"{sys.executable} -m emulator token --user svc-automation@northwindpartners.onmicrosoft.com" in text
-    assert WEB_SECRET not in text  # the banner never prints secrets
+    assert NW.WEB_SECRET not in text  # the banner never prints secrets
     health = httpx.get(f"{running.url}/_emulator/health", timeout=10)
     assert health.json()["status"] == "ready"
     secure = httpx.get(
-        f"{ready['https_url']}/{TENANT_ID}/v2.0/.well-known/openid-configuration",
+        f"{ready['https_url']}/{NW.TENANT_ID}/v2.0/.well-known/openid-configuration",
         verify=ssl.create_default_context(cafile=ready["ca"]),
         timeout=10,
     )
-    assert secure.json()["token_endpoint"] == f"https://127.0.0.1:{https_port}/{TENANT_ID}/oauth2/v2.0/token"
+    assert secure.json()["token_endpoint"] == f"https://127.0.0.1:{https_port}/{NW.TENANT_ID}/oauth2/v2.0/token"
 
 
 def test_key_file_is_private_and_reused(running: Emulator, tmp_path: Path) -> None:
@@ -83,7 +69,7 @@ def test_key_file_is_private_and_reused(running: Emulator, tmp_path: Path) -> No
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "state").stat().st_mode) == 0o700
     before = key_file.read_bytes()
-    token = cli_token(tmp_path / "state", "--user", SERVICE, "--mfa")
+    token = cli_token(tmp_path / "state", "--user", NW.SERVICE, "--mfa")
     assert httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     code, out = stop(running)
     assert code == 0
@@ -101,8 +87,8 @@ def test_key_file_is_private_and_reused(running: Emulator, tmp_path: Path) -> No
 def test_done_when_scenario(running: Emulator, tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
     url = running.url
-    plain = cli_token(state_dir, "--user", SERVICE)
-    mfa = cli_token(state_dir, "--user", SERVICE, "--mfa")
+    plain = cli_token(state_dir, "--user", NW.SERVICE)
+    mfa = cli_token(state_dir, "--user", NW.SERVICE, "--mfa")
     refused = httpx.get(f"{url}/v1/customers?size=2", headers={"Authorization": f"Bearer {plain}"})
     assert refused.status_code == 401
     assert refused.json()["code"] == "900421"
@@ -127,24 +113,21 @@ def test_done_when_scenario(running: Emulator, tmp_path: Path) -> None:
 
     # ROPC for the service account through v1 and v2: a token, refused by Partner Center.
     v1 = httpx.post(
-        f"{url}/{TENANT_ID}/oauth2/token",
+        f"{url}/{NW.TENANT_ID}/oauth2/token",
         data={
             "grant_type": "password",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
-            "resource": PC,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
+            "username": NW.SERVICE,
+            "password": NW.SERVICE_PASSWORD,
+            "resource": NW.PC,
         },
     ).json()
     v2 = httpx.post(
-        f"{url}/{TENANT_ID}/oauth2/v2.0/token",
+        f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
         data={
-            "grant_type": "password",
-            "client_id": NATIVE_APP,
-            "username": SERVICE,
-            "password": SERVICE_PASSWORD,
-            "scope": f"{PC}/user_impersonation offline_access",
+            **NW.SERVICE_ROPC,
+            "scope": f"{NW.PC}/user_impersonation offline_access",
         },
     ).json()
     for body_ in (v1, v2):
@@ -154,12 +137,12 @@ def test_done_when_scenario(running: Emulator, tmp_path: Path) -> None:
     # A refresh keeps amr, and the older refresh token still works.
     for _ in range(2):
         refreshed = httpx.post(
-            f"{url}/{TENANT_ID}/oauth2/v2.0/token",
+            f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
             data={
                 "grant_type": "refresh_token",
-                "client_id": NATIVE_APP,
+                "client_id": NW.NATIVE_APP,
                 "refresh_token": v2["refresh_token"],
-                "scope": f"{PC}/user_impersonation offline_access",
+                "scope": f"{NW.PC}/user_impersonation offline_access",
             },
         )
         assert refreshed.status_code == 200
@@ -167,13 +150,13 @@ def test_done_when_scenario(running: Emulator, tmp_path: Path) -> None:
 
 def test_expired_and_app_tokens_from_the_cli(running: Emulator, tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
-    expired = cli_token(state_dir, "--user", SERVICE, "--mfa", "--expired")
+    expired = cli_token(state_dir, "--user", NW.SERVICE, "--mfa", "--expired")
     response = httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert "expired" in response.json()["description"]
-    app_only = cli_token(state_dir, "--app", WEB_APP)
+    app_only = cli_token(state_dir, "--app", NW.WEB_APP)
     assert httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {app_only}"}).status_code == 200
-    graph = cli_token(state_dir, "--user", SERVICE, "--mfa", "--audience", "https://graph.windows.net")
+    graph = cli_token(state_dir, "--user", NW.SERVICE, "--mfa", "--audience", "https://graph.windows.net")
     assert (
         httpx.get(f"{running.url}/v1/customers", headers={"Authorization": f"Bearer {graph}"}).json()["code"]
         == "900420"
@@ -191,7 +174,7 @@ def test_proxy_for_hard_coded_hosts(tmp_path: Path) -> None:
                 "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
             ).json()
             assert discovery["token_endpoint"] == "https://login.microsoftonline.com/common/oauth2/v2.0/token"
-            token = cli_token(tmp_path / "state", "--user", SERVICE)
+            token = cli_token(tmp_path / "state", "--user", NW.SERVICE)
             refused = client.get(
                 "https://api.partnercenter.microsoft.com/v1/customers", headers={"Authorization": f"Bearer {token}"}
             )
@@ -294,8 +277,8 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
 def test_world_command(tmp_path: Path) -> None:
     result = subprocess.run(pcemu("world", "--json"), capture_output=True, text=True, check=True)
     world = json.loads(result.stdout)
-    assert world["tenants"][0]["id"] == TENANT_ID
-    assert {u["userPrincipalName"]: u["amr"] for u in world["users"]}[SERVICE] == ["pwd"]
+    assert world["tenants"][0]["id"] == NW.TENANT_ID
+    assert {u["userPrincipalName"]: u["amr"] for u in world["users"]}[NW.SERVICE] == ["pwd"]
     text = subprocess.run(pcemu("world"), capture_output=True, text=True, check=True).stdout
     assert "password only" in text and "MFA required" in text
 

@@ -31,7 +31,7 @@ from emulator.policy import decide, in_rollout
 from emulator.profiles import PROFILES
 from emulator.state import EmulatorState
 from emulator.verify import InvalidToken
-from tests.helpers import MEGAN, TENANT_ID, user_token
+from tests.helpers import NW, user_token
 
 PC_RESOURCE = "https://api.partnercenter.microsoft.com"
 PC_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
@@ -92,7 +92,7 @@ def claim_sets(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         claims["amr"] = draw(amr_values)
     if draw(st.booleans()):
-        claims["upn"] = draw(st.sampled_from([MEGAN, "someone@contoso.example"]))
+        claims["upn"] = draw(st.sampled_from([NW.MEGAN, "someone@contoso.example"]))
     if draw(st.booleans()):
         claims["roles"] = draw(st.lists(st.sampled_from(["Partner.Read.All", "user_impersonation"]), max_size=2))
     return claims
@@ -307,7 +307,7 @@ class TokenEnv:
 @pytest.fixture(scope="module")
 def token_env(signing_key: SigningKey) -> TokenEnv:
     state = EmulatorState(Config(in_memory_key=True, seed=7, profile="enforced-2026"), key=signing_key)
-    token = user_token(state, MEGAN, ["pwd", "mfa"])
+    token = user_token(state, NW.MEGAN, ["pwd", "mfa"])
     state.verifier.verify(token)  # the unmodified token is good: every refusal below is the mutation's doing
     return TokenEnv(state, token, signing_key.kid, generate_key())
 
@@ -383,8 +383,8 @@ def jwt_shaped(draw: st.DrawFn, kid: str) -> str:
     )
     claims = {
         "aud": PC_RESOURCE,
-        "iss": f"https://sts.windows.net/{TENANT_ID}/",
-        "tid": TENANT_ID,
+        "iss": f"https://sts.windows.net/{NW.TENANT_ID}/",
+        "tid": NW.TENANT_ID,
         "exp": 4102444800,
         "nbf": 0,
         "scp": "user_impersonation",
@@ -426,8 +426,8 @@ def test_arbitrary_text_is_refused_with_invalid_token(token_env: TokenEnv, data:
 def test_a_token_signed_with_another_key_is_refused(token_env: TokenEnv, aud: str, amr: list[str], alg: str) -> None:
     claims = {
         "aud": aud,
-        "iss": f"https://sts.windows.net/{TENANT_ID}/",
-        "tid": TENANT_ID,
+        "iss": f"https://sts.windows.net/{NW.TENANT_ID}/",
+        "tid": NW.TENANT_ID,
         "iat": 0,
         "nbf": 0,
         "exp": 4102444800,
@@ -446,7 +446,7 @@ def test_a_token_signed_with_another_key_is_refused(token_env: TokenEnv, aud: st
 @pytest.fixture(scope="module")
 def http(signing_key: SigningKey) -> Iterator[tuple[TestClient, str]]:
     state = EmulatorState(Config(in_memory_key=True, seed=7, profile="enforced-2026"), key=signing_key)
-    token = user_token(state, MEGAN, ["pwd", "mfa"])
+    token = user_token(state, NW.MEGAN, ["pwd", "mfa"])
     app = EmulatorApp(state)
     with TestClient(
         app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000), raise_server_exceptions=False

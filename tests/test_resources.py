@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import ADMIN, CONTOSO, app_token, bearer, user_token
+from tests.helpers import NW, app_token, bearer, user_token
 
 FABRIKAM = "c13d2ea4-5bee-53d5-988a-6b3a6a13df75"
 TAILSPIN = "ef0b8fc9-03a9-5660-a812-afdcb0ec6c6f"
@@ -32,7 +32,7 @@ def error(code: int | str, description: str) -> dict[str, Any]:
 
 @pytest.fixture
 def user(state: EmulatorState) -> dict[str, str]:
-    return bearer(user_token(state, ADMIN, ["pwd", "mfa"]))
+    return bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))
 
 
 @pytest.fixture
@@ -403,56 +403,56 @@ def test_a_request_id_is_never_replayed_to_another_caller(
     request_id = "0f9b2a4e-6a1c-4c55-9d55-3b0f6a0c1d2f"
     first = client.post("/v1/customers", json=DOC_CUSTOMER, headers={**app, "MS-RequestId": request_id})
     assert first.status_code == 201
-    someone_else = bearer(user_token(state, ADMIN, ["pwd", "mfa"]))
+    someone_else = bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))
     other = client.post("/v1/customers", json=DOC_CUSTOMER, headers={**someone_else, "MS-RequestId": request_id})
     assert other.status_code == 400  # judged as its own request (the domain is taken), not given the first answer
     assert "userCredentials" not in other.json()
 
 
 def test_delete_customer_outside_the_sandbox_is_refused(client: TestClient, app: dict[str, str]) -> None:
-    response = client.delete(f"/v1/customers/{CONTOSO}", headers=app)
+    response = client.delete(f"/v1/customers/{NW.CONTOSO}", headers=app)
     assert response.status_code == 400
     assert response.json()["code"] == 900127
-    assert client.get(f"/v1/customers/{CONTOSO}", headers=app).status_code == 200
+    assert client.get(f"/v1/customers/{NW.CONTOSO}", headers=app).status_code == 200
 
 
 def test_delete_customer_in_the_sandbox(
     client: TestClient, state: EmulatorState, app: dict[str, str], user: dict[str, str]
 ) -> None:
     state.world.integration_sandbox = True
-    assert client.delete(f"/v1/customers/{CONTOSO}", headers=app).status_code == 204
-    assert client.get(f"/v1/customers/{CONTOSO}", headers=app).status_code == 404
-    assert client.get(f"/v1/customers/{CONTOSO}/subscriptions", headers=app).status_code == 404
+    assert client.delete(f"/v1/customers/{NW.CONTOSO}", headers=app).status_code == 204
+    assert client.get(f"/v1/customers/{NW.CONTOSO}", headers=app).status_code == 404
+    assert client.get(f"/v1/customers/{NW.CONTOSO}/subscriptions", headers=app).status_code == 404
     assert state.world.subscriptions.get(CONTOSO_E5) is None
-    assert state.world.customer_users.group(CONTOSO) == []
-    assert client.delete(f"/v1/customers/{CONTOSO}", headers=app).status_code == 404
+    assert state.world.customer_users.group(NW.CONTOSO) == []
+    assert client.delete(f"/v1/customers/{NW.CONTOSO}", headers=app).status_code == 404
 
 
 def test_reset_restores_the_fixtures(client: TestClient, state: EmulatorState, app: dict[str, str]) -> None:
     client.post("/v1/customers", json=DOC_CUSTOMER, headers=app)
-    client.patch(f"/v1/customers/{CONTOSO}/subscriptions/{CONTOSO_E5}", json={"quantity": 30}, headers=app)
+    client.patch(f"/v1/customers/{NW.CONTOSO}/subscriptions/{CONTOSO_E5}", json={"quantity": 30}, headers=app)
     assert client.post("/_emulator/reset").status_code == 200
     assert len(client.get("/v1/customers", headers=app).json()["items"]) == 40
-    assert client.get(f"/v1/customers/{CONTOSO}/subscriptions/{CONTOSO_E5}", headers=app).json()["quantity"] == 25
+    assert client.get(f"/v1/customers/{NW.CONTOSO}/subscriptions/{CONTOSO_E5}", headers=app).json()["quantity"] == 25
 
 
 # --- customer users ------------------------------------------------------------------------------------------
 
 
 def test_list_users(client: TestClient, user: dict[str, str]) -> None:
-    body = client.get(f"/v1/customers/{CONTOSO}/users", headers=user).json()
+    body = client.get(f"/v1/customers/{NW.CONTOSO}/users", headers=user).json()
     assert [u["userPrincipalName"] for u in body["items"]] == [
         "admin@contosoltd.onmicrosoft.com",
         "fernandez.patti@contosoltd.onmicrosoft.com",
     ]
     admin = body["items"][0]
-    assert admin["links"]["self"]["uri"] == f"/customers/{CONTOSO}/users/{admin['id']}"
+    assert admin["links"]["self"]["uri"] == f"/customers/{NW.CONTOSO}/users/{admin['id']}"
     assert admin["attributes"] == {"objectType": "CustomerUser"}
     assert "usageLocation" not in admin and body["items"][1]["usageLocation"] == "US"
 
 
 def test_users_refuse_app_only(client: TestClient, app: dict[str, str]) -> None:
-    response = client.get(f"/v1/customers/{CONTOSO}/users", headers=app)
+    response = client.get(f"/v1/customers/{NW.CONTOSO}/users", headers=app)
     assert response.status_code == 401
     assert response.json()["code"] == 400
 
@@ -468,7 +468,7 @@ NEW_USER = {
 
 
 def test_create_get_and_delete_a_user(client: TestClient, user: dict[str, str], state: EmulatorState) -> None:
-    created = client.post(f"/v1/customers/{CONTOSO}/users", json=NEW_USER, headers=user)
+    created = client.post(f"/v1/customers/{NW.CONTOSO}/users", json=NEW_USER, headers=user)
     assert created.status_code == 201
     body = created.json()
     assert body == {
@@ -486,7 +486,7 @@ def test_create_get_and_delete_a_user(client: TestClient, user: dict[str, str], 
         "attributes": {"objectType": "CustomerUser"},
     }
     assert "abCD123*xyz" not in json.dumps(state.world.customer_users.overlay())  # the password is not kept
-    path = f"/v1/customers/{CONTOSO}/users/{body['id']}"
+    path = f"/v1/customers/{NW.CONTOSO}/users/{body['id']}"
     assert client.get(path, headers=user).json()["displayName"] == "Jane Doe"
     assert client.delete(path, headers=user).status_code == 204
     gone = client.get(path, headers=user)
@@ -515,7 +515,7 @@ def test_create_get_and_delete_a_user(client: TestClient, user: dict[str, str], 
 def test_create_user_validation(
     client: TestClient, user: dict[str, str], change: dict[str, Any], description: str
 ) -> None:
-    response = client.post(f"/v1/customers/{CONTOSO}/users", json={**NEW_USER, **change}, headers=user)
+    response = client.post(f"/v1/customers/{NW.CONTOSO}/users", json={**NEW_USER, **change}, headers=user)
     assert response.status_code == 400
     assert response.json() == error(3000, description)
 
@@ -524,10 +524,10 @@ def test_create_user_validation(
 
 
 def test_subscription_list_and_get(client: TestClient, app: dict[str, str]) -> None:
-    listed = client.get(f"/v1/customers/{CONTOSO}/subscriptions", headers=app).json()
+    listed = client.get(f"/v1/customers/{NW.CONTOSO}/subscriptions", headers=app).json()
     assert listed["totalCount"] == 2
     assert "links" not in listed
-    got = client.get(f"/v1/customers/{CONTOSO}/subscriptions/{CONTOSO_E5.lower()}", headers=app).json()
+    got = client.get(f"/v1/customers/{NW.CONTOSO}/subscriptions/{CONTOSO_E5.lower()}", headers=app).json()
     assert got == listed["items"][0]
     assert got["id"] == CONTOSO_E5
     assert got["offerId"] == M365_E5
@@ -537,18 +537,18 @@ def test_subscription_list_and_get(client: TestClient, app: dict[str, str]) -> N
     assert got["billingType"] == "license"
     assert got["links"] == {
         "offer": {"uri": f"/offers/{M365_E5}?country=US", "method": "GET", "headers": []},
-        "self": {"uri": f"/customers/{CONTOSO}/subscriptions/{CONTOSO_E5}", "method": "GET", "headers": []},
+        "self": {"uri": f"/customers/{NW.CONTOSO}/subscriptions/{CONTOSO_E5}", "method": "GET", "headers": []},
     }
     etag = json.loads(base64.b64decode(got["attributes"]["etag"]))
     assert etag == {"id": CONTOSO_E5.lower(), "version": 1}
     addon = listed["items"][1]
     assert addon["parentSubscriptionId"] == CONTOSO_E5
-    assert addon["links"]["parentSubscription"]["uri"] == f"/customers/{CONTOSO}/subscriptions/{CONTOSO_E5}"
+    assert addon["links"]["parentSubscription"]["uri"] == f"/customers/{NW.CONTOSO}/subscriptions/{CONTOSO_E5}"
 
 
 def test_unknown_subscription(client: TestClient, app: dict[str, str]) -> None:
     missing = "00000000-0000-0000-0000-0000000000AA"
-    response = client.get(f"/v1/customers/{CONTOSO}/subscriptions/{missing}", headers=app)
+    response = client.get(f"/v1/customers/{NW.CONTOSO}/subscriptions/{missing}", headers=app)
     assert response.status_code == 404
     assert response.json() == error(20003, f"Subscription with id {missing} not found.")
     # Another customer's subscription is not this customer's.
@@ -556,7 +556,7 @@ def test_unknown_subscription(client: TestClient, app: dict[str, str]) -> None:
 
 
 def test_change_quantity_with_the_etag(client: TestClient, app: dict[str, str]) -> None:
-    path = f"/v1/customers/{CONTOSO}/subscriptions/{CONTOSO_E5}"
+    path = f"/v1/customers/{NW.CONTOSO}/subscriptions/{CONTOSO_E5}"
     current = client.get(path, headers=app).json()
     etag = current["attributes"]["etag"]
     changed = client.patch(path, json={**current, "quantity": 30}, headers={**app, "If-Match": etag})
@@ -577,7 +577,7 @@ def test_change_quantity_with_the_etag(client: TestClient, app: dict[str, str]) 
     [
         (
             CONTOSO_E5,
-            CONTOSO,
+            NW.CONTOSO,
             {"quantity": 0},
             400,
             2002,
@@ -585,7 +585,7 @@ def test_change_quantity_with_the_etag(client: TestClient, app: dict[str, str]) 
         ),
         (
             CONTOSO_E5,
-            CONTOSO,
+            NW.CONTOSO,
             {"quantity": "lots"},
             400,
             800002,
@@ -593,16 +593,16 @@ def test_change_quantity_with_the_etag(client: TestClient, app: dict[str, str]) 
         ),
         (
             CONTOSO_E5,
-            CONTOSO,
+            NW.CONTOSO,
             {"billingCycle": "annual"},
             400,
             2054,
             "The billing cycle for an existing subscription cannot be updated using update-subscription operation. Please use update-Order operation",
         ),
-        (CONTOSO_E5, CONTOSO, {"status": "deleted"}, 400, 800096, "Cannot update the status for this subscription"),
+        (CONTOSO_E5, NW.CONTOSO, {"status": "deleted"}, 400, 800096, "Cannot update the status for this subscription"),
         (
             CONTOSO_E5,
-            CONTOSO,
+            NW.CONTOSO,
             {"autoRenewEnabled": "yes"},
             400,
             800002,
@@ -662,7 +662,7 @@ def test_subscription_update_errors(
 
 
 def test_suspend_reactivate_rename_and_auto_renew(client: TestClient, app: dict[str, str]) -> None:
-    path = f"/v1/customers/{CONTOSO}/subscriptions/{CONTOSO_E5}"
+    path = f"/v1/customers/{NW.CONTOSO}/subscriptions/{CONTOSO_E5}"
     suspended = client.patch(path, json={"Status": "suspended"}, headers=app).json()  # PascalCase, as documented
     assert suspended["status"] == "suspended"
     assert suspended["suspensionReasons"] == ["CustomerCancellation"]
@@ -899,7 +899,7 @@ def _item(number: int, offer: str = M365_E5, quantity: Any = 1, **extra: Any) ->
             "Invalid request input: 'LineItems' is required and must be a non-empty list.",
         ),
         (
-            {**_order(_item(0)), "ReferenceCustomerId": CONTOSO},
+            {**_order(_item(0)), "ReferenceCustomerId": NW.CONTOSO},
             400,
             800002,
             "Invalid request input: 'ReferenceCustomerId' must be the customer id in the path.",
@@ -918,11 +918,11 @@ def test_order_errors_create_nothing(
 
 def test_add_on_with_its_parent(client: TestClient, app: dict[str, str]) -> None:
     body = _order(_item(0, "1C410588-DA3B-4F88-B38F-707EB9DE46C0", 2, ParentSubscriptionId=CONTOSO_E5))
-    response = client.post(f"/v1/customers/{CONTOSO}/orders", json=body, headers=app)
+    response = client.post(f"/v1/customers/{NW.CONTOSO}/orders", json=body, headers=app)
     assert response.status_code == 201
     sid = response.json()["lineItems"][0]["subscriptionId"]
     assert (
-        client.get(f"/v1/customers/{CONTOSO}/subscriptions/{sid}", headers=app).json()["parentSubscriptionId"]
+        client.get(f"/v1/customers/{NW.CONTOSO}/subscriptions/{sid}", headers=app).json()["parentSubscriptionId"]
         == CONTOSO_E5
     )
 
@@ -980,7 +980,7 @@ CONSENT = {
 
 
 def test_application_consent_lifecycle(client: TestClient, user: dict[str, str], app: dict[str, str]) -> None:
-    path = f"/v1/customers/{CONTOSO}/applicationconsents"
+    path = f"/v1/customers/{NW.CONTOSO}/applicationconsents"
     assert client.post(path, json=CONSENT, headers=app).status_code == 401
     created = client.post(path, json=CONSENT, headers=user)
     assert created.status_code == 201
@@ -1009,6 +1009,6 @@ def test_application_consent_lifecycle(client: TestClient, user: dict[str, str],
 def test_application_consent_validation(
     client: TestClient, user: dict[str, str], body: dict[str, Any], description: str
 ) -> None:
-    response = client.post(f"/v1/customers/{CONTOSO}/applicationconsents", json=body, headers=user)
+    response = client.post(f"/v1/customers/{NW.CONTOSO}/applicationconsents", json=body, headers=user)
     assert response.status_code == 400
     assert response.json() == error(3000, description)

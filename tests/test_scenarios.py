@@ -16,27 +16,12 @@ from starlette.testclient import TestClient
 from emulator.scenarios import ScenarioError, available, load_file
 from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
-from tests.helpers import (
-    ADMIN,
-    NATIVE_APP,
-    PC,
-    SERVICE,
-    SERVICE_PASSWORD,
-    TENANT_ID,
-    WEB_APP,
-    WEB_SECRET,
-    app_token,
-    bearer,
-    user_token,
-)
+from tests.helpers import NW, app_token, bearer, user_token
 
-V2 = f"/{TENANT_ID}/oauth2/v2.0/token"
+V2 = f"/{NW.TENANT_ID}/oauth2/v2.0/token"
 ROPC = {
-    "grant_type": "password",
-    "client_id": NATIVE_APP,
-    "username": SERVICE,
-    "password": SERVICE_PASSWORD,
-    "scope": f"{PC}/user_impersonation offline_access",
+    **NW.SERVICE_ROPC,
+    "scope": f"{NW.PC}/user_impersonation offline_access",
 }
 
 
@@ -78,8 +63,10 @@ def test_conditional_access_blocks_ropc_with_msal(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(partner_center.ca_bundle))
     monkeypatch.setenv("HTTPS_PROXY", partner_center.proxy_url)
     partner_center.client.post("/_emulator/scenarios", json={"name": "conditional-access-blocks-ropc"})
-    app = msal.PublicClientApplication(NATIVE_APP)
-    result = app.acquire_token_by_username_password(SERVICE, SERVICE_PASSWORD, scopes=[f"{PC}/user_impersonation"])
+    app = msal.PublicClientApplication(NW.NATIVE_APP)
+    result = app.acquire_token_by_username_password(
+        NW.SERVICE, NW.SERVICE_PASSWORD, scopes=[f"{NW.PC}/user_impersonation"]
+    )
     assert result["error"] == "interaction_required"
     assert 50076 in result["error_codes"]
 
@@ -89,7 +76,12 @@ def test_refresh_token_expired(client: TestClient) -> None:
     load(client, "refresh-token-expired")
     answer = client.post(
         V2,
-        data={"grant_type": "refresh_token", "client_id": NATIVE_APP, "refresh_token": refresh, "scope": ROPC["scope"]},
+        data={
+            "grant_type": "refresh_token",
+            "client_id": NW.NATIVE_APP,
+            "refresh_token": refresh,
+            "scope": ROPC["scope"],
+        },
     )
     assert answer.status_code == 400
     assert answer.json()["error_codes"] == [700082]
@@ -106,11 +98,11 @@ def test_consent_missing(client: TestClient) -> None:
 def test_graph_audience(client: TestClient) -> None:
     load(client, "graph-audience")
     token = client.post(
-        f"/{TENANT_ID}/oauth2/token",
+        f"/{NW.TENANT_ID}/oauth2/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "resource": "https://graph.windows.net",
         },
     ).json()["access_token"]
@@ -121,28 +113,28 @@ def test_token_expires_mid_run(client: TestClient, state: EmulatorState) -> None
     load(client, "token-expires-mid-run")
     first = client.post(V2, data=ROPC).json()
     assert first["expires_in"] == 60
-    assert client.get("/v1/customers", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"]))).status_code == 200
-    token = user_token(state, ADMIN, ["pwd", "mfa"])
+    assert client.get("/v1/customers", headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))).status_code == 200
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"])
     client.post("/_emulator/clock/advance", json={"seconds": 61})
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 401  # no skew: expired
-    assert client.get("/v1/customers", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"]))).status_code == 200
+    assert client.get("/v1/customers", headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))).status_code == 200
 
 
 def test_key_rotation(client: TestClient, state: EmulatorState) -> None:
-    old = user_token(state, ADMIN, ["pwd", "mfa"])
+    old = user_token(state, NW.ADMIN, ["pwd", "mfa"])
     old_kid = jwt.get_unverified_header(old)["kid"]
     assert client.get("/v1/customers", headers=bearer(old)).status_code == 200  # now in the verified-token cache
     load(client, "key-rotation")
     keys = [k["kid"] for k in client.get("/common/discovery/keys").json()["keys"]]
     assert len(keys) == 2 and old_kid in keys
-    new = user_token(state, ADMIN, ["pwd", "mfa"])
+    new = user_token(state, NW.ADMIN, ["pwd", "mfa"])
     assert jwt.get_unverified_header(new)["kid"] != old_kid
     assert client.get("/v1/customers", headers=bearer(old)).status_code == 200  # within the grace
     client.post("/_emulator/clock/advance", json={"seconds": 601})
     refused = client.get("/v1/customers", headers=bearer(old))
     assert refused.status_code == 401
     assert "unknown or retired 'kid'" in refused.json()["description"]
-    assert client.get("/v1/customers", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"]))).status_code == 200
+    assert client.get("/v1/customers", headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))).status_code == 200
     assert [k["kid"] for k in client.get("/common/discovery/keys").json()["keys"]] == [
         jwt.get_unverified_header(new)["kid"]
     ]
@@ -167,11 +159,11 @@ def test_throttled_first_three_then_every_fifth(client: TestClient, state: Emula
 
 def test_enforcement_day(client: TestClient, state: EmulatorState) -> None:
     load(client, "enforcement-day")
-    token = user_token(state, SERVICE, ["pwd"], aud=PC)
+    token = user_token(state, NW.SERVICE, ["pwd"], aud=NW.PC)
     assert client.get("/v1/customers", headers=bearer(token)).status_code == 200
     assert client.get("/v1/customers", headers={**bearer(token), "MS-Enforce-MFA": "true"}).status_code == 401
     client.post("/_emulator/clock/advance", json={"seconds": 3601})
-    fresh = user_token(state, SERVICE, ["pwd"])
+    fresh = user_token(state, NW.SERVICE, ["pwd"])
     answer = client.get("/v1/customers", headers=bearer(fresh))
     assert (answer.status_code, answer.json()["code"]) == (401, "900421")
     assert client.get("/_emulator/profile").json()["name"] == "enforced-2026"
@@ -200,7 +192,7 @@ def rule(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_fault_rules_match_by_app_user_and_window(client: TestClient, state: EmulatorState) -> None:
-    rule(client, {"path": "/v1/*", "user": SERVICE, "status": 503, "retryAfter": 5})
+    rule(client, {"path": "/v1/*", "user": NW.SERVICE, "status": 503, "retryAfter": 5})
     rule(client, {"app": "Northwind Billing Automation", "every": 2, "status": 500})
     rule(
         client,
@@ -212,16 +204,16 @@ def test_fault_rules_match_by_app_user_and_window(client: TestClient, state: Emu
             "body": {"statusCode": 418, "message": "teapot"},
         },
     )
-    service = bearer(user_token(state, SERVICE, ["pwd", "mfa"]))
+    service = bearer(user_token(state, NW.SERVICE, ["pwd", "mfa"]))
     answer = client.get("/v1/customers", headers=service)
     assert (answer.status_code, answer.headers["retry-after"]) == (503, "5")
     assert answer.json()["code"] == 800003
     daemon = bearer(app_token(state))
     assert [client.get("/v1/customers", headers=daemon).status_code for _ in range(4)] == [200, 500, 200, 500]
-    admin = bearer(user_token(state, ADMIN, ["pwd", "mfa"]))
+    admin = bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))
     assert client.get("/v1/invoices", headers=admin).status_code == 200  # before the window
     client.post("/_emulator/clock/advance", json={"seconds": 61})
-    assert client.get("/v1/invoices", headers=bearer(user_token(state, ADMIN, ["pwd", "mfa"]))).json() == {
+    assert client.get("/v1/invoices", headers=bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))).json() == {
         "statusCode": 418,
         "message": "teapot",
     }
@@ -234,7 +226,7 @@ def test_fault_rules_match_by_app_user_and_window(client: TestClient, state: Emu
 
 
 def test_fault_on_the_token_endpoint_and_latency(client: TestClient) -> None:
-    rule(client, {"path": "/*/oauth2/v2.0/token", "app": NATIVE_APP, "first": 1, "status": 429, "retryAfter": 2})
+    rule(client, {"path": "/*/oauth2/v2.0/token", "app": NW.NATIVE_APP, "first": 1, "status": 429, "retryAfter": 2})
     rule(client, {"path": "/*/oauth2/v2.0/token", "latencyMs": 50})
     first = client.post(V2, data=ROPC)
     assert first.status_code == 429
@@ -264,7 +256,7 @@ def test_dropped_connection_over_a_real_socket(partner_center: PartnerCenterEmul
     import httpx
 
     partner_center.client.post("/_emulator/faults", json={"path": "/v1/invoices", "drop": True})
-    token = partner_center.token(app=WEB_APP)
+    token = partner_center.token(app=NW.WEB_APP)
     with pytest.raises(httpx.RemoteProtocolError):
         httpx.get(f"{partner_center.http_url}/v1/invoices", headers=bearer(token))
     assert httpx.get(f"{partner_center.http_url}/v1/customers", headers=bearer(token)).status_code == 200

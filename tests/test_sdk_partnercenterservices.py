@@ -13,7 +13,7 @@ from msrest.authentication import BasicTokenAuthentication
 from msrestazure.azure_exceptions import CloudError
 
 from emulator.app import EmulatorApp
-from tests.helpers import ADMIN, CONTOSO, serving, user_token
+from tests.helpers import NW, serving, user_token
 
 V = "1"  # the SDK takes the API version as a positional argument: /v1/...
 M365_E5 = "8BDBB60B-E526-43E9-92EF-AB760C8E0B72"
@@ -22,7 +22,7 @@ FABRIKAM = "c13d2ea4-5bee-53d5-988a-6b3a6a13df75"
 
 @pytest.fixture
 def sdk(emulator_app: EmulatorApp) -> Iterator[MicrosoftPartnerStoreApis]:
-    token = user_token(emulator_app.state, ADMIN, ["pwd", "mfa"])
+    token = user_token(emulator_app.state, NW.ADMIN, ["pwd", "mfa"])
     with serving(emulator_app) as url:
         client = MicrosoftPartnerStoreApis(BasicTokenAuthentication({"access_token": token}), base_url=url)
         # The SDK retries 5xx and 429 four times with sleeps; a test wants the first answer.
@@ -36,11 +36,11 @@ def test_customers(sdk: MicrosoftPartnerStoreApis) -> None:
     assert page.total_count == 40
     assert len(page.items) == 40
     first = page.items[0]
-    assert first.id == CONTOSO
+    assert first.id == NW.CONTOSO
     assert first.company_profile.company_name == "Contoso Ltd"
     assert first.company_profile.domain == "contosoltd.onmicrosoft.com"
     assert first.relationship_to_partner == "reseller"
-    customer = sdk.getvversioncustomerscustomer.id(CONTOSO, V)
+    customer = sdk.getvversioncustomerscustomer.id(NW.CONTOSO, V)
     assert customer.commerce_id
     assert customer.billing_profile.email == "patti.fernandez@contosoltd.com"
     assert customer.billing_profile.default_address.city == "Seattle"

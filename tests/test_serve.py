@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from emulator.generate import write_world
-from tests.helpers import TENANT_ID, WEB_APP, WEB_SECRET, start
+from tests.helpers import NW, start
 
 pytestmark = pytest.mark.heavy
 
@@ -55,9 +55,9 @@ def test_ctrl_c_during_start_up(tmp_path: Path, large_world: Path, world: str, d
 def test_ctrl_c_just_after_the_first_token_starts_the_signing_worker(tmp_path: Path) -> None:
     running = start(tmp_path / "state")
     try:
-        form = f"grant_type=client_credentials&client_id={WEB_APP}&client_secret={WEB_SECRET}"
+        form = f"grant_type=client_credentials&client_id={NW.WEB_APP}&client_secret={NW.WEB_SECRET}"
         form += "&scope=https://api.partnercenter.microsoft.com/.default"
-        url = f"{running.url}/{TENANT_ID}/oauth2/v2.0/token"
+        url = f"{running.url}/{NW.TENANT_ID}/oauth2/v2.0/token"
         assert urllib.request.urlopen(urllib.request.Request(url, data=form.encode()), timeout=10).status == 200
         time.sleep(0.05)
         # As a terminal sends it: to the server's process group (start() gives it none of its own, so use its pid).

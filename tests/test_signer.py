@@ -19,11 +19,11 @@ from emulator.clock import Clock
 from emulator.keys import KeyRing, generate_key
 from emulator.signer import SigningWorker, serve
 from emulator.tokens import TokenIssuer
-from tests.helpers import TENANT_ID, WEB_APP, WEB_SECRET, start, stop
+from tests.helpers import NW, start, stop
 
 KEY = generate_key()
 OTHER = generate_key()
-CLAIMS = {"aud": "https://api.partnercenter.microsoft.com", "iss": f"https://sts.windows.net/{TENANT_ID}/", "n": 1}
+CLAIMS = {"aud": "https://api.partnercenter.microsoft.com", "iss": f"https://sts.windows.net/{NW.TENANT_ID}/", "n": 1}
 
 
 async def ready(worker: SigningWorker) -> None:
@@ -113,18 +113,18 @@ def test_serve_signs_in_a_worker_and_stops_it(tmp_path: Path) -> None:
         url = emulator.url
         form = {
             "grant_type": "client_credentials",
-            "client_id": WEB_APP,
-            "client_secret": WEB_SECRET,
+            "client_id": NW.WEB_APP,
+            "client_secret": NW.WEB_SECRET,
             "scope": "https://api.partnercenter.microsoft.com/.default",
         }
         with httpx.Client() as client:
             # The first token starts the worker (signed in-process meanwhile).
-            assert client.post(f"{url}/{TENANT_ID}/oauth2/v2.0/token", data=form).status_code == 200
+            assert client.post(f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token", data=form).status_code == 200
             for _ in range(200):
                 if client.get(f"{url}/_emulator/health").json()["signWorker"]["running"]:
                     break
                 time.sleep(0.02)
-            tokens = [client.post(f"{url}/{TENANT_ID}/oauth2/v2.0/token", data=form).json() for _ in range(5)]
+            tokens = [client.post(f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token", data=form).json() for _ in range(5)]
             for body in tokens:
                 answer = client.get(
                     f"{url}/v1/customers?size=1", headers={"Authorization": f"Bearer {body['access_token']}"}

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 
 from emulator.policy import APP_ONLY, COMPLIANT, NON_COMPLIANT, caller, verdict_today
 from emulator.state import EmulatorState
-from tests.helpers import ADMIN, app_token, bearer, user_token
+from tests.helpers import NW, app_token, bearer, user_token
 
 GRAPH = "https://graph.windows.net"
 
@@ -60,7 +60,7 @@ def test_caller_is_read_once_from_v1_or_v2_claims() -> None:
 def graph_calls(client: TestClient, state: EmulatorState) -> dict[str, str]:
     """One app+user Graph token with MFA and one app-only Graph token, each calling Partner Center once."""
     tokens = {
-        "user": user_token(state, ADMIN, ["pwd", "mfa"], aud=GRAPH),
+        "user": user_token(state, NW.ADMIN, ["pwd", "mfa"], aud=GRAPH),
         "app": app_token(state, aud=GRAPH),
     }
     for token in tokens.values():

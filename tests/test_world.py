@@ -10,20 +10,20 @@ from typing import Any
 import pytest
 
 from emulator.world import WorldError, default_world_dir, load_world
-from tests.helpers import ADMIN, MEGAN, SERVICE, TENANT_ID
+from tests.helpers import NW
 
 
 def test_default_world(default_world: Any) -> None:
     world = default_world
-    assert world.partner.id == TENANT_ID
+    assert world.partner.id == NW.TENANT_ID
     assert len(world.customers) == 40
     assert {a.confidential for a in world.apps.values()} == {True, False}
-    service, admin, megan = world.user(SERVICE), world.user(ADMIN), world.user(MEGAN)
+    service, admin, megan = world.user(NW.SERVICE), world.user(NW.ADMIN), world.user(NW.MEGAN)
     assert service.default_amr == ["pwd"] and not service.mfa_required
     assert admin.default_amr == ["pwd", "mfa"] and not admin.mfa_required
     assert megan.mfa_required
     assert world.tenant("NorthwindPartners.onmicrosoft.com") is world.partner
-    assert world.user(SERVICE.upper()) is service
+    assert world.user(NW.SERVICE.upper()) is service
 
 
 def _copy(tmp_path: Path) -> Path:
