@@ -98,15 +98,18 @@ class SigningWorker:
         if not self.alive or process is None or process.stdin is None or len(self._pending) >= MAX_IN_FLIGHT:
             return None
         kid = key.kid
-        if kid not in self._known:
-            process.stdin.write(b"K %s %s\n" % (kid.encode(), base64.b64encode(key.private_pem())))
-            self._known.add(kid)
         self._count += 1
         number = self._count
+        try:
+            if kid not in self._known:
+                process.stdin.write(b"K %s %s\n" % (kid.encode(), base64.b64encode(key.private_pem())))
+                self._known.add(kid)
+            process.stdin.write(b"S %d %s %s\n" % (number, kid.encode(), signing_input))
+        except (OSError, RuntimeError):  # the worker has just died: this request signs in-process
+            return None
         loop = asyncio.get_running_loop()
         future: asyncio.Future[bytes | None] = loop.create_future()
         self._pending[number] = future
-        process.stdin.write(b"S %d %s %s\n" % (number, kid.encode(), signing_input))
         watchdog = loop.call_later(STALL_SECONDS, self._stalled, future)
         signature = await future
         watchdog.cancel()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from emulator.persistence import Persistence
 
 REFRESH_TOKEN_INACTIVITY = 90 * 24 * 3600  # Entra's default: 90 days, reset on each use
+MAX_REFRESH_TOKENS = 100_000
 
 
 @dataclass
@@ -53,6 +54,10 @@ class RefreshTokens:
         token = "0.A" + raw.hex()
         with self._lock:
             self._grants[token] = RefreshGrant(client_id, tenant_id, user_oid, tuple(amr), now, now)
+            # Bounded: the oldest issued go first once there are too many (a token unused for 90 days is invalid
+            # anyway; these are the ones least likely to be used again).
+            while len(self._grants) > MAX_REFRESH_TOKENS:
+                del self._grants[next(iter(self._grants))]
         return token
 
     def get(self, token: str) -> RefreshGrant | None:

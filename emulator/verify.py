@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -137,10 +138,14 @@ class TokenVerifier:
             raise InvalidToken("the token is malformed") from None
         if not isinstance(claims, dict):
             raise InvalidToken("the token's payload is not a JSON object")
-        for name in ("exp", "nbf"):
+        for name in ("exp", "nbf", "iat"):
             value = claims.get(name)
+            if name == "iat" and value is None:
+                continue
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise InvalidToken(f"the token has no numeric '{name}' claim")
+            if not math.isfinite(value):
+                raise InvalidToken(f"the token's '{name}' claim is {value}, not a time")
         aud = claims.get("aud")
         if aud not in ACCEPTED_AUDIENCES:
             raise InvalidToken(

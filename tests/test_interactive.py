@@ -417,3 +417,22 @@ def test_generatetoken_keeps_user_and_amr(client: TestClient, state: EmulatorSta
     assert client.post("/generatetoken", data={"grant_type": "jwt_token"}).status_code == 401
     assert client.post("/generatetoken", data={"grant_type": "password"}, headers=bearer(graph)).status_code == 400
     assert client.post("/generatetoken", data={"grant_type": "jwt_token"}, headers=bearer("x.y.z")).status_code == 401
+
+
+@pytest.mark.parametrize("verifier", ["vérifier-" + "x" * 40, "\u2603" * 43])
+def test_a_verifier_outside_ascii_is_invalid_grant_not_a_500(client: TestClient, verifier: str) -> None:
+    _, challenge = pkce()
+    returned = code_from(
+        sign_in(client, f"{V2}/authorize", authorize_v2(client, challenge).text, NW.ADMIN, NW.ADMIN_PASSWORD, "mfa")
+    )
+    answer = redeem(client, returned["code"], verifier)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_grant"
+
+
+def test_a_challenge_outside_ascii_is_refused_at_redemption_not_a_500(client: TestClient) -> None:
+    returned = code_from(
+        sign_in(client, f"{V2}/authorize", authorize_v2(client, "défi" * 12).text, NW.ADMIN, NW.ADMIN_PASSWORD, "mfa")
+    )
+    answer = redeem(client, returned["code"], "v" * 50)
+    assert (answer.status_code, answer.json()["error"]) == (400, "invalid_grant")

@@ -205,3 +205,21 @@ def test_keys_rotated_while_the_worker_signs_give_a_token_of_the_new_key() -> No
     issuer.worker = Rotating()  # type: ignore[assignment]
     token = asyncio.run(issuer.sign_async(CLAIMS))
     assert token == OTHER.sign_jwt(CLAIMS)
+
+
+def test_requests_in_flight_when_the_worker_dies_are_signed_in_process() -> None:
+    """Killed under load, before the server has noticed: every request still gets its token (no 5xx)."""
+
+    async def scenario() -> None:
+        issuer = TokenIssuer(KeyRing(KEY), Clock(), random.Random(1))
+        worker = SigningWorker()
+        issuer.worker = worker
+        await issuer.sign_async(CLAIMS)
+        await ready(worker)
+        assert worker._process is not None
+        worker._process.kill()  # no wait: requests keep coming while the pipe breaks
+        tokens = await asyncio.gather(*(issuer.sign_async(CLAIMS) for _ in range(200)))
+        assert set(tokens) == {KEY.sign_jwt(CLAIMS)}
+        await worker.close()
+
+    asyncio.run(scenario())

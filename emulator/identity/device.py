@@ -57,9 +57,8 @@ async def devicecode(state: EmulatorState, request: Request, *, v2: bool) -> Res
         resource=resource,
         created=state.clock.now(),
     )
-    with state.interactive.lock:
-        state.interactive.devices[grant.device_code] = grant
-        state.interactive.by_user_code[grant.user_code] = grant.device_code
+    state.interactive.forget_old(state.clock.now())
+    state.interactive.add_device(grant)
     uri = f"{origin(request)}/devicelogin"
     message = (
         f"To sign in, use a web browser to open the page {uri} and enter the code {grant.user_code} to authenticate."

@@ -165,8 +165,7 @@ async def authorize(state: EmulatorState, request: Request, *, v2: bool) -> Resp
         error, code, message = problem
         return _respond(sign_in, {"error": error, "error_description": f"AADSTS{code}: {message}"})
     interactive.forget_old(state.clock.now())
-    with interactive.lock:
-        interactive.sign_ins[sign_in.ctx] = sign_in
+    interactive.add_sign_in(sign_in)
     return _signin_page(state, request, sign_in, selected=params.get("login_hint"))
 
 
@@ -262,8 +261,9 @@ def _issue_code(state: EmulatorState, request: Request, sign_in: SignIn, amr: tu
     user = sign_in.user
     assert user is not None
     code = "0.A" + secrets.token_urlsafe(48)
-    with state.interactive.lock:
-        state.interactive.codes[code] = Code(
+    state.interactive.add_code(
+        code,
+        Code(
             client_id=sign_in.app.client_id,
             tenant_id=sign_in.tenant.id,
             user_oid=user.object_id,
@@ -275,7 +275,8 @@ def _issue_code(state: EmulatorState, request: Request, sign_in: SignIn, amr: tu
             challenge=sign_in.challenge,
             challenge_method=sign_in.challenge_method,
             created=state.clock.now(),
-        )
+        ),
+    )
     fields: dict[str, str] = {"code": code}
     if "id_token" in sign_in.response_type:
         issuer = (
@@ -359,8 +360,8 @@ async def devicelogin(state: EmulatorState, request: Request) -> Response:
         resource=grant.resource,
         device_code=grant.device_code,
     )
-    with state.interactive.lock:
-        state.interactive.sign_ins[sign_in.ctx] = sign_in
+    state.interactive.forget_old(state.clock.now())
+    state.interactive.add_sign_in(sign_in)
     return _signin_page(state, request, sign_in)
 
 

@@ -7,7 +7,9 @@ import base64
 import hashlib
 import hmac
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from emulator.world import App, Tenant, User
 
@@ -87,21 +89,66 @@ class Interactive:
             self.by_user_code.clear()
 
     def forget_old(self, now: float) -> None:
+        """Drop what has expired on the emulator's clock, oldest first: each table is in the order of creation, so
+        this stops at the first one still alive (O(expired), not O(all))."""
         with self.lock:
-            for ctx in [c for c, s in self.sign_ins.items() if now - s.created > PENDING_LIFETIME]:
-                del self.sign_ins[ctx]
-            for code in [c for c, g in self.codes.items() if now - g.created > CODE_LIFETIME * 6]:
-                del self.codes[code]
+            _expire(self.sign_ins, lambda s: now - s.created > PENDING_LIFETIME)
+            _expire(self.codes, lambda c: now - c.created > CODE_LIFETIME * 6)
+            for grant in _expire(self.devices, lambda g: now - g.created > DEVICE_CODE_LIFETIME * 2):
+                self.by_user_code.pop(grant.user_code, None)
+
+    def add_sign_in(self, sign_in: SignIn) -> None:
+        with self.lock:
+            self.sign_ins[sign_in.ctx] = sign_in
+            _cap(self.sign_ins)
+
+    def add_code(self, value: str, code: Code) -> None:
+        with self.lock:
+            self.codes[value] = code
+            _cap(self.codes)
+
+    def add_device(self, grant: DeviceGrant) -> None:
+        with self.lock:
+            self.devices[grant.device_code] = grant
+            self.by_user_code[grant.user_code] = grant.device_code
+            for dropped in _cap(self.devices):
+                self.by_user_code.pop(dropped.user_code, None)
+
+
+# Each table holds at most this many entries; past it the oldest go first (a client that starts sign-ins and never
+# finishes them cannot grow the emulator without bound).
+MAX_ENTRIES = 10_000
+
+T = TypeVar("T")
+
+
+def _expire(table: dict[str, T], expired: Callable[[T], bool]) -> list[T]:
+    gone = []
+    while table:
+        key = next(iter(table))
+        if not expired(table[key]):
+            break
+        gone.append(table.pop(key))
+    return gone
+
+
+def _cap(table: dict[str, T]) -> list[T]:
+    gone = []
+    while len(table) > MAX_ENTRIES:
+        gone.append(table.pop(next(iter(table))))
+    return gone
 
 
 def pkce_matches(code: Code, verifier: str | None) -> bool:
     if code.challenge is None:
         return True
-    if not verifier:
+    # RFC 7636: a verifier is 43 to 128 characters of A-Z a-z 0-9 - . _ ~; anything else cannot match.
+    if not verifier or not verifier.isascii():
         return False
     if code.challenge_method == "S256":
-        digest = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
+        digest = hashlib.sha256(verifier.encode("ascii")).digest()
         expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     else:
         expected = verifier
-    return hmac.compare_digest(expected, code.challenge)
+    # Bytes: compare_digest refuses str with characters outside ASCII, and a challenge may hold any.
+    return hmac.compare_digest(expected.encode(), code.challenge.encode())
