@@ -13,6 +13,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from emulator import access
 from emulator.config import Config
 from emulator.control import build_control_app, client_allowed, error_response
 from emulator.identity import device, discovery, interactive, legacy
@@ -134,12 +135,9 @@ class EmulatorApp:
         if path.startswith("/v1/"):
             await self.partner(scope, receive, send)
         elif path.startswith("/_emulator/") or path in CONSOLE_PATHS:
-            client = scope.get("client")
-            if not client_allowed(client[0] if client else None, self.state.config.control_hosts):
-                response = error_response(
-                    403, "forbidden", "the control API and console answer loopback clients only (see --control-host)"
-                )
-                await response(scope, receive, send)
+            refusal = self._control_refusal(scope)
+            if refusal is not None:
+                await error_response(403, "forbidden", refusal)(scope, receive, send)
                 return
             if path.startswith("/_emulator/"):
                 await self.control(scope, receive, send)
@@ -149,6 +147,25 @@ class EmulatorApp:
             if path[:18].lower() == "/common/userrealm/" and not path.startswith("/common/userrealm/"):
                 scope = {**scope, "path": "/common/userrealm/" + path[18:]}  # adal asks /common/UserRealm/…
             await self.identity(scope, receive, send)
+
+    def _control_refusal(self, scope: Scope) -> str | None:
+        """Why a request may not use the control API or the console (emulator.access), or None."""
+        config = self.state.config
+        client = scope.get("client")
+        if not client_allowed(client[0] if client else None, config.control_hosts):
+            return "the control API and console answer loopback clients only (see --control-host)"
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        host = headers.get("host")
+        if not access.host_allowed(host, (*config.cert_names, *config.allowed_hosts)):
+            return (
+                f"the control API and console answer only to this emulator's names, not {host!r} "
+                "(add it with --allowed-host)"
+            )
+        own = f"{scope.get('scheme', 'http')}://{host}" if host else ""
+        problem = access.cross_site(scope["method"], headers, own, forms=scope["path"] in CONSOLE_PATHS)
+        if problem is not None:
+            return f"cross-site requests cannot change the emulator: {problem}"
+        return None
 
     @property
     def console(self) -> ASGIApp:

@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDR",
         help="client address or network allowed to use /_emulator/ besides loopback ('any' for all); repeatable",
     )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name the control API and console answer to, besides localhost, IP addresses and the "
+        "--cert-name names; repeatable",
+    )
     serve.add_argument("--seed", type=int, help="deterministic ids and token lifetimes")
     serve.add_argument("--token-lifetime", type=int, help="fixed access-token lifetime in seconds")
     serve.add_argument("--access-log", action="store_true", help="log each request line (never headers or bodies)")
@@ -177,6 +185,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "state_dir": args.state_dir,
         "clock_skew": args.clock_skew,
         "control_hosts": tuple(args.control_host) or None,
+        "allowed_hosts": tuple(args.allowed_host) or None,
         "seed": args.seed,
         "token_lifetime": args.token_lifetime,
         "access_log": args.access_log or None,

@@ -35,6 +35,9 @@ class Config:
     clock_skew: float = 300.0
     # Client addresses besides loopback that may use /_emulator/ ("any" for all).
     control_hosts: tuple[str, ...] = ()
+    # More names (Host headers) the control API and console answer to, besides localhost, IP addresses and
+    # the --cert-name names (emulator.access).
+    allowed_hosts: tuple[str, ...] = ()
     seed: int | None = None  # deterministic ids, token ids and lifetimes
     token_lifetime: int | None = None  # fixed access-token lifetime in seconds; None = Entra's 60-90 min
     access_log: bool = False
@@ -108,6 +111,7 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "state_dir": ("stateDir", "PCEMU_STATE_DIR", _path),
     "clock_skew": ("clockSkew", "PCEMU_CLOCK_SKEW", float),
     "control_hosts": ("controlHosts", "PCEMU_CONTROL_HOSTS", _hosts),
+    "allowed_hosts": ("allowedHosts", "PCEMU_ALLOWED_HOSTS", _hosts),
     "seed": ("seed", "PCEMU_SEED", _int),
     "token_lifetime": ("tokenLifetime", "PCEMU_TOKEN_LIFETIME", _int),
     "access_log": ("accessLog", "PCEMU_ACCESS_LOG", _bool),

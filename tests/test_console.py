@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,17 +27,24 @@ def test_index_has_the_token_form(client: TestClient) -> None:
     assert page.headers["cache-control"] == "no-store"
 
 
+def csrf(client: TestClient) -> str:
+    """The token the console's form carries (a form posted from another site cannot know it)."""
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+    assert found is not None
+    return found[1]
+
+
 def test_check_says_yes_and_no(client: TestClient, state: EmulatorState) -> None:
-    good = client.post("/check", data={"token": user_token(state, NW.ADMIN, ["pwd", "mfa"])})
+    good = client.post("/check", data={"token": user_token(state, NW.ADMIN, ["pwd", "mfa"]), "csrf": csrf(client)})
     assert good.status_code == 200
     assert '<p class="verdict yes" id="verdict">YES</p>' in good.text
     assert "this token was issued by this emulator" in good.text
     bad_token = user_token(state, NW.SERVICE, ["pwd"])
-    bad = client.post("/check", data={"token": bad_token})
+    bad = client.post("/check", data={"token": bad_token, "csrf": csrf(client)})
     assert '<p class="verdict no" id="verdict">NO</p>' in bad.text
     assert "the sign-in proved a password only (amr: pwd), not MFA" in bad.text
     assert bad_token not in bad.text
-    app_only = client.post("/check", data={"token": app_token(state)})
+    app_only = client.post("/check", data={"token": app_token(state), "csrf": csrf(client)})
     assert "NOT AFFECTED" in app_only.text
     # The pasted tokens are not journaled.
     assert client.get("/_emulator/journal").json()["recorded"] == 0
@@ -46,9 +54,17 @@ def test_check_says_yes_and_no(client: TestClient, state: EmulatorState) -> None
     ("data", "status", "text"), [({"token": "nonsense"}, 400, "not a JWT"), ({}, 400, "Paste a token first.")]
 )
 def test_check_bad_input(client: TestClient, data: dict[str, str], status: int, text: str) -> None:
-    response = client.post("/check", data=data)
+    response = client.post("/check", data={**data, "csrf": csrf(client)})
     assert response.status_code == status
     assert text in response.text
+
+
+def test_a_form_without_the_consoles_token_is_refused(client: TestClient, state: EmulatorState) -> None:
+    token = user_token(state, NW.ADMIN, ["pwd", "mfa"])
+    for extra in ({}, {"csrf": "guessed"}):
+        refused = client.post("/check", data={"token": token, **extra})
+        assert refused.status_code == 403
+        assert "This form did not come from this console." in refused.text
 
 
 def test_check_oversized_and_get(client: TestClient) -> None:

@@ -16,8 +16,10 @@ APP = EmulatorApp(EmulatorState(Config(in_memory_key=True, seed=5), key=generate
 
 
 async def on_loopback(scope: Any, receive: Any, send: Any) -> None:
-    """The control API answers loopback clients only; schemathesis' in-process client has no address."""
-    await APP({**scope, "client": ("127.0.0.1", 50000)}, receive, send)
+    """The control API answers loopback clients, at its own names only; schemathesis' in-process client has no
+    address and calls itself 'testserver'."""
+    headers = [(name, value) for name, value in scope["headers"] if name != b"host"] + [(b"host", b"127.0.0.1")]
+    await APP({**scope, "client": ("127.0.0.1", 50000), "headers": headers}, receive, send)
 
 
 schema = schemathesis.openapi.from_asgi("/_emulator/openapi.json", on_loopback)

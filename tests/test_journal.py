@@ -104,7 +104,7 @@ def test_journal_filters(client: TestClient, state: EmulatorState) -> None:
 
 def test_journal_is_bounded_and_counts_drops(signing_key: SigningKey) -> None:
     app = EmulatorApp(EmulatorState(Config(in_memory_key=True, journal_size=5), key=signing_key))
-    with TestClient(app, client=("127.0.0.1", 1)) as client:
+    with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 1)) as client:
         token = bearer(app_token(app.state))
         for _ in range(12):
             client.get("/v1/customers?size=1", headers=token)

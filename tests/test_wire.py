@@ -197,7 +197,7 @@ def test_keep_alive_connection_with_head_small_and_large_bodies() -> None:
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             buffer = bytearray()
             requests = [
-                b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n",
                 b"HEAD /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n",
                 b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n",
                 b"GET /v1/customers HTTP/1.1\r\nHost: x\r\n\r\n",

@@ -3,6 +3,8 @@ JavaScript, no external assets. Built on first use, so jinja2 stays out of the s
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -34,8 +36,11 @@ def build_console_app(state: EmulatorState) -> Starlette:
         lstrip_blocks=True,
     )
 
+    # The console's forms carry this token; a form posted from anywhere else cannot know it (CSRF).
+    csrf = secrets.token_urlsafe(32)
+
     def page(name: str, status: int = 200, **context: Any) -> Response:
-        html = templates.get_template(name).render(profile=state.profile.name, **context)
+        html = templates.get_template(name).render(profile=state.profile.name, csrf=csrf, **context)
         # The console shows what clients did; nothing on it is for caches or for other sites to frame.
         headers = {
             "Cache-Control": "no-store",
@@ -63,6 +68,9 @@ def build_console_app(state: EmulatorState) -> Starlette:
             form = await request.form()
         except Exception:  # an unreadable form is a bad paste, not a server error
             return page("index.html", 400, error="The form could not be read.", summary=summary())
+        sent = form.get("csrf")
+        if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), csrf.encode()):
+            return page("index.html", 403, error="This form did not come from this console. Reload and try again.")
         token = form.get("token")
         if not isinstance(token, str) or not token.strip():
             return page("index.html", 400, error="Paste a token first.", summary=summary())
