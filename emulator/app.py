@@ -27,6 +27,9 @@ from emulator.world import World
 
 Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
 CONSOLE_PATHS = frozenset({"/", "/check", "/journal", "/report"})
+# Set on the scope of a request that came through the CONNECT proxy (emulator.serve): whatever its client's
+# address, it is not local, and the control surface refuses it.
+TUNNELLED = "pcemu.tunnelled"
 
 
 def build_partner_app(state: EmulatorState) -> ASGIApp:
@@ -151,6 +154,8 @@ class EmulatorApp:
     def _control_refusal(self, scope: Scope) -> str | None:
         """Why a request may not use the control API or the console (emulator.access), or None."""
         config = self.state.config
+        if scope.get(TUNNELLED):
+            return "the control API and console are not reachable through the proxy"
         client = scope.get("client")
         if not client_allowed(client[0] if client else None, config.control_hosts):
             return "the control API and console answer loopback clients only (see --control-host)"

@@ -55,6 +55,9 @@ class Listeners:
     https: socket.socket | None = None
     userrealm: socket.socket | None = None
     proxy: socket.socket | None = None
+    # Where the proxy's tunnels end: an HTTPS listener of their own on loopback, so that the app can tell a
+    # tunnelled request from a local one (the proxy connects from 127.0.0.1 whoever its client is).
+    tunnel: socket.socket | None = None
     tls: ServerTLS | None = None
     bundle: Path | None = None
 
@@ -63,7 +66,7 @@ class Listeners:
         return None if sock is None else int(sock.getsockname()[1])
 
     def close(self) -> None:
-        for sock in (self.http, self.https, self.userrealm, self.proxy):
+        for sock in (self.http, self.https, self.userrealm, self.proxy, self.tunnel):
             if sock is not None:
                 sock.close()
 
@@ -80,6 +83,7 @@ def open_listeners(config: Config) -> Listeners:
             if config.proxy_port is not None:
                 # The proxy is for clients on this machine (loopback) unless --proxy-host says otherwise.
                 listeners.proxy = bind(config.proxy_host, config.proxy_port)
+                listeners.tunnel = bind("127.0.0.1", 0)
     except BaseException:
         listeners.close()
         raise

@@ -13,13 +13,23 @@ from collections.abc import Generator
 from typing import TextIO
 
 import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulator.app import EmulatorApp, create_app
+from emulator.app import TUNNELLED, EmulatorApp, create_app
 from emulator.config import Config
 from emulator.listeners import Listeners, banner, open_listeners, ready_document
 from emulator.proxy import ConnectProxy
 from emulator.server import hook_problem, uvicorn_config
 from emulator.signer import SigningWorker
+
+
+def tunnelled(app: EmulatorApp) -> ASGIApp:
+    """The app as the proxy's tunnels reach it: every request marked, so the control surface refuses it."""
+
+    async def marked(scope: Scope, receive: Receive, send: Send) -> None:
+        await app({**scope, TUNNELLED: True}, receive, send)
+
+    return marked
 
 
 class _QuietServer(uvicorn.Server):
@@ -37,19 +47,19 @@ async def _serve(
     hook = app.state.reason_phrases
     primary = uvicorn.Server(uvicorn_config(app, config, hook=hook))
     others: list[uvicorn.Server] = []
-    for sock in (listeners.https, listeners.userrealm):
-        if sock is not None and listeners.tls is not None:
-            others.append(_QuietServer(uvicorn_config(app, config, tls=listeners.tls, hook=hook)))
+    secure_sockets = [s for s in (listeners.https, listeners.userrealm, listeners.tunnel) if s is not None]
+    for sock in secure_sockets:
+        if listeners.tls is not None:
+            served = tunnelled(app) if sock is listeners.tunnel else app
+            others.append(_QuietServer(uvicorn_config(served, config, tls=listeners.tls, hook=hook)))
     tasks = [asyncio.create_task(primary.serve(sockets=[listeners.http]))]
-    secure_sockets = [s for s in (listeners.https, listeners.userrealm) if s is not None]
     tasks += [
         asyncio.create_task(server.serve(sockets=[sock])) for server, sock in zip(others, secure_sockets, strict=True)
     ]
     proxy = None
-    if listeners.proxy is not None and listeners.https is not None:
-        # Tunnels go to the HTTPS listener where it listens (loopback when it listens everywhere).
-        target = config.host if config.host not in ("0.0.0.0", "::", "[::]", "") else "127.0.0.1"
-        proxy = ConnectProxy(target.strip("[]"), int(listeners.https.getsockname()[1]))
+    if listeners.proxy is not None and listeners.tunnel is not None:
+        # Tunnels end at their own loopback listener, whose requests never reach the control API or console.
+        proxy = ConnectProxy("127.0.0.1", int(listeners.tunnel.getsockname()[1]))
         await proxy.start(listeners.proxy)
     try:
         while not all(server.started for server in (primary, *others)):

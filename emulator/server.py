@@ -11,11 +11,11 @@ import re
 from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
-from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.faults import DROP
 from emulator.tls import ServerTLS
@@ -266,9 +266,7 @@ def _loop_name() -> str:
     return "uvloop"
 
 
-def uvicorn_config(
-    app: EmulatorApp, config: Config, tls: ServerTLS | None = None, *, hook: bool = True
-) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp, config: Config, tls: ServerTLS | None = None, *, hook: bool = True) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         http=PartnerCenterHttpProtocol if hook else "httptools",

@@ -181,6 +181,15 @@ def test_proxy_for_hard_coded_hosts(tmp_path: Path) -> None:
             assert refused.json()["code"] == "900421"
             with pytest.raises(httpx.ProxyError):
                 client.get("https://www.example.com/")
+            # The proxy connects from 127.0.0.1, yet a tunnelled request never reaches the control surface.
+            for host in ("login.microsoftonline.com", "api.partnercenter.microsoft.com"):
+                for path in ("/_emulator/health", "/", "/journal"):
+                    bypass = client.get(f"https://{host}{path}")
+                    assert bypass.status_code == 403, (host, path)
+                    assert "not reachable through the proxy" in bypass.text
+                assert client.post(f"https://{host}/_emulator/reset").status_code == 403
+        # The same calls made directly, from loopback, still work.
+        assert httpx.get(f"{ready['url']}/_emulator/health", timeout=10).status_code == 200
     finally:
         stop(emulator)
 
