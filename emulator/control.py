@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 import emulator
+from emulator.bodies import BodyTooLarge, read_limited
 from emulator.control_openapi import control_document
 from emulator.faults import FaultError
 from emulator.journal import render, request_details, select
@@ -63,9 +64,10 @@ def client_allowed(host: str | None, allowed: tuple[str, ...]) -> bool:
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise ControlError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes")
+    try:
+        body = await read_limited(request, MAX_BODY)
+    except BodyTooLarge:
+        raise ControlError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes") from None
     try:
         data = json.loads(body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:

@@ -16,6 +16,8 @@ from msgspec import UNSET, UnsetType, convert
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator.bodies import BodyTooLarge as TooLarge
+from emulator.bodies import read_limited
 from emulator.partner.gate import CLAIMS_KEY
 from emulator.partner.models.base import Model
 from emulator.partner.models.errors import AppOnlyRefused, BodyTooLarge, InvalidInput
@@ -83,9 +85,10 @@ def lower_keys(value: Any) -> Any:
 
 async def json_body(request: Request) -> dict[str, Any]:
     """The body as a JSON object with lower-cased keys."""
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise BodyTooLarge(f"the body is larger than {MAX_BODY} bytes.")
+    try:
+        body = await read_limited(request, MAX_BODY)
+    except TooLarge:
+        raise BodyTooLarge(f"the body is larger than {MAX_BODY} bytes.") from None
     if not body.strip():
         raise InvalidInput("the request has no body; a JSON object is expected.")
     try:
