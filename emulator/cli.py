@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDR",
         help="client address or network allowed to use /_emulator/ besides loopback ('any' for all); repeatable",
     )
+    serve.add_argument("--max-head-bytes", type=int, metavar="N", help="largest request head (431 past it; 32768)")
+    serve.add_argument("--max-header-fields", type=int, metavar="N", help="most header fields a request (431; 100)")
+    serve.add_argument(
+        "--head-timeout", type=float, metavar="SECONDS", help="time to send a request head, then closed (10)"
+    )
     serve.add_argument(
         "--allowed-host",
         action="append",
@@ -186,6 +191,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "clock_skew": args.clock_skew,
         "control_hosts": tuple(args.control_host) or None,
         "allowed_hosts": tuple(args.allowed_host) or None,
+        "max_head_bytes": args.max_head_bytes,
+        "max_header_fields": args.max_header_fields,
+        "head_timeout": args.head_timeout,
         "seed": args.seed,
         "token_lifetime": args.token_lifetime,
         "access_log": args.access_log or None,

@@ -35,6 +35,10 @@ class Config:
     clock_skew: float = 300.0
     # Client addresses besides loopback that may use /_emulator/ ("any" for all).
     control_hosts: tuple[str, ...] = ()
+    # Request heads (emulator.server.HeadLimits): size in bytes, header fields, seconds to complete one.
+    max_head_bytes: int = 32 * 1024
+    max_header_fields: int = 100
+    head_timeout: float = 10.0
     # More names (Host headers) the control API and console answer to, besides localhost, IP addresses and
     # the --cert-name names (emulator.access).
     allowed_hosts: tuple[str, ...] = ()
@@ -66,6 +70,12 @@ class Config:
             raise ConfigError(f"{named('clock_skew')}: must not be negative, not {self.clock_skew}")
         if not 1 <= self.journal_size <= 10_000_000:
             raise ConfigError(f"{named('journal_size')}: must be from 1 to 10000000, not {self.journal_size}")
+        if not 1024 <= self.max_head_bytes <= 1024 * 1024:
+            raise ConfigError(f"{named('max_head_bytes')}: must be from 1024 to 1048576, not {self.max_head_bytes}")
+        if not 10 <= self.max_header_fields <= 10_000:
+            raise ConfigError(f"{named('max_header_fields')}: must be from 10 to 10000, not {self.max_header_fields}")
+        if not 0 < self.head_timeout <= 3600:
+            raise ConfigError(f"{named('head_timeout')}: must be more than 0 and at most 3600, not {self.head_timeout}")
         if self.token_lifetime is not None and self.token_lifetime <= 0:
             raise ConfigError(f"{named('token_lifetime')}: must be positive, not {self.token_lifetime}")
 
@@ -112,6 +122,9 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "clock_skew": ("clockSkew", "PCEMU_CLOCK_SKEW", float),
     "control_hosts": ("controlHosts", "PCEMU_CONTROL_HOSTS", _hosts),
     "allowed_hosts": ("allowedHosts", "PCEMU_ALLOWED_HOSTS", _hosts),
+    "max_head_bytes": ("maxHeadBytes", "PCEMU_MAX_HEAD_BYTES", _int),
+    "max_header_fields": ("maxHeaderFields", "PCEMU_MAX_HEADER_FIELDS", _int),
+    "head_timeout": ("headTimeout", "PCEMU_HEAD_TIMEOUT", float),
     "seed": ("seed", "PCEMU_SEED", _int),
     "token_lifetime": ("tokenLifetime", "PCEMU_TOKEN_LIFETIME", _int),
     "access_log": ("accessLog", "PCEMU_ACCESS_LOG", _bool),

@@ -8,6 +8,7 @@ import contextlib
 import http
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
@@ -175,8 +176,125 @@ class PartnerCenterCycle(RequestResponseCycle):
             self.on_response()
 
 
+@dataclass(frozen=True)
+class HeadLimits:
+    """What a request head may be: its size (request line and headers), its number of header fields, and the time
+    to complete it. Past a limit: 431 and the connection closed; past the time: closed. uvicorn's httptools
+    protocol has none of these. Partner Center's and Entra's own limits are not documented: these values are
+    inferred (32 KiB is the size Azure Front Door and common web servers allow a head; a real client sends well
+    under 8 KiB and 30 fields; 10 s is twice uvicorn's keep-alive)."""
+
+    max_bytes: int = 32 * 1024
+    max_fields: int = 100
+    timeout: float = 10.0
+
+
+_TOO_LARGE = b'{"statusCode":431,"message":"Request Header Fields Too Large"}'
+
+
 class PartnerCenterHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, answering through PartnerCenterCycle."""
+    """uvicorn's httptools protocol, answering through PartnerCenterCycle, with limits on request heads.
+
+    uvicorn's names it overrides or uses: _start_asgi_task; the parser callbacks on_message_begin, on_url,
+    on_header, on_headers_complete, on_body, on_message_complete; connection_made, connection_lost and
+    on_response_complete; and its transport, loop and config.
+    """
+
+    _limits = HeadLimits()
+    _head_bytes = 0
+    _head_fields = 0
+    _refused = False
+    _in_head = True  # until the first request's head is complete
+    _raw_head = 0
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._limits = getattr(self.config, "pcemu_head_limits", HeadLimits())
+        self._arm_head_timer()  # a connection that never sends a head is closed too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        # httptools hands a header over only once its line ends: a header that never ends would grow in the
+        # parser unseen. So the raw bytes of a head still incomplete after this data count too.
+        in_head = self._in_head
+        super().data_received(data)
+        if in_head and self._in_head and not self._refused:
+            self._raw_head += len(data)
+            if self._raw_head > self._limits.max_bytes:
+                self._refuse()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_bytes = self._head_fields = self._raw_head = 0
+        self._in_head = True
+
+    def on_url(self, url: bytes) -> None:
+        if self._counted(len(url), 0):
+            super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self._counted(len(name) + len(value) + 4, 1):
+            super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        if self._refused:
+            return
+        self._in_head = False
+        self._disarm_head_timer()
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._refused:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._refused:
+            super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._in_head, self._raw_head = True, 0
+            self._arm_head_timer()  # the next request's head, on a kept-alive connection
+
+    def _counted(self, size: int, fields: int) -> bool:
+        """Count a part of the head; False (and 431 sent, the connection closed) once it passes a limit."""
+        if self._refused:
+            return False
+        self._head_bytes += size
+        self._head_fields += fields
+        if self._head_bytes <= self._limits.max_bytes and self._head_fields <= self._limits.max_fields:
+            return True
+        self._refuse()
+        return False
+
+    def _refuse(self) -> None:
+        """431 for a head past the limits, and the connection closed (what follows it is never read)."""
+        self._refused = True
+        self._disarm_head_timer()
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json; charset=utf-8\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%b" % (len(_TOO_LARGE), _TOO_LARGE)
+        )
+        self.transport.close()
+
+    def _arm_head_timer(self) -> None:
+        self._disarm_head_timer()
+        self._head_timer = self.loop.call_later(self._limits.timeout, self._head_too_slow)
+
+    def _disarm_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         # uvicorn builds the cycle itself; the subclass adds only methods, so the instance can take its class.
@@ -267,7 +385,7 @@ def _loop_name() -> str:
 
 
 def uvicorn_config(app: ASGIApp, config: Config, tls: ServerTLS | None = None, *, hook: bool = True) -> uvicorn.Config:
-    return uvicorn.Config(
+    served = uvicorn.Config(
         app,
         http=PartnerCenterHttpProtocol if hook else "httptools",
         loop=_loop_name(),
@@ -283,3 +401,6 @@ def uvicorn_config(app: ASGIApp, config: Config, tls: ServerTLS | None = None, *
         # Clients keep connections alive: shut down within seconds rather than waiting for them forever.
         timeout_graceful_shutdown=2,
     )
+    # Read by PartnerCenterHttpProtocol: an attribute of our own on the Config it is handed.
+    served.pcemu_head_limits = HeadLimits(config.max_head_bytes, config.max_header_fields, config.head_timeout)  # type: ignore[attr-defined]
+    return served

@@ -4,17 +4,20 @@ and refuses the profiles whose refusal needs the 2019 reason phrase."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 
 from emulator.server import TESTED_UVICORN, hook_problem
+from tests.helpers import serving
 
 # A uvicorn of another minor version (one that may have renamed the hook): the same start-up, with the version
 # changed before the emulator loads.
@@ -96,3 +99,61 @@ def test_serving_without_the_hook_refuses_switching_to_a_2019_profile(tmp_path: 
     finally:
         process.terminate()
         process.communicate(timeout=15)
+
+
+# --- limits on request heads, in the hook's protocol ------------------------------------------------------------
+
+
+def _served(signing_key: object, **limits: object) -> Any:
+    from emulator.app import EmulatorApp
+    from emulator.config import Config
+    from emulator.state import EmulatorState
+
+    return EmulatorApp(EmulatorState(Config(in_memory_key=True, **limits), key=signing_key))  # type: ignore[arg-type]
+
+
+def _exchange(url: str, head: bytes, *, wait: float = 10) -> bytes:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+        sock.sendall(head)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json; charset=utf-8\r\n"
+    b'content-length: 62\r\nconnection: close\r\n\r\n{"statusCode":431,"message":"Request Header Fields Too Large"}'
+)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(100)),
+        b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 33_000 + b"\r\n",
+        b"GET /_emulator/health?" + b"q" * 40_000 + b" HTTP/1.1\r\nHost: localhost\r\n",
+    ],
+    ids=["101 fields", "a 33 KB header", "a 40 KB request line"],
+)
+def test_a_head_past_the_limits_gets_431_and_is_closed(signing_key: object, head: bytes) -> None:
+    with serving(_served(signing_key)) as url:
+        assert _exchange(url, head + b"\r\n") == TOO_LARGE
+        ok = _exchange(url, b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        assert ok.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_a_slow_head_is_closed_while_other_clients_are_served(signing_key: object) -> None:
+    with serving(_served(signing_key, head_timeout=0.5)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        slow = socket.create_connection((host, int(port)), timeout=5)
+        silent = socket.create_connection((host, int(port)), timeout=5)
+        slow.sendall(b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\n")  # and then, nothing more
+        started = time.monotonic()
+        ok = _exchange(url, b"GET /_emulator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        assert ok.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert slow.recv(100) == b"" and silent.recv(100) == b""  # closed, without an answer
+        assert time.monotonic() - started < 3
+        slow.close()
+        silent.close()
