@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -96,3 +98,13 @@ def test_more_names_with_allowed_host(signing_key: SigningKey) -> None:
     app = EmulatorApp(EmulatorState(Config(in_memory_key=True, allowed_hosts=("pcemu.internal",)), key=signing_key))
     with TestClient(app, base_url="http://pcemu.internal:8080", client=("127.0.0.1", 1)) as client:
         assert client.get("/_emulator/health").status_code == 200
+
+
+def test_compose_calls_the_control_api_by_its_service_name(signing_key: SigningKey) -> None:
+    """docker-compose.yml names the service pcemu and gives it --cert-name pcemu: http://pcemu:8080/_emulator."""
+    app = EmulatorApp(EmulatorState(Config(in_memory_key=True, cert_names=("pcemu",)), key=signing_key))
+    with TestClient(app, base_url="http://pcemu:8080", client=("127.0.0.1", 1)) as client:
+        assert client.get("/_emulator/health").status_code == 200
+        assert client.post("/_emulator/reset").status_code == 200
+    compose = (Path(__file__).parents[1] / "docker-compose.yml").read_text()
+    assert '"--cert-name"\n      - "pcemu"' in compose
