@@ -195,14 +195,13 @@ _TOO_LARGE = b'{"statusCode":431,"message":"Request Header Fields Too Large"}'
 class PartnerCenterHttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol, answering through PartnerCenterCycle, with limits on request heads.
 
-    uvicorn's names it overrides or uses: _start_asgi_task; the parser callbacks on_message_begin, on_url,
-    on_header, on_headers_complete, on_body, on_message_complete; connection_made, connection_lost and
-    on_response_complete; and its transport, loop and config.
+    uvicorn's names it overrides or uses: _start_asgi_task; data_received; the parser callbacks on_message_begin,
+    on_headers_complete, on_body, on_message_complete; connection_made, connection_lost and on_response_complete;
+    and its transport, loop, config, url and headers.
     """
 
     _limits = HeadLimits()
-    _head_bytes = 0
-    _head_fields = 0
+    _chunk = 0
     _refused = False
     _in_head = True  # until the first request's head is complete
     _raw_head = 0
@@ -219,7 +218,8 @@ class PartnerCenterHttpProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         # httptools hands a header over only once its line ends: a header that never ends would grow in the
-        # parser unseen. So the raw bytes of a head still incomplete after this data count too.
+        # parser unseen. So the raw bytes of a head still incomplete after this data are counted.
+        self._chunk = len(data)
         in_head = self._in_head
         super().data_received(data)
         if in_head and self._in_head and not self._refused:
@@ -229,21 +229,22 @@ class PartnerCenterHttpProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._head_bytes = self._head_fields = self._raw_head = 0
+        self._raw_head = 0
         self._in_head = True
-
-    def on_url(self, url: bytes) -> None:
-        if self._counted(len(url), 0):
-            super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        if self._counted(len(name) + len(value) + 4, 1):
-            super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         if self._refused:
             return
         self._in_head = False
+        limits = self._limits
+        # The exact size is added up only when the bytes received could exceed the limit (never for a common
+        # request: the cost of a check on every header was measurable on the throughput bench).
+        too_large = self._raw_head + self._chunk > limits.max_bytes and (
+            len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers) > limits.max_bytes
+        )
+        if too_large or len(self.headers) > limits.max_fields:
+            self._refuse()
+            return
         self._disarm_head_timer()
         super().on_headers_complete()
 
@@ -260,17 +261,6 @@ class PartnerCenterHttpProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self._in_head, self._raw_head = True, 0
             self._arm_head_timer()  # the next request's head, on a kept-alive connection
-
-    def _counted(self, size: int, fields: int) -> bool:
-        """Count a part of the head; False (and 431 sent, the connection closed) once it passes a limit."""
-        if self._refused:
-            return False
-        self._head_bytes += size
-        self._head_fields += fields
-        if self._head_bytes <= self._limits.max_bytes and self._head_fields <= self._limits.max_fields:
-            return True
-        self._refuse()
-        return False
 
     def _refuse(self) -> None:
         """431 for a head past the limits, and the connection closed (what follows it is never read)."""
