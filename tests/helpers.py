@@ -50,6 +50,25 @@ class NW:
     }
     CONTOSO = "dc4f72ac-6584-5e1c-86c0-8ae007db5b17"
     PC = "https://api.partnercenter.microsoft.com"
+    # The body of create-a-customer.md's sample request, PascalCase as documented.
+    DOC_CUSTOMER = {
+        "CompanyProfile": {"Domain": "xyz.onmicrosoft.com"},
+        "BillingProfile": {
+            "Culture": "EN-US",
+            "Email": "test@outlook.com",
+            "Language": "en",
+            "CompanyName": "test company",
+            "DefaultAddress": {
+                "FirstName": "Test",
+                "LastName": "Test",
+                "AddressLine1": "One Microsoft Way",
+                "City": "Redmond",
+                "State": "WA",
+                "PostalCode": "98052",
+                "Country": "US",
+            },
+        },
+    }
 
 
 # --- tokens ----------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ request bodies are read in either spelling, and caches do not outlive a reset.""
 from __future__ import annotations
 
 import ast
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -226,23 +227,9 @@ def test_both_spellings_are_accepted(client: TestClient, state: EmulatorState, s
 
 def test_a_reset_leaves_no_stale_page(client: TestClient, state: EmulatorState) -> None:
     headers = bearer(app_token(state))
-    body = {
-        "CompanyProfile": {"Domain": "before-reset.onmicrosoft.com"},
-        "BillingProfile": {
-            "Email": "a@before-reset.com",
-            "Culture": "en-US",
-            "Language": "en",
-            "CompanyName": "Before Reset",
-            "DefaultAddress": {
-                "FirstName": "A",
-                "LastName": "B",
-                "AddressLine1": "1 Way",
-                "City": "Redmond",
-                "PostalCode": "98052",
-                "Country": "US",
-            },
-        },
-    }
+    body = copy.deepcopy(NW.DOC_CUSTOMER)
+    body["CompanyProfile"]["Domain"] = "before-reset.onmicrosoft.com"
+    body["BillingProfile"]["CompanyName"] = "Before Reset"
     assert client.post("/v1/customers", json=body, headers=headers).status_code == 201
     first = client.get("/v1/customers?size=1&offset=40", headers=headers).json()
     assert [c["companyProfile"]["companyName"] for c in first["items"]] == ["Before Reset"]

@@ -236,24 +236,7 @@ def test_customer_list_bad_input(
 
 # --- customers: create, idempotency, delete ----------------------------------------------------------------
 
-DOC_CUSTOMER = {
-    "CompanyProfile": {"Domain": "xyz.onmicrosoft.com"},
-    "BillingProfile": {
-        "Culture": "EN-US",
-        "Email": "test@outlook.com",
-        "Language": "en",
-        "CompanyName": "test company",
-        "DefaultAddress": {
-            "FirstName": "Test",
-            "LastName": "Test",
-            "AddressLine1": "One Microsoft Way",
-            "City": "Redmond",
-            "State": "WA",
-            "PostalCode": "98052",
-            "Country": "US",
-        },
-    },
-}
+DOC_CUSTOMER = NW.DOC_CUSTOMER
 
 
 def test_create_customer_as_documented(client: TestClient, app: dict[str, str]) -> None:
