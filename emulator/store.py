@@ -145,8 +145,9 @@ class Transaction:
 
     def group(self, table: str, name: str) -> list[Doc]:
         """The group's documents as committed, with this transaction's changes to them (new ones last)."""
-        docs = [self.get(table, d["id"]) for d in self._store.tables[table].group(name)]
-        known = {d["id"].lower() for d in self._store.tables[table].group(name)}
+        committed = self._store.tables[table].group(name)
+        docs = [self.get(table, d["id"]) for d in committed]
+        known = {d["id"].lower() for d in committed}
         group_of = self._store.tables[table].group_of
         for (name_, key), doc in self._writes.items():
             new = name_ == table and doc is not None and key not in known
