@@ -83,6 +83,7 @@ class EmulatorState:
         self.config = config
         self.world = world if world is not None else load_world(config.fixtures)
         self.clock = Clock()
+        self.world.store.now = self.clock.now  # kept MS-RequestId answers expire on the emulator's clock
         self.key_created = False
         if key is None:
             if config.in_memory_key:

@@ -12,6 +12,7 @@ hears of every committed change. A durable implementation keeps this API and com
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -125,8 +126,11 @@ class Table:
         self._live = None
 
 
-# A creating call's first answer is kept under its idempotency key (MS-RequestId and caller), this many at most.
+# A creating call's first answer is kept under its idempotency key (MS-RequestId and caller): this many at most,
+# for this long on the emulator's clock. Partner Center documents neither; a day is inferred (a client retries
+# within minutes).
 ANSWERS_KEPT = 10_000
+ANSWER_LIFETIME = 24 * 3600
 
 
 class Transaction:
@@ -179,11 +183,12 @@ class Transaction:
                 self._store.tables[table].delete(key)
             else:
                 self._store.tables[table].put(doc)
-        answers = self._store._answers
+        answers, now = self._store._answers, self._store.now()
         for request_key, answer in self._answers:
+            self._store._forget_answers(now)
             if len(answers) >= ANSWERS_KEPT:
                 answers.pop(next(iter(answers)))
-            answers[request_key] = answer
+            answers[request_key] = (now, answer)
         return bool(self._writes)
 
 
@@ -194,7 +199,9 @@ class Store:
         self.tables = tables
         # One lock for every change: a customer with its users, an order with its subscriptions, never half-applied.
         self.lock = threading.RLock()
-        self._answers: dict[str, Any] = {}
+        self._answers: dict[str, tuple[float, Any]] = {}  # key -> (when, answer), oldest first
+        # The emulator's clock (the state sets it); kept answers expire on it.
+        self.now: Callable[[], float] = time.time
         # Called after every commit that changed a table, and after a reset (persistence saves then).
         self.on_commit: Callable[[], None] | None = None
 
@@ -209,7 +216,20 @@ class Store:
             self.on_commit()
 
     def replayed(self, request_key: str | None) -> Any:
-        return None if request_key is None else self._answers.get(request_key)
+        if request_key is None:
+            return None
+        found = self._answers.get(request_key)
+        if found is None or self.now() - found[0] > ANSWER_LIFETIME:
+            return None
+        return found[1]
+
+    def _forget_answers(self, now: float) -> None:
+        """Drop expired answers, oldest first, stopping at the first one still kept."""
+        while self._answers:
+            key = next(iter(self._answers))
+            if now - self._answers[key][0] <= ANSWER_LIFETIME:
+                break
+            del self._answers[key]
 
     def reset(self) -> None:
         """Back to the fixtures: every overlay dropped, kept answers forgotten. O(1) in the number of documents."""

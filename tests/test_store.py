@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from emulator.store import ANSWERS_KEPT, Store, Table
+from emulator.store import ANSWER_LIFETIME, ANSWERS_KEPT, Store, Table
 
 
 def _store() -> tuple[Store, list[str]]:
@@ -83,3 +83,18 @@ def test_reset_drops_every_change() -> None:
     customers: Any = store.tables["customers"]
     assert [c["name"] for c in customers] == ["one"]
     assert commits == ["commit", "commit"]
+
+
+def test_kept_answers_expire_on_the_emulators_clock() -> None:
+    store, _ = _store()
+    now = [1000.0]
+    store.now = lambda: now[0]
+    with store.transaction() as tx:
+        tx.remember("old", "first")
+    now[0] += ANSWER_LIFETIME
+    assert store.replayed("old") == "first"  # a day on, still kept
+    now[0] += 1
+    assert store.replayed("old") is None  # then a retry creates anew
+    with store.transaction() as tx:
+        tx.remember("new", "second")
+    assert list(store._answers) == ["new"]  # expired ones are dropped as new ones come
