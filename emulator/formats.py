@@ -1,7 +1,8 @@
-"""Named time formats and id generators, each as the sample it follows writes it.
+"""Named time formats and id generators, each saying where its form comes from; [I] where no sample was checked.
 
-Partner Center's own samples disagree with each other (two and three digits of fractions, with and without a
-zone designator), and the emulator keeps each where its sample has it: the literal-document tests pin the bytes.
+Partner Center's samples disagree with each other (fractions of two to seven digits, with and without a zone
+designator). The forms below are the ones the emulator has written since its first stage; the literal-document
+tests pin the bytes.
 """
 
 from __future__ import annotations
@@ -36,19 +37,19 @@ def request_date_time(epoch: float) -> str:
 
 
 def creation_date(moment: datetime, *, digits: int = 3) -> str:
-    """A resource's creationDate: 2019-02-12T22:11:03.877Z for orders created here (three digits, as the order
-    samples of create-an-order.md); the generated worlds use two (…:03.87Z, as the subscription samples)."""
+    """A resource's creationDate: three digits of fraction for orders created here (…:03.877Z), two in the generated
+    worlds (…:03.87Z) [I]. create-an-order.md's response sample has six ("2018-03-15T22:30:02.085152Z")."""
     fraction = f"{moment.microsecond // 1000:03d}" if digits == 3 else f"{moment.microsecond // 10000:02d}"
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
 
 
 def day_start(moment: datetime) -> str:
-    """effectiveStartDate, commitmentEndDate and a recurring invoice's date: 2019-02-12T00:00:00Z (the samples)."""
+    """effectiveStartDate, commitmentEndDate and a recurring invoice's date: midnight UTC, 2019-02-12T00:00:00Z [I]."""
     return moment.strftime("%Y-%m-%dT00:00:00Z")
 
 
 def login_date(epoch: float) -> str:
-    """applicationmfaadoptionstatus's loginDate: 2020-05-21 (get-api-request-summary.md)."""
+    """applicationmfaadoptionstatus's loginDate, a day: 2020-05-21 [I] (the field: get-api-request-summary.md)."""
     return _utc(epoch).strftime("%Y-%m-%d")
 
 

@@ -180,15 +180,16 @@ class PartnerCenterCycle(RequestResponseCycle):
 class HeadLimits:
     """What a request head may be: its size (request line and headers), its number of header fields, and the time
     to complete it. Past a limit: 431 and the connection closed; past the time: closed. uvicorn's httptools
-    protocol has none of these. Partner Center's and Entra's own limits are not documented: these values are
-    inferred (32 KiB is the size Azure Front Door and common web servers allow a head; a real client sends well
-    under 8 KiB and 30 fields; 10 s is twice uvicorn's keep-alive)."""
+    protocol has none of these. Partner Center's and Entra's own limits are not documented, so the values are
+    our choice [I]: room for several times the heads real clients send (a few KB, a few dozen fields), and twice
+    uvicorn's keep-alive for the time."""
 
     max_bytes: int = 32 * 1024
     max_fields: int = 100
     timeout: float = 10.0
 
 
+# The gateway's own error shape, as for its 404 and 429 (facts sheet §4); the 431 itself is inferred [I].
 _TOO_LARGE = b'{"statusCode":431,"message":"Request Header Fields Too Large"}'
 
 
