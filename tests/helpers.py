@@ -88,6 +88,21 @@ def app_token(state: EmulatorState, client_id: str = NW.WEB_APP, aud: str = NW.P
     return state.issuer.issue(state.issuer.app_claims(world.partner, world.apps[client_id], aud)).token
 
 
+def ropc_form(username: str, password: str, client_id: str = NW.NATIVE_APP, **fields: str) -> dict[str, str]:
+    """A password-grant (ROPC) form; add scope (v2) or resource (v1), and client_secret for a confidential app."""
+    return {"grant_type": "password", "client_id": client_id, "username": username, "password": password, **fields}
+
+
+def refresh_form(refresh_token: str, client_id: str = NW.NATIVE_APP, **fields: str) -> dict[str, str]:
+    """A refresh_token-grant form; add scope or resource, and client_secret for a confidential app."""
+    return {"grant_type": "refresh_token", "client_id": client_id, "refresh_token": refresh_token, **fields}
+
+
+def app_form(**fields: str) -> dict[str, str]:
+    """A client_credentials form for the web app with its secret; add resource (v1) or scope (v2)."""
+    return {"grant_type": "client_credentials", "client_id": NW.WEB_APP, "client_secret": NW.WEB_SECRET, **fields}
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

@@ -25,7 +25,7 @@ from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
 from emulator.verify import InvalidToken
 from tests import loadgen
-from tests.helpers import NW, Emulator, cli_token, start, stop
+from tests.helpers import NW, Emulator, app_form, cli_token, refresh_form, start, stop
 from tests.loadgen import Call
 
 # Fuzz, load and crash tests: run by make test and CI, not by a bare pytest.
@@ -356,22 +356,12 @@ def test_no_secret_in_logs(tmp_path: Path) -> None:
     secrets += [signed_in["access_token"], signed_in["refresh_token"]]
     refreshed = httpx.post(
         f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.NATIVE_APP,
-            "refresh_token": signed_in["refresh_token"],
-            "scope": f"{NW.PC}/user_impersonation",
-        },
+        data=refresh_form(signed_in["refresh_token"], scope=f"{NW.PC}/user_impersonation"),
     ).json()
     secrets.append(refreshed["access_token"])
     daemon = httpx.post(
         f"{url}/{NW.TENANT_ID}/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "resource": NW.PC,
-        },
+        data=app_form(resource=NW.PC),
     ).json()
     secrets.append(daemon["access_token"])
     for token in (signed_in["access_token"], refreshed["access_token"], daemon["access_token"]):

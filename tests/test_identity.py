@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import NW, bearer
+from tests.helpers import NW, app_form, bearer, refresh_form, ropc_form
 
 V1 = f"/{NW.TENANT_ID}/oauth2/token"
 V2 = f"/{NW.TENANT_ID}/oauth2/v2.0/token"
@@ -107,12 +107,7 @@ def test_jwks_publishes_the_signing_key(client: TestClient, state: EmulatorState
 def test_client_credentials_v2(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "scope": f"{NW.PC}/.default",
-        },
+        data=app_form(scope=f"{NW.PC}/.default"),
     )
     assert response.status_code == 200
     body = response.json()
@@ -139,12 +134,7 @@ def test_client_credentials_v2(client: TestClient) -> None:
 def test_client_credentials_v1_numbers_are_strings(client: TestClient) -> None:
     response = client.post(
         V1,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "resource": NW.PC,
-        },
+        data=app_form(resource=NW.PC),
     )
     assert response.status_code == 200
     body = response.json()
@@ -170,12 +160,7 @@ def test_client_credentials_v1_numbers_are_strings(client: TestClient) -> None:
 def test_client_credentials_token_calls_partner_center(client: TestClient) -> None:
     token = client.post(
         V2,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "scope": f"{NW.PC}/.default",
-        },
+        data=app_form(scope=f"{NW.PC}/.default"),
     ).json()["access_token"]
     assert client.get("/v1/customers?size=1", headers=bearer(token)).status_code == 200
 
@@ -232,12 +217,7 @@ def test_unknown_tenant_is_90002(client: TestClient) -> None:
 def test_client_credentials_on_common_is_50059(client: TestClient) -> None:
     response = client.post(
         "/common/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "scope": f"{NW.PC}/.default",
-        },
+        data=app_form(scope=f"{NW.PC}/.default"),
     )
     assert_entra_error(
         response,
@@ -251,12 +231,7 @@ def test_client_credentials_on_common_is_50059(client: TestClient) -> None:
 def test_client_credentials_scope_must_be_default(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "scope": f"{NW.PC}/user_impersonation",
-        },
+        data=app_form(scope=f"{NW.PC}/user_impersonation"),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_scope"
@@ -278,12 +253,7 @@ def test_malformed_scope_is_70011(client: TestClient) -> None:
 def test_unknown_resource_is_500011(client: TestClient) -> None:
     response = client.post(
         V1,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "resource": "https://example.com",
-        },
+        data=app_form(resource="https://example.com"),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_resource"
@@ -408,15 +378,14 @@ def test_ropc_v2_without_offline_access_or_openid(client: TestClient) -> None:
 def test_ropc_v1_for_the_service_account(client: TestClient) -> None:
     response = client.post(
         V1,
-        data={
-            "grant_type": "password",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "username": NW.SERVICE,
-            "password": NW.SERVICE_PASSWORD,
-            "resource": NW.PC,
-            "scope": "openid",
-        },
+        data=ropc_form(
+            NW.SERVICE,
+            NW.SERVICE_PASSWORD,
+            client_id=NW.WEB_APP,
+            client_secret=NW.WEB_SECRET,
+            resource=NW.PC,
+            scope="openid",
+        ),
     )
     assert response.status_code == 200
     body = response.json()
@@ -444,13 +413,7 @@ def test_ropc_v1_for_the_service_account(client: TestClient) -> None:
 def test_ropc_on_organizations_finds_the_tenant_by_upn(client: TestClient) -> None:
     response = client.post(
         "/organizations/oauth2/v2.0/token",
-        data={
-            "grant_type": "password",
-            "client_id": NW.NATIVE_APP,
-            "username": NW.ADMIN,
-            "password": NW.ADMIN_PASSWORD,
-            "scope": USER_SCOPE,
-        },
+        data=ropc_form(NW.ADMIN, NW.ADMIN_PASSWORD, scope=USER_SCOPE),
     )
     assert response.status_code == 200
     assert claims_of(response.json()["access_token"])["tid"] == NW.TENANT_ID
@@ -459,13 +422,7 @@ def test_ropc_on_organizations_finds_the_tenant_by_upn(client: TestClient) -> No
 def test_ropc_wrong_password_is_50126(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "password",
-            "client_id": NW.NATIVE_APP,
-            "username": NW.SERVICE,
-            "password": "guess",
-            "scope": USER_SCOPE,
-        },
+        data=ropc_form(NW.SERVICE, "guess", scope=USER_SCOPE),
     )
     assert_entra_error(
         response, 400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password."
@@ -475,13 +432,7 @@ def test_ropc_wrong_password_is_50126(client: TestClient) -> None:
 def test_ropc_unknown_user_is_50034(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "password",
-            "client_id": NW.NATIVE_APP,
-            "username": f"nobody@{NW.TENANT_DOMAIN}",
-            "password": "x",
-            "scope": USER_SCOPE,
-        },
+        data=ropc_form(f"nobody@{NW.TENANT_DOMAIN}", "x", scope=USER_SCOPE),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
@@ -491,13 +442,7 @@ def test_ropc_unknown_user_is_50034(client: TestClient) -> None:
 def test_ropc_for_a_user_who_must_use_mfa_is_50076(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "password",
-            "client_id": NW.NATIVE_APP,
-            "username": NW.MEGAN,
-            "password": NW.MEGAN_PASSWORD,
-            "scope": USER_SCOPE,
-        },
+        data=ropc_form(NW.MEGAN, NW.MEGAN_PASSWORD, scope=USER_SCOPE),
     )
     assert_entra_error(
         response,
@@ -512,13 +457,7 @@ def test_ropc_for_a_user_who_must_use_mfa_is_50076(client: TestClient) -> None:
 def test_confidential_client_must_authenticate_for_ropc(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "password",
-            "client_id": NW.WEB_APP,
-            "username": NW.SERVICE,
-            "password": NW.SERVICE_PASSWORD,
-            "scope": USER_SCOPE,
-        },
+        data=ropc_form(NW.SERVICE, NW.SERVICE_PASSWORD, client_id=NW.WEB_APP, scope=USER_SCOPE),
     )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
@@ -528,14 +467,7 @@ def test_confidential_client_must_authenticate_for_ropc(client: TestClient) -> N
 def test_public_client_must_not_send_a_secret(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "password",
-            "client_id": NW.NATIVE_APP,
-            "client_secret": "x",
-            "username": NW.SERVICE,
-            "password": NW.SERVICE_PASSWORD,
-            "scope": USER_SCOPE,
-        },
+        data=ropc_form(NW.SERVICE, NW.SERVICE_PASSWORD, client_secret="x", scope=USER_SCOPE),
     )
     assert response.status_code == 401
     assert response.json()["error_codes"] == [700025]
@@ -555,13 +487,7 @@ def test_client_request_id_becomes_the_correlation_id(client: TestClient) -> Non
 def _sign_in(client: TestClient, upn: str = NW.SERVICE, password: str = NW.SERVICE_PASSWORD) -> dict[str, Any]:
     response = client.post(
         V2,
-        data={
-            "grant_type": "password",
-            "client_id": NW.NATIVE_APP,
-            "username": upn,
-            "password": password,
-            "scope": USER_SCOPE,
-        },
+        data=ropc_form(upn, password, scope=USER_SCOPE),
     )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
@@ -572,12 +498,7 @@ def test_refresh_keeps_amr_and_the_old_refresh_token_still_works(client: TestCli
     first = _sign_in(client)
     refreshed = client.post(
         V2,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.NATIVE_APP,
-            "refresh_token": first["refresh_token"],
-            "scope": USER_SCOPE,
-        },
+        data=refresh_form(first["refresh_token"], scope=USER_SCOPE),
     )
     assert refreshed.status_code == 200
     second = refreshed.json()
@@ -585,12 +506,7 @@ def test_refresh_keeps_amr_and_the_old_refresh_token_still_works(client: TestCli
     assert claims_of(second["access_token"])["amr"] == ["pwd"]
     again = client.post(
         V2,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.NATIVE_APP,
-            "refresh_token": first["refresh_token"],
-            "scope": USER_SCOPE,
-        },
+        data=refresh_form(first["refresh_token"], scope=USER_SCOPE),
     )
     assert again.status_code == 200
 
@@ -602,14 +518,7 @@ def test_refresh_on_v1_with_resource_secure_application_model(client: TestClient
     refresh = state.refresh_tokens.issue(NW.WEB_APP, NW.TENANT_ID, user.object_id, ["pwd", "mfa"], state.clock.now())
     response = client.post(
         V1,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "refresh_token": refresh,
-            "resource": NW.PC,
-            "scope": "openid",
-        },
+        data=refresh_form(refresh, client_id=NW.WEB_APP, client_secret=NW.WEB_SECRET, resource=NW.PC, scope="openid"),
     )
     assert response.status_code == 200
     body = response.json()
@@ -624,23 +533,13 @@ def test_refresh_token_unused_for_90_days_is_700082(client: TestClient, state: E
     state.clock.advance(89 * 86400)
     second = client.post(
         V2,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.NATIVE_APP,
-            "refresh_token": first["refresh_token"],
-            "scope": USER_SCOPE,
-        },
+        data=refresh_form(first["refresh_token"], scope=USER_SCOPE),
     )
     assert second.status_code == 200  # used within 90 days: the inactivity window starts again
     state.clock.advance(91 * 86400)
     expired = client.post(
         V2,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.NATIVE_APP,
-            "refresh_token": first["refresh_token"],
-            "scope": USER_SCOPE,
-        },
+        data=refresh_form(first["refresh_token"], scope=USER_SCOPE),
     )
     assert expired.status_code == 400
     body = expired.json()
@@ -653,13 +552,7 @@ def test_refresh_token_bound_to_its_client(client: TestClient) -> None:
     first = _sign_in(client)
     response = client.post(
         V2,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "refresh_token": first["refresh_token"],
-            "scope": USER_SCOPE,
-        },
+        data=refresh_form(first["refresh_token"], client_id=NW.WEB_APP, client_secret=NW.WEB_SECRET, scope=USER_SCOPE),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
@@ -668,12 +561,7 @@ def test_refresh_token_bound_to_its_client(client: TestClient) -> None:
 def test_unknown_refresh_token(client: TestClient) -> None:
     response = client.post(
         V2,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.NATIVE_APP,
-            "refresh_token": "0.Agarbage",
-            "scope": USER_SCOPE,
-        },
+        data=refresh_form("0.Agarbage", scope=USER_SCOPE),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
@@ -686,7 +574,7 @@ def test_refresh_without_mfa_for_a_user_who_must_use_mfa_is_50076(client: TestCl
     refresh = state.refresh_tokens.issue(NW.NATIVE_APP, NW.TENANT_ID, user.object_id, ["pwd"], state.clock.now())
     response = client.post(
         V2,
-        data={"grant_type": "refresh_token", "client_id": NW.NATIVE_APP, "refresh_token": refresh, "scope": USER_SCOPE},
+        data=refresh_form(refresh, scope=USER_SCOPE),
     )
     assert response.status_code == 400
     assert response.json()["error"] == "interaction_required"

@@ -15,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import NW, bearer
+from tests.helpers import NW, bearer, refresh_form, ropc_form
 
 V2 = f"/{NW.TENANT_ID}/oauth2/v2.0"
 V1 = f"/{NW.TENANT_ID}/oauth2"
@@ -240,26 +240,19 @@ def test_secure_application_model_end_to_end(client: TestClient, state: Emulator
     consented = secure_application_model(client, "mfa")
     refreshed = client.post(
         f"{V1}/token",
-        data={
-            "resource": NW.PC,
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "grant_type": "refresh_token",
-            "refresh_token": consented["refresh_token"],
-            "scope": "openid",
-        },
+        data=refresh_form(
+            consented["refresh_token"],
+            client_id=NW.WEB_APP,
+            resource=NW.PC,
+            client_secret=NW.WEB_SECRET,
+            scope="openid",
+        ),
     ).json()
     assert client.get("/v1/customers", headers=bearer(refreshed["access_token"])).status_code == 200
     skipped = secure_application_model(client, "skip")
     refreshed = client.post(
         f"{V1}/token",
-        data={
-            "resource": NW.PC,
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "grant_type": "refresh_token",
-            "refresh_token": skipped["refresh_token"],
-        },
+        data=refresh_form(skipped["refresh_token"], client_id=NW.WEB_APP, resource=NW.PC, client_secret=NW.WEB_SECRET),
     ).json()
     refused = client.get("/v1/customers", headers=bearer(refreshed["access_token"]))
     assert refused.status_code == 401
@@ -270,13 +263,9 @@ def test_secure_application_model_end_to_end(client: TestClient, state: Emulator
     state.clock.advance(91 * 86400)
     expired = client.post(
         f"{V1}/token",
-        data={
-            "resource": NW.PC,
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "grant_type": "refresh_token",
-            "refresh_token": consented["refresh_token"],
-        },
+        data=refresh_form(
+            consented["refresh_token"], client_id=NW.WEB_APP, resource=NW.PC, client_secret=NW.WEB_SECRET
+        ),
     )
     assert expired.json()["error_codes"] == [700082]
 
@@ -287,13 +276,7 @@ def test_consent_missing_is_aadsts65001_until_granted(client: TestClient, state:
     state.world.apps[NW.NATIVE_APP] = dataclasses.replace(state.world.apps[NW.NATIVE_APP], consented=False)
     ropc = client.post(
         f"{V2}/token",
-        data={
-            "grant_type": "password",
-            "client_id": NW.NATIVE_APP,
-            "username": NW.ADMIN,
-            "password": NW.ADMIN_PASSWORD,
-            "scope": f"{NW.PC}/user_impersonation",
-        },
+        data=ropc_form(NW.ADMIN, NW.ADMIN_PASSWORD, scope=f"{NW.PC}/user_impersonation"),
     )
     assert ropc.status_code == 400
     assert ropc.json()["error_codes"] == [65001]

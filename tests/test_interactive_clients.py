@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from emulator.testing import PartnerCenterEmulator
-from tests.helpers import NW
+from tests.helpers import NW, refresh_form
 
 USER_SCOPES = [f"{NW.PC}/user_impersonation"]
 
@@ -147,14 +147,9 @@ def test_plain_requests_secure_application_model(emulator: PartnerCenterEmulator
     ).json()
     refreshed = requests.post(
         token_url,
-        data={
-            "resource": NW.PC,
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "grant_type": "refresh_token",
-            "refresh_token": first["refresh_token"],
-            "scope": "openid",
-        },
+        data=refresh_form(
+            first["refresh_token"], client_id=NW.WEB_APP, resource=NW.PC, client_secret=NW.WEB_SECRET, scope="openid"
+        ),
         timeout=30,
     ).json()
     refused = call(emulator, refreshed["access_token"])

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import NW, Emulator, cli_token, pcemu, raw_get, start, stop
+from tests.helpers import NW, Emulator, cli_token, pcemu, raw_get, refresh_form, ropc_form, start, stop
 
 # Each test runs `pcemu` as a process: run by make test and CI, not by a bare pytest.
 pytestmark = pytest.mark.heavy
@@ -114,14 +114,9 @@ def test_done_when_scenario(running: Emulator, tmp_path: Path) -> None:
     # ROPC for the service account through v1 and v2: a token, refused by Partner Center.
     v1 = httpx.post(
         f"{url}/{NW.TENANT_ID}/oauth2/token",
-        data={
-            "grant_type": "password",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "username": NW.SERVICE,
-            "password": NW.SERVICE_PASSWORD,
-            "resource": NW.PC,
-        },
+        data=ropc_form(
+            NW.SERVICE, NW.SERVICE_PASSWORD, client_id=NW.WEB_APP, client_secret=NW.WEB_SECRET, resource=NW.PC
+        ),
     ).json()
     v2 = httpx.post(
         f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
@@ -138,12 +133,7 @@ def test_done_when_scenario(running: Emulator, tmp_path: Path) -> None:
     for _ in range(2):
         refreshed = httpx.post(
             f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token",
-            data={
-                "grant_type": "refresh_token",
-                "client_id": NW.NATIVE_APP,
-                "refresh_token": v2["refresh_token"],
-                "scope": f"{NW.PC}/user_impersonation offline_access",
-            },
+            data=refresh_form(v2["refresh_token"], scope=f"{NW.PC}/user_impersonation offline_access"),
         )
         assert refreshed.status_code == 200
 

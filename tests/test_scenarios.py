@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from emulator.scenarios import ScenarioError, available, load_file
 from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
-from tests.helpers import NW, app_token, bearer, user_token
+from tests.helpers import NW, app_form, app_token, bearer, refresh_form, user_token
 
 V2 = f"/{NW.TENANT_ID}/oauth2/v2.0/token"
 ROPC = {
@@ -76,12 +76,7 @@ def test_refresh_token_expired(client: TestClient) -> None:
     load(client, "refresh-token-expired")
     answer = client.post(
         V2,
-        data={
-            "grant_type": "refresh_token",
-            "client_id": NW.NATIVE_APP,
-            "refresh_token": refresh,
-            "scope": ROPC["scope"],
-        },
+        data=refresh_form(refresh, scope=ROPC["scope"]),
     )
     assert answer.status_code == 400
     assert answer.json()["error_codes"] == [700082]
@@ -99,12 +94,7 @@ def test_graph_audience(client: TestClient) -> None:
     load(client, "graph-audience")
     token = client.post(
         f"/{NW.TENANT_ID}/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "resource": "https://graph.windows.net",
-        },
+        data=app_form(resource="https://graph.windows.net"),
     ).json()["access_token"]
     assert client.get("/v1/customers", headers=bearer(token)).json()["code"] == "900420"
 

@@ -19,7 +19,7 @@ from emulator.clock import Clock
 from emulator.keys import KeyRing, generate_key
 from emulator.signer import SigningWorker, serve
 from emulator.tokens import TokenIssuer
-from tests.helpers import NW, start, stop
+from tests.helpers import NW, app_form, start, stop
 
 KEY = generate_key()
 OTHER = generate_key()
@@ -111,12 +111,7 @@ def test_serve_signs_in_a_worker_and_stops_it(tmp_path: Path) -> None:
     emulator = start(tmp_path / "state", "--no-https")
     try:
         url = emulator.url
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": NW.WEB_APP,
-            "client_secret": NW.WEB_SECRET,
-            "scope": "https://api.partnercenter.microsoft.com/.default",
-        }
+        form = app_form(scope="https://api.partnercenter.microsoft.com/.default")
         with httpx.Client() as client:
             # The first token starts the worker (signed in-process meanwhile).
             assert client.post(f"{url}/{NW.TENANT_ID}/oauth2/v2.0/token", data=form).status_code == 200
