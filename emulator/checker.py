@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,17 +63,7 @@ class Verdict:
         return 1 if self.verdict == NO else 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "verdict": self.verdict,
-            "headline": self.headline,
-            "reasons": self.reasons,
-            "notes": self.notes,
-            "claims": self.claims,
-            "expires": self.expires,
-            "expired": self.expired,
-            "fingerprint": self.fingerprint,
-            "requests": self.requests,
-        }
+        return asdict(self)
 
 
 def fingerprint(token: str) -> str:

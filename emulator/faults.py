@@ -10,7 +10,7 @@ import fnmatch
 import itertools
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 DROP = "pcemu.drop"  # key of http.response.start that makes our uvicorn protocol close the connection instead
@@ -43,26 +43,15 @@ class FaultRule:
     hits: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "method": self.method,
-            "path": self.path,
-            "app": self.app,
-            "user": self.user,
-            "first": self.first,
-            "every": self.every,
-            "window": list(self.window) if self.window else None,
-            "status": self.status,
-            "body": self.body,
-            "headers": self.headers,
-            "retryAfter": self.retry_after,
-            "latencyMs": self.latency_ms,
-            "jitterMs": self.jitter_ms,
-            "drop": self.drop,
-            "scenario": self.scenario,
-            "matches": self.matches,
-            "hits": self.hits,
-        }
+        """The rule as the control API shows it: the field names in camelCase, the window as a list."""
+        shown = {_camel(f.name): getattr(self, f.name) for f in fields(self)}
+        shown["window"] = list(self.window) if self.window else None
+        return shown
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def _opt_str(data: Mapping[str, Any], key: str) -> str | None:

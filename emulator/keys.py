@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
+from emulator.tls import certificate_builder
+
 KEY_FILE = "signing-key.pem"
 CERT_FILE = "signing-cert.pem"
 
@@ -100,16 +102,8 @@ def generate_key() -> SigningKey:
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Partner Center Emulator token signing")])
     now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(private_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .sign(private_key, hashes.SHA256())
-    )
+    valid = (now - dt.timedelta(days=1), now + dt.timedelta(days=3650))
+    certificate = certificate_builder(name, name, private_key.public_key(), valid).sign(private_key, hashes.SHA256())
     return SigningKey(private_key, certificate)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CA_KEY_FILE = "ca-key.pem"
@@ -80,6 +81,21 @@ def _subtrees(names: tuple[str, ...]) -> list[x509.GeneralName]:
     return trees
 
 
+def certificate_builder(
+    subject: x509.Name, issuer: x509.Name, public_key: CertificatePublicKeyTypes, valid: tuple[dt.datetime, dt.datetime]
+) -> x509.CertificateBuilder:
+    """The fields every certificate starts from (a random serial); the caller adds extensions and signs."""
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(valid[0])
+        .not_valid_after(valid[1])
+    )
+
+
 def _new_ca(names: tuple[str, ...], now: dt.datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
@@ -89,13 +105,7 @@ def _new_ca(names: tuple[str, ...], now: dt.datetime) -> tuple[ec.EllipticCurveP
         ]
     )
     certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + CA_LIFETIME)
+        certificate_builder(name, name, key.public_key(), (now - dt.timedelta(minutes=5), now + CA_LIFETIME))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
         .add_extension(x509.NameConstraints(permitted_subtrees=_subtrees(names), excluded_subtrees=None), critical=True)
@@ -143,13 +153,12 @@ def ensure(state_dir: Path, extra_names: tuple[str, ...] = (), now: dt.datetime 
     alternative: list[x509.GeneralName] = [x509.DNSName(n) for n in names]
     alternative += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in EMULATED_IPS]
     server_cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-        .issuer_name(ca_cert.subject)
-        .public_key(server_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(ca_cert.not_valid_after_utc)
+        certificate_builder(
+            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]),
+            ca_cert.subject,
+            server_key.public_key(),
+            (now - dt.timedelta(minutes=5), ca_cert.not_valid_after_utc),
+        )
         .add_extension(x509.SubjectAlternativeName(alternative), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from emulator.proxy import EMULATED_HOSTS, ESTABLISHED, ConnectProxy
+from emulator.tls import certificate_builder
 
 LOGIN = "login.microsoftonline.com"
 API = "api.partnercenter.microsoft.com"
@@ -117,13 +118,7 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, LOGIN)])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(hours=1))
+        certificate_builder(name, name, key.public_key(), (now, now + datetime.timedelta(hours=1)))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(LOGIN), x509.DNSName(API)]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from emulator.tls import CA_KEY_FILE, ensure
+from emulator.tls import CA_KEY_FILE, certificate_builder, ensure
 
 
 def test_ca_is_constrained_short_lived_and_private(tmp_path: Path) -> None:
@@ -89,14 +89,9 @@ def test_a_certificate_for_another_name_is_refused_by_clients(tmp_path: Path) ->
     ca = x509.load_pem_x509_certificate(tls.ca_cert.read_bytes())
     forged_key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
+    bank = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "www.example-bank.com")])
     forged = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "www.example-bank.com")]))
-        .issuer_name(ca.subject)
-        .public_key(forged_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=1))
-        .not_valid_after(now + dt.timedelta(days=1))
+        certificate_builder(bank, ca.subject, forged_key.public_key(), (now, now + dt.timedelta(days=1)))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("www.example-bank.com")]), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
