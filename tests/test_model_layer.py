@@ -163,13 +163,8 @@ def test_request_reader_strips_text_and_ignores_unknown_fields() -> None:
 def test_request_schema_uses_the_documented_names() -> None:
     schema = rq.schema(rq.OrderCreate)
     assert schema["required"] == ["lineItems"]
-    assert list(schema["properties"]["lineItems"]["items"]["properties"]) == [
-        "lineItemNumber",
-        "offerId",
-        "quantity",
-        "friendlyName",
-        "parentSubscriptionId",
-    ]
+    fields = "lineItemNumber offerId quantity friendlyName parentSubscriptionId"
+    assert " ".join(schema["properties"]["lineItems"]["items"]["properties"]) == fields
 
 
 def _spellings(body: dict[str, Any]) -> list[dict[str, Any]]:
