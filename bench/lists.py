@@ -51,6 +51,10 @@ async def _call(app: EmulatorApp, path: str, query: bytes, token: str, method: s
     return status
 
 
+# The smallest valid default address: create-a-customer.md's required fields.
+ADDRESS = {"firstName": "A", "lastName": "B", "addressLine1": "1", "city": "C", "postalCode": "1", "country": "US"}
+
+
 def timed(app: EmulatorApp, query: bytes, token: str, calls: int) -> float:
     async def run() -> list[float]:
         samples = []
@@ -94,14 +98,7 @@ def main() -> None:
                     "culture": "en-US",
                     "language": "en",
                     "companyName": "B",
-                    "defaultAddress": {
-                        "firstName": "A",
-                        "lastName": "B",
-                        "addressLine1": "1",
-                        "city": "C",
-                        "postalCode": "1",
-                        "country": "US",
-                    },
+                    "defaultAddress": ADDRESS,
                 },
             }
         ).encode()

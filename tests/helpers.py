@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,6 +102,35 @@ def refresh_form(refresh_token: str, client_id: str = NW.NATIVE_APP, **fields: s
 def app_form(**fields: str) -> dict[str, str]:
     """A client_credentials form for the web app with its secret; add resource (v1) or scope (v2)."""
     return {"grant_type": "client_credentials", "client_id": NW.WEB_APP, "client_secret": NW.WEB_SECRET, **fields}
+
+
+def customer_body(name: str) -> dict[str, Any]:
+    """A minimal valid create-a-customer body, camelCase, for the domain {name}.onmicrosoft.com."""
+    address = {"firstName": "A", "lastName": "B", "addressLine1": "1 Way", "city": "Redmond", "state": "WA"}
+    return {
+        "companyProfile": {"domain": f"{name}.onmicrosoft.com"},
+        "billingProfile": {
+            "email": f"owner@{name}.com",
+            "culture": "en-US",
+            "language": "en",
+            "companyName": f"Company {name}",
+            "defaultAddress": {**address, "postalCode": "98052", "country": "US"},
+        },
+    }
+
+
+def consent_query(redirect_uri: str) -> str:
+    """The Secure Application Model's documented consent request (v1 authorize): code id_token, form_post, nonce."""
+    return urllib.parse.urlencode(
+        {
+            "client_id": NW.WEB_APP,
+            "response_mode": "form_post",
+            "response_type": "code id_token",
+            "scope": "openid profile",
+            "nonce": "1",
+            "redirect_uri": redirect_uri,
+        }
+    )
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from emulator.state import EmulatorState
 from emulator.testing import PartnerCenterEmulator
 from emulator.verify import InvalidToken
 from tests import loadgen
-from tests.helpers import NW, Emulator, app_form, cli_token, refresh_form, start, stop
+from tests.helpers import NW, Emulator, app_form, cli_token, customer_body, refresh_form, start, stop
 from tests.loadgen import Call
 
 # Fuzz, load and crash tests: run by make test and CI, not by a bare pytest.
@@ -236,25 +236,7 @@ def test_load_64_clients_20000_mixed_requests(server: Any) -> None:
 
 
 def _customer(n: int) -> bytes:
-    return json.dumps(
-        {
-            "companyProfile": {"domain": f"load{n}.onmicrosoft.com"},
-            "billingProfile": {
-                "email": f"a@load{n}.com",
-                "culture": "en-US",
-                "language": "en",
-                "companyName": f"Load {n}",
-                "defaultAddress": {
-                    "firstName": "A",
-                    "lastName": "B",
-                    "addressLine1": "1",
-                    "city": "C",
-                    "postalCode": "1",
-                    "country": "US",
-                },
-            },
-        }
-    ).encode()
+    return json.dumps(customer_body(f"load{n}")).encode()
 
 
 def test_2000_concurrent_creations_give_2000_customers(server: Any) -> None:
@@ -285,23 +267,7 @@ def test_2000_concurrent_creations_give_2000_customers(server: Any) -> None:
 
 
 def _create(emulator: Emulator, token: str, n: int) -> str:
-    body = {
-        "companyProfile": {"domain": f"crash{n}.onmicrosoft.com"},
-        "billingProfile": {
-            "email": "a@b.c",
-            "culture": "en-US",
-            "language": "en",
-            "companyName": f"Crash {n}",
-            "defaultAddress": {
-                "firstName": "A",
-                "lastName": "B",
-                "addressLine1": "1",
-                "city": "C",
-                "postalCode": "1",
-                "country": "US",
-            },
-        },
-    }
+    body = customer_body(f"crash{n}")
     response = httpx.post(f"{emulator.url}/v1/customers", json=body, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 201
     return str(response.json()["id"])

@@ -15,7 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import NW, bearer, refresh_form, ropc_form
+from tests.helpers import NW, bearer, consent_query, refresh_form, ropc_form
 
 V2 = f"/{NW.TENANT_ID}/oauth2/v2.0"
 V1 = f"/{NW.TENANT_ID}/oauth2"
@@ -201,16 +201,7 @@ def test_unsupported_response_type_goes_back_to_the_app(client: TestClient) -> N
 
 def secure_application_model(client: TestClient, choice: str) -> dict[str, Any]:
     """The documented consent: v1 authorize, code id_token, form_post, nonce; then the code for v1 tokens."""
-    query = urllib.parse.urlencode(
-        {
-            "client_id": NW.WEB_APP,
-            "response_mode": "form_post",
-            "response_type": "code id_token",
-            "scope": "openid profile",
-            "nonce": "1",
-            "redirect_uri": REDIRECT,
-        }
-    )
+    query = consent_query(REDIRECT)
     page = client.get(f"/common/oauth2/authorize?{query}")
     assert page.status_code == 200
     posted = sign_in(client, "/common/oauth2/authorize", page.text, NW.ADMIN, NW.ADMIN_PASSWORD, choice)

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from emulator.testing import PartnerCenterEmulator
-from tests.helpers import NW, refresh_form
+from tests.helpers import NW, consent_query, refresh_form
 
 USER_SCOPES = [f"{NW.PC}/user_impersonation"]
 
@@ -95,16 +95,7 @@ def test_msal_device_flow(emulator: PartnerCenterEmulator) -> None:
 
 
 def test_adal_secure_application_model(emulator: PartnerCenterEmulator) -> None:
-    query = urllib.parse.urlencode(
-        {
-            "client_id": NW.WEB_APP,
-            "response_mode": "form_post",
-            "response_type": "code id_token",
-            "scope": "openid profile",
-            "nonce": "1",
-            "redirect_uri": "http://localhost:8400/callback",
-        }
-    )
+    query = consent_query("http://localhost:8400/callback")
     with browser(emulator) as person:
         posted = complete_sign_in(person, f"{emulator.url}/common/oauth2/authorize?{query}", "mfa")
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', posted.text))
@@ -120,16 +111,7 @@ def test_adal_secure_application_model(emulator: PartnerCenterEmulator) -> None:
 
 
 def test_plain_requests_secure_application_model(emulator: PartnerCenterEmulator) -> None:
-    query = urllib.parse.urlencode(
-        {
-            "client_id": NW.WEB_APP,
-            "response_mode": "form_post",
-            "response_type": "code id_token",
-            "scope": "openid profile",
-            "nonce": "1",
-            "redirect_uri": "http://localhost:8400/callback",
-        }
-    )
+    query = consent_query("http://localhost:8400/callback")
     with browser(emulator) as person:
         posted = complete_sign_in(person, f"{emulator.url}/{emulator.tenant_id}/oauth2/authorize?{query}", "skip")
     code = html.unescape(dict(re.findall(r'name="(\w+)" value="([^"]*)"', posted.text))["code"])

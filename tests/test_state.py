@@ -16,31 +16,10 @@ from emulator.config import Config
 from emulator.keys import SigningKey
 from emulator.persistence import STATE_FILE, PersistenceError
 from emulator.state import EmulatorState
-from tests.helpers import app_token, bearer, pcemu, start, stop
+from tests.helpers import app_token, bearer, customer_body, pcemu, start, stop
 
 FABRIKAM = "c13d2ea4-5bee-53d5-988a-6b3a6a13df75"
 M365_E5 = "8BDBB60B-E526-43E9-92EF-AB760C8E0B72"
-
-
-def customer_body(n: int) -> dict[str, Any]:
-    return {
-        "companyProfile": {"domain": f"concurrent{n}.onmicrosoft.com"},
-        "billingProfile": {
-            "email": f"owner@concurrent{n}.com",
-            "culture": "en-US",
-            "language": "en",
-            "companyName": f"Concurrent {n}",
-            "defaultAddress": {
-                "firstName": "A",
-                "lastName": "B",
-                "addressLine1": "1 Way",
-                "city": "Redmond",
-                "state": "WA",
-                "postalCode": "98052",
-                "country": "US",
-            },
-        },
-    }
 
 
 async def _gather(
@@ -54,7 +33,7 @@ async def _gather(
 def test_concurrent_creations_each_create_one_customer(emulator_app: EmulatorApp) -> None:
     headers = bearer(app_token(emulator_app.state))
     responses = asyncio.run(
-        _gather(emulator_app, [("POST", "/v1/customers", customer_body(n), headers) for n in range(300)])
+        _gather(emulator_app, [("POST", "/v1/customers", customer_body(f"concurrent{n}"), headers) for n in range(300)])
     )
     assert [r.status_code for r in responses] == [201] * 300
     ids = {r.json()["id"] for r in responses}
@@ -75,7 +54,9 @@ def test_a_persisted_world_survives_a_restart(tmp_path: Path, signing_key: Signi
     config = Config(state_dir=tmp_path, persist=True, seed=3)
     first = EmulatorApp(EmulatorState(config, key=signing_key))
     headers = bearer(app_token(first.state))
-    created = asyncio.run(_gather(first, [("POST", "/v1/customers", customer_body(n), headers) for n in range(20)]))
+    created = asyncio.run(
+        _gather(first, [("POST", "/v1/customers", customer_body(f"concurrent{n}"), headers) for n in range(20)])
+    )
     assert first.state.persistence is not None
     first.state.persistence.flush()
     # Twenty changes within the coalescing window were written as one or two saves, not twenty.
@@ -120,7 +101,7 @@ def test_persist_across_a_real_restart(tmp_path: Path) -> None:
             text=True,
             check=True,
         ).stdout.strip()
-        response = httpx.post(f"{emulator.url}/v1/customers", json=customer_body(1), headers=bearer(token))
+        response = httpx.post(f"{emulator.url}/v1/customers", json=customer_body("concurrent1"), headers=bearer(token))
         assert response.status_code == 201
         customer_id = response.json()["id"]
     finally:
