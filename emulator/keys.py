@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from emulator.tls import certificate_builder
+from emulator.tls import certificate_builder, read_pem_pair
 
 KEY_FILE = "signing-key.pem"
 CERT_FILE = "signing-cert.pem"
@@ -134,8 +134,7 @@ def load_or_create(state_dir: Path) -> tuple[SigningKey, bool]:
     key_path, cert_path = state_dir / KEY_FILE, state_dir / CERT_FILE
     if key_path.exists() and cert_path.exists():
         try:
-            private_key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+            private_key, certificate = read_pem_pair(key_path, cert_path)
         except (ValueError, TypeError, OSError) as exc:
             raise KeyFileError(f"cannot read the signing key in {state_dir}: {exc}") from exc
         if not isinstance(private_key, rsa.RSAPrivateKey) or private_key.key_size != 2048:

@@ -18,7 +18,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes, PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 CA_KEY_FILE = "ca-key.pem"
@@ -81,6 +81,14 @@ def _subtrees(names: tuple[str, ...]) -> list[x509.GeneralName]:
     return trees
 
 
+def read_pem_pair(key_path: Path, cert_path: Path) -> tuple[PrivateKeyTypes, x509.Certificate]:
+    """A PEM private key and certificate; ValueError, TypeError or OSError says why they cannot be read."""
+    return (
+        serialization.load_pem_private_key(key_path.read_bytes(), password=None),
+        x509.load_pem_x509_certificate(cert_path.read_bytes()),
+    )
+
+
 def certificate_builder(
     subject: x509.Name, issuer: x509.Name, public_key: CertificatePublicKeyTypes, valid: tuple[dt.datetime, dt.datetime]
 ) -> x509.CertificateBuilder:
@@ -135,8 +143,7 @@ def ensure(state_dir: Path, extra_names: tuple[str, ...] = (), now: dt.datetime 
     ca_cert: x509.Certificate | None = None
     if ca_key_path.exists() and ca_cert_path.exists():
         try:
-            loaded = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)
-            ca_cert = x509.load_pem_x509_certificate(ca_cert_path.read_bytes())
+            loaded, ca_cert = read_pem_pair(ca_key_path, ca_cert_path)
         except (ValueError, TypeError, OSError) as exc:
             raise TLSError(f"cannot read the local CA in {state_dir}: {exc}") from None
         if not isinstance(loaded, ec.EllipticCurvePrivateKey):

@@ -201,19 +201,6 @@ class TokenIssuer:
         claims.update({"sub": oid, "tid": tenant.id, "uti": self._uti(), "ver": "1.0"})
         return Unsigned(claims, now, exp)
 
-    def id_token(
-        self,
-        issuer: str,
-        tenant: Tenant,
-        app: App,
-        user: User,
-        amr: list[str],
-        *,
-        v2: bool,
-        nonce: str | None = None,
-    ) -> str:
-        return self.sign(self.id_claims(issuer, tenant, app, user, amr, v2=v2, nonce=nonce))
-
     def id_claims(
         self,
         issuer: str,

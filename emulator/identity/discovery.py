@@ -65,12 +65,23 @@ CLAIMS_SUPPORTED = [
 CLAIMS_SUPPORTED_V1 = [*_CLAIMS_COMMON, "amr", "nonce", "email", "given_name", "family_name", "nickname"]
 
 
+def _cloud(base: str) -> dict[str, str]:
+    """The fields both versions end with, in Entra's order."""
+    return {
+        "kerberos_endpoint": f"{base}/kerberos",
+        "tenant_region_scope": "NA",
+        "cloud_instance_name": "microsoftonline.com",
+        "cloud_graph_host_name": "graph.windows.net",
+        "msgraph_host": "graph.microsoft.com",
+        "rbac_url": "https://pas.windows.net",
+    }
+
+
 def openid_configuration_v2(state: EmulatorState, request: Request) -> Response:
     found = _tenant_or_error(state, request)
     if isinstance(found, Response):
         return found
-    segment, tenant_id = found
-    base = f"{origin(request)}/{segment}"
+    base, tenant_id = f"{origin(request)}/{found[0]}", found[1]
     return _json(
         {
             "token_endpoint": f"{base}/oauth2/v2.0/token",
@@ -94,12 +105,7 @@ def openid_configuration_v2(state: EmulatorState, request: Request) -> Response:
             "frontchannel_logout_supported": True,
             "end_session_endpoint": f"{base}/oauth2/v2.0/logout",
             "claims_supported": CLAIMS_SUPPORTED,
-            "kerberos_endpoint": f"{base}/kerberos",
-            "tenant_region_scope": "NA",
-            "cloud_instance_name": "microsoftonline.com",
-            "cloud_graph_host_name": "graph.windows.net",
-            "msgraph_host": "graph.microsoft.com",
-            "rbac_url": "https://pas.windows.net",
+            **_cloud(base),
         }
     )
 
@@ -108,8 +114,7 @@ def openid_configuration_v1(state: EmulatorState, request: Request) -> Response:
     found = _tenant_or_error(state, request)
     if isinstance(found, Response):
         return found
-    segment, tenant_id = found
-    base = f"{origin(request)}/{segment}"
+    base, tenant_id = f"{origin(request)}/{found[0]}", found[1]
     issuer = v1_issuer(tenant_id) if tenant_id != "{tenantid}" else "https://sts.windows.net/{tenantid}/"
     return _json(
         {
@@ -135,12 +140,7 @@ def openid_configuration_v1(state: EmulatorState, request: Request) -> Response:
             "claims_supported": CLAIMS_SUPPORTED_V1,
             "check_session_iframe": f"{base}/oauth2/checksession",
             "userinfo_endpoint": f"{base}/openid/userinfo",
-            "kerberos_endpoint": f"{base}/kerberos",
-            "tenant_region_scope": "NA",
-            "cloud_instance_name": "microsoftonline.com",
-            "cloud_graph_host_name": "graph.windows.net",
-            "msgraph_host": "graph.microsoft.com",
-            "rbac_url": "https://pas.windows.net",
+            **_cloud(base),
         }
     )
 

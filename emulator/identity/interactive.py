@@ -284,9 +284,10 @@ def _issue_code(state: EmulatorState, request: Request, sign_in: SignIn, amr: tu
             if sign_in.v2
             else f"https://sts.windows.net/{sign_in.tenant.id}/"
         )
-        fields["id_token"] = state.issuer.id_token(
+        claims = state.issuer.id_claims(
             issuer, sign_in.tenant, sign_in.app, user, list(amr), v2=sign_in.v2, nonce=sign_in.nonce
         )
+        fields["id_token"] = state.issuer.sign(claims)
     if sign_in.state is not None:
         fields["state"] = sign_in.state
     fields["session_state"] = str(uuid.uuid5(uuid.NAMESPACE_URL, user.object_id))

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from emulator.bodies import BodyTooLarge as TooLarge
 from emulator.bodies import read_limited
 from emulator.partner.gate import CLAIMS_KEY
-from emulator.partner.models.base import Model
+from emulator.partner.models.base import Doc, Model
 from emulator.partner.models.errors import AppOnlyRefused, BodyTooLarge, InvalidInput
 from emulator.partner.responses import link
 from emulator.partner.schemas import resources as w
@@ -36,6 +36,14 @@ def require_app_user(request: Request) -> None:
     """Operations documented as App+User only refuse app-only tokens (HTTP 401, code 400; inferred)."""
     if not is_app_user(request.scope[CLAIMS_KEY]):
         raise AppOnlyRefused()
+
+
+def path_customer(state: EmulatorState, request: Request, *, app_user: bool = False) -> Doc:
+    """The customer the path names ({customer_id}), after refusing app-only callers where the operation is
+    documented as App+User only; an unknown or malformed id raises the model's error."""
+    if app_user:
+        require_app_user(request)
+    return state.models.customers.get(request.path_params["customer_id"])
 
 
 def _parse_query(raw: bytes) -> Mapping[str, str]:

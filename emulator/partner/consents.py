@@ -8,7 +8,7 @@ from msgspec import convert
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import create_once, require_app_user
+from emulator.partner.common import create_once, path_customer
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import resources as w
 from emulator.partner.schemas.requests import ApplicationConsentCreate
@@ -21,8 +21,7 @@ def consent_document(consent: dict[str, Any]) -> w.ApplicationConsent:
 
 
 async def create_consent(state: EmulatorState, request: Request) -> Response:
-    require_app_user(request)
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request, app_user=True)
     consents = state.models.consents
     consent = await create_once(
         request, consents, ApplicationConsentCreate, lambda spec, key: consents.grant(customer, spec, request_key=key)
@@ -31,7 +30,6 @@ async def create_consent(state: EmulatorState, request: Request) -> Response:
 
 
 async def delete_consent(state: EmulatorState, request: Request) -> Response:
-    require_app_user(request)
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request, app_user=True)
     state.models.consents.remove(customer, request.path_params["application_id"])
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from msgspec import UNSET, convert
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import SHORT_QUERY, Page, create_once, self_uri
+from emulator.partner.common import SHORT_QUERY, Page, create_once, path_customer, self_uri
 from emulator.partner.models.base import Doc
 from emulator.partner.models.customers import CreatedCustomer
 from emulator.partner.models.errors import InvalidInput
@@ -159,7 +159,7 @@ async def list_customers(state: EmulatorState, request: Request) -> Response:
 
 
 async def get_customer(state: EmulatorState, request: Request) -> Response:
-    return JSON(customer_document(state.models.customers.get(request.path_params["customer_id"]), full=True))
+    return JSON(customer_document(path_customer(state, request), full=True))
 
 
 def created_document(created: CreatedCustomer) -> w.Customer:

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import collection, create_once, wire
+from emulator.partner.common import collection, create_once, path_customer, wire
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import resources as w
 from emulator.partner.schemas.requests import OrderCreate
@@ -39,18 +39,18 @@ def order_document(state: EmulatorState, order: dict[str, Any]) -> w.Order:
 
 
 async def list_orders(state: EmulatorState, request: Request) -> Response:
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request)
     orders = [order_document(state, o) for o in state.models.orders.of(customer)]
     return JSON(collection(orders, f"/customers/{customer['id']}/orders"))
 
 
 async def get_order(state: EmulatorState, request: Request) -> Response:
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request)
     return JSON(order_document(state, state.models.orders.get(customer, request.path_params["order_id"])))
 
 
 async def create_order(state: EmulatorState, request: Request) -> Response:
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request)
     orders = state.models.orders
     order = await create_once(
         request, orders, OrderCreate, lambda spec, key: orders.create(customer, spec, request_key=key)

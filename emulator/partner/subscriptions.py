@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import collection, json_body, query, wire
+from emulator.partner.common import collection, json_body, path_customer, query, wire
 from emulator.partner.models.subscriptions import etag
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import resources as w
@@ -30,20 +30,20 @@ def subscription_document(customer: dict[str, Any], subscription: dict[str, Any]
 
 
 async def list_subscriptions(state: EmulatorState, request: Request) -> Response:
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request)
     subscriptions = state.models.subscriptions.of(customer, query(state, request).get("order_id"))
     # As documented: no collection links on this list.
     return JSON(collection([subscription_document(customer, s) for s in subscriptions]))
 
 
 async def get_subscription(state: EmulatorState, request: Request) -> Response:
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request)
     subscription = state.models.subscriptions.get(customer, request.path_params["subscription_id"])
     return JSON(subscription_document(customer, subscription))
 
 
 async def update_subscription(state: EmulatorState, request: Request) -> Response:
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request)
     body = await json_body(request)
     etags = [request.headers.get("if-match")]
     attributes = body.get("attributes")

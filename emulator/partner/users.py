@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import Page, collection, create_once, require_app_user, wire
+from emulator.partner.common import Page, collection, create_once, path_customer, wire
 from emulator.partner.models.users import CreatedUser
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import resources as w
@@ -23,8 +23,7 @@ def user_document(customer_id: str, user: dict[str, Any]) -> w.CustomerUser:
 
 
 async def list_users(state: EmulatorState, request: Request) -> Response:
-    require_app_user(request)
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request, app_user=True)
     page = Page(state, request, default_size=MAX_PAGE_SIZE, max_size=MAX_PAGE_SIZE)
     users = state.models.users.of(customer)
     chosen = users[page.offset : page.offset + page.size]
@@ -35,8 +34,7 @@ async def list_users(state: EmulatorState, request: Request) -> Response:
 
 
 async def get_user(state: EmulatorState, request: Request) -> Response:
-    require_app_user(request)
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request, app_user=True)
     user = state.models.users.get(customer, request.path_params["user_id"])
     return JSON(user_document(customer["id"], user))
 
@@ -56,8 +54,7 @@ def created_document(created: CreatedUser) -> w.CustomerUser:
 
 
 async def create_user(state: EmulatorState, request: Request) -> Response:
-    require_app_user(request)
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request, app_user=True)
     users = state.models.users
     created = await create_once(
         request, users, CustomerUserCreate, lambda spec, key: users.create(customer, spec, request_key=key)
@@ -66,7 +63,6 @@ async def create_user(state: EmulatorState, request: Request) -> Response:
 
 
 async def delete_user(state: EmulatorState, request: Request) -> Response:
-    require_app_user(request)
-    customer = state.models.customers.get(request.path_params["customer_id"])
+    customer = path_customer(state, request, app_user=True)
     state.models.users.delete(customer, request.path_params["user_id"])
     return Response(status_code=204)
