@@ -5,16 +5,18 @@ from __future__ import annotations
 import random
 import secrets
 import string
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from emulator import formats
 from emulator.clock import Clock
 from emulator.partner.models.errors import InvalidInput
-from emulator.store import Store
+from emulator.store import Store, Transaction
 from emulator.world import World, is_guid
 
 Doc = dict[str, Any]
+T = TypeVar("T")
 
 
 class Ids:
@@ -41,6 +43,17 @@ class Model:
     def __init__(self, world: World, clock: Clock, ids: Ids) -> None:
         self.world, self.clock, self.ids = world, clock, ids
         self.store: Store = world.store
+
+    def once(self, request_key: str | None, make: Callable[[Transaction], T]) -> T:
+        """Run a creating write in one transaction, unless its MS-RequestId already has an answer (a concurrent
+        retry may have finished while this one read its body); keep the answer for the retries to come."""
+        with self.store.transaction() as tx:
+            prior: T | None = tx.replayed(request_key)
+            if prior is not None:
+                return prior
+            answer = make(tx)
+            tx.remember(request_key, answer)
+            return answer
 
     def replayed(self, request_key: str | None) -> Any:
         """The first answer to a creating call retried with the same idempotency key, or None."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from emulator.partner.models.base import Doc, Model, guid
 from emulator.partner.models.errors import ConsentExists, ConsentNotFound
 from emulator.partner.schemas.requests import ApplicationConsentCreate
+from emulator.store import Transaction
 
 
 class Consents(Model):
@@ -13,10 +14,8 @@ class Consents(Model):
         grants = []
         for grant in spec.application_grants:
             grants.append({"enterpriseApplicationId": grant.enterprise_application_id.lower(), "scope": grant.scope})
-        with self.store.transaction() as tx:
-            prior: Doc | None = tx.replayed(request_key)
-            if prior is not None:
-                return prior
+
+        def make(tx: Transaction) -> Doc:
             key = f"{customer['id']}:{app_id}"
             if tx.get("consents", key) is not None:
                 raise ConsentExists(app_id)
@@ -28,8 +27,9 @@ class Consents(Model):
                 "_customerId": customer["id"],
             }
             tx.put("consents", consent)
-            tx.remember(request_key, consent)
             return consent
+
+        return self.once(request_key, make)
 
     def remove(self, customer: Doc, application_id: str) -> None:
         app_id = guid(application_id, "application id")

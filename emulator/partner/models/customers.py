@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from emulator.partner.models.base import Doc, Model, guid
 from emulator.partner.models.errors import CustomerNotFound, InvalidProperty, NotInSandbox
 from emulator.partner.schemas.requests import CustomerCreate
+from emulator.store import Transaction
 
 DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
 CULTURE = re.compile(r"^[a-z]{2,3}-[a-z]{2,4}$", re.IGNORECASE)
@@ -58,11 +59,8 @@ class Customers(Model):
             raise InvalidProperty(
                 f"'BillingProfile.DefaultAddress.Country' '{country}' is not a two-letter country code."
             )
-        with self.store.transaction() as tx:
-            # A concurrent retry with the same MS-RequestId may have finished while this one read its body.
-            prior: CreatedCustomer | None = tx.replayed(request_key)
-            if prior is not None:
-                return prior
+
+        def make(tx: Transaction) -> CreatedCustomer:
             if any(c["companyProfile"]["domain"].lower() == domain for c in self.world.customers):
                 raise InvalidProperty(f"the domain '{domain}' is already in use by another tenant.")
             customer_id = self.ids.guid()
@@ -127,8 +125,9 @@ class Customers(Model):
             tx.put("customers", customer)
             tx.put("customerUsers", admin)
             created = CreatedCustomer(customer, self.ids.password())
-            tx.remember(request_key, created)
             return created
+
+        return self.once(request_key, make)
 
     def delete(self, customer_id: str) -> None:
         customer = self.get(customer_id)

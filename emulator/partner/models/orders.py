@@ -19,6 +19,7 @@ from emulator.partner.models.errors import (
     UnknownOffer,
 )
 from emulator.partner.schemas.requests import OrderCreate
+from emulator.store import Transaction
 
 # An order reads "pending" for this long on the emulator's clock, then "completed" (advance the clock to see it).
 PROVISIONING_SECONDS = 30
@@ -96,11 +97,7 @@ class Orders(Model):
                 f"'CurrencyCode' {spec.currency_code} does not match the customer's currency {currency}."
             )
 
-        with self.store.transaction() as tx:
-            # A concurrent retry with the same MS-RequestId may have finished while this one read its body.
-            prior: Doc | None = tx.replayed(request_key)
-            if prior is not None:
-                return prior
+        def make(tx: Transaction) -> Doc:
             order_id = self.ids.guid()
             start = self.now()
             created = creation_date(start)
@@ -146,5 +143,6 @@ class Orders(Model):
             for subscription in subscriptions:
                 tx.put("subscriptions", subscription)
             tx.put("orders", order)
-            tx.remember(request_key, order)
             return order
+
+        return self.once(request_key, make)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from emulator.partner.models.base import Doc, Model, guid
 from emulator.partner.models.errors import InvalidProperty, UserNotFound
 from emulator.partner.schemas.requests import CustomerUserCreate
+from emulator.store import Transaction
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,8 @@ class CustomerUsers(Model):
         password = spec.password_profile.password
         if len(password) < 8:
             raise InvalidProperty("'passwordProfile.password' must have at least 8 characters.")
-        with self.store.transaction() as tx:
-            prior: CreatedUser | None = tx.replayed(request_key)
-            if prior is not None:
-                return prior
+
+        def make(tx: Transaction) -> CreatedUser:
             if any(u["userPrincipalName"].lower() == upn.lower() for u in tx.group("customerUsers", customer["id"])):
                 raise InvalidProperty(f"a user with userPrincipalName '{upn}' already exists.")
             user: Doc = {}
@@ -60,8 +59,9 @@ class CustomerUsers(Model):
             user |= {"userDomainType": "none", "state": "active", "_customerId": customer["id"]}
             tx.put("customerUsers", user)
             created = CreatedUser(user, password, bool(spec.password_profile.force_change_password))
-            tx.remember(request_key, created)
             return created
+
+        return self.once(request_key, make)
 
     def delete(self, customer: Doc, user_id: str) -> None:
         with self.store.transaction() as tx:
