@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from emulator.jsonfiles import JsonFileError, read_json
 from emulator.keys import default_state_dir
 from emulator.profiles import DEFAULT_PROFILE, PROFILES
 
@@ -148,11 +149,9 @@ def load_config(
     values: dict[str, Any] = {}
     if file is not None:
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"{file}: cannot be read: {exc.strerror or exc}") from None
-        except ValueError as exc:
-            raise ConfigError(f"{file}: invalid JSON: {exc}") from None
+            data = read_json(file)
+        except JsonFileError as exc:
+            raise ConfigError(str(exc)) from None
         if not isinstance(data, dict):
             raise ConfigError(f"{file}: expected a JSON object")
         keys = {key: name for name, (key, _, _) in _SOURCES.items()}

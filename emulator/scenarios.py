@@ -4,12 +4,12 @@ rotation…) applied to a running emulator on demand, composable, and removable.
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from emulator.faults import FaultError, parse_rule
+from emulator.jsonfiles import JsonFileError, read_json
 from emulator.profiles import PROFILES, get_profile
 from emulator.world import App, User, fixtures_root
 
@@ -114,11 +114,9 @@ def _check(data: Any, source: str) -> Scenario:
 
 def load_file(path: Path) -> Scenario:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise ScenarioError(f"{path}: invalid JSON: {exc}") from None
+        data = read_json(path)
+    except JsonFileError as exc:
+        raise ScenarioError(str(exc)) from None
     scenario = _check(data, str(path))
     if scenario.name != path.stem:
         raise ScenarioError(f"{path}: name: '{scenario.name}' must match the file name '{path.stem}'")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import emulator
 from emulator import records
+from emulator.jsonfiles import JsonFileError, read_json
 from emulator.store import Store, Table
 
 PARTNER_FILE = "partner.json"
@@ -158,15 +158,9 @@ def is_guid(value: str) -> bool:
 def _read(directory: Path, name: str) -> Any:
     path = directory / name
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WorldError(f"{path}: fixture file is missing") from None
-    except OSError as exc:
-        raise WorldError(f"{path}: cannot be read: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise WorldError(f"{path}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
+        return read_json(path, what="fixture file")
+    except JsonFileError as exc:
+        raise WorldError(str(exc)) from None
 
 
 class _File:
