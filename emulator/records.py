@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType, field, inspect
 
-from emulator.partner.schemas.resources import GUID_PATTERN, Address, ApplicationGrant, Contact, Product
+from emulator.partner.schemas.billing import Product
+from emulator.partner.schemas.resources import GUID_PATTERN, Address, ApplicationGrant, Contact
 
 Text = Annotated[str, Meta(min_length=1)]
 Guid = Annotated[str, Meta(pattern=GUID_PATTERN)]

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from emulator.partner.common import collection, int_param, query, require_app_user, wire
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.responses import link
+from emulator.partner.schemas import billing as b
 from emulator.partner.schemas import resources as w
 from emulator.state import EmulatorState
 
@@ -24,12 +25,12 @@ def _line_items_uri(linked: str, detail: dict[str, Any]) -> str:
     return f"/invoices/{linked}/lineitems/{provider}/{kind}"
 
 
-def invoice_document(invoice: dict[str, Any]) -> w.Invoice:
+def invoice_document(invoice: dict[str, Any]) -> b.Invoice:
     # Links name the invoice with its type ("Recurring-D0…", "OneTime-G0…"); the id itself is bare.
     linked = f"{invoice['invoiceType']}-{invoice['id']}"
     details = [
         wire(
-            w.InvoiceDetail,
+            b.InvoiceDetail,
             detail,
             links=w.self_link(_line_items_uri(linked, detail)),
             attributes=w.Attributes("InvoiceDetail"),
@@ -37,7 +38,7 @@ def invoice_document(invoice: dict[str, Any]) -> w.Invoice:
         for detail in invoice["invoiceDetails"]
     ]
     return wire(
-        w.Invoice,
+        b.Invoice,
         invoice,
         pdfDownloadLink=f"/invoices/{invoice['id']}/documents/statement",
         invoiceDetails=details,

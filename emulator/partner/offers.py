@@ -12,6 +12,7 @@ from emulator.partner.common import collection, int_param, query, wire
 from emulator.partner.models.errors import InvalidInput
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.responses import link
+from emulator.partner.schemas import billing as b
 from emulator.partner.schemas import resources as w
 from emulator.state import EmulatorState
 
@@ -28,10 +29,10 @@ def _country(state: EmulatorState, request: Request) -> str:
     return country
 
 
-def offer_document(offer: dict[str, Any], country: str, locale: str) -> w.Offer:
+def offer_document(offer: dict[str, Any], country: str, locale: str) -> b.Offer:
     category = {**offer["category"], "locale": locale, "country": country, "attributes": w.Attributes("OfferCategory")}
     return wire(
-        w.Offer,
+        b.Offer,
         offer,
         uri=f"/{OFFERS_TENANT}/Offers/{offer['id']}",
         locale=locale,

@@ -24,6 +24,7 @@ from emulator.partner import (
     subscriptions,
     users,
 )
+from emulator.partner.schemas import billing as b
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
@@ -141,12 +142,12 @@ OPERATIONS: list[Operation] = [
         "deleteApplicationConsent", "Remove an application consent", None, status=204, app_user_only=True,
         params=(CUSTOMER_ID, param("application_id", "path", GUID, "The application id."))),
     _op("GET", "/v1/offers", offers.list_offers, "listOffers", "List the offers of a market",
-        w.Collection[w.Offer], params=(COUNTRY, param("offer_category_id", "query", TEXT, "Category."), *PAGING)),
-    _op("GET", "/v1/offers/{offer_id}", offers.get_offer, "getOffer", "Get an offer", w.Offer,
+        w.Collection[b.Offer], params=(COUNTRY, param("offer_category_id", "query", TEXT, "Category."), *PAGING)),
+    _op("GET", "/v1/offers/{offer_id}", offers.get_offer, "getOffer", "Get an offer", b.Offer,
         params=(param("offer_id", "path", TEXT, "The offer id."), COUNTRY)),
     _op("GET", "/v1/invoices", invoices.list_invoices, "listInvoices", "List invoices",
-        w.Collection[w.Invoice], params=PAGING),
-    _op("GET", "/v1/invoices/{invoice_id}", invoices.get_invoice, "getInvoice", "Get an invoice", w.Invoice,
+        w.Collection[b.Invoice], params=PAGING),
+    _op("GET", "/v1/invoices/{invoice_id}", invoices.get_invoice, "getInvoice", "Get an invoice", b.Invoice,
         app_user_only=True,
         params=(param("invoice_id", "path", TEXT, "The invoice id, bare or with its type prefix."),)),
     _op("GET", "/v1/nonMfaCompliantPartnerPrincipals", mfa_reports.non_compliant_principals,

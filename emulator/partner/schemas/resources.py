@@ -50,7 +50,13 @@ class Links(Wire, kw_only=True):
     parent_subscription: Link | UnsetType = UNSET
     provisioning_status: Link | UnsetType = UNSET
     subscription: Link | UnsetType = UNSET
+    skus: Link | UnsetType = UNSET
+    availabilities: Link | UnsetType = UNSET
+    product: Link | UnsetType = UNSET
+    sku: Link | UnsetType = UNSET
+    availability: Link | UnsetType = UNSET
     self_: Link | UnsetType = field(default=UNSET, name="self")
+    patch_operation: Link | UnsetType = UNSET
     next: Link | UnsetType = UNSET
     previous: Link | UnsetType = UNSET
 
@@ -246,12 +252,35 @@ class CustomerUser(Wire, kw_only=True):
 # --- subscriptions and orders ---------------------------------------------------------------------------------------
 
 
+class RefundOption(Wire, kw_only=True):
+    type: str
+    expires_at: str
+
+
+class RefundableLot(Wire, kw_only=True):
+    quantity: int
+    allowed_until_date_time: str
+
+
+class RefundableQuantity(Wire, kw_only=True):
+    total_quantity: int
+    details: list[RefundableLot]
+
+
+class SubscriptionProductType(Wire, kw_only=True):
+    id: str
+    display_name: str
+
+
 class Subscription(Wire, kw_only=True):
+    """The 2019 shape, and New Commerce's fields (facts §3) on New Commerce subscriptions only."""
+
     id: str
     offer_id: str
     entitlement_id: str
     offer_name: str
     friendly_name: str
+    product_type: SubscriptionProductType | UnsetType = UNSET
     quantity: int
     unit_type: str
     parent_subscription_id: str | UnsetType = UNSET
@@ -259,13 +288,22 @@ class Subscription(Wire, kw_only=True):
     creation_date: str | UnsetType = UNSET
     effective_start_date: str | UnsetType = UNSET
     commitment_end_date: str | UnsetType = UNSET
-    status: Literal["none", "active", "pending", "suspended", "deleted"]
+    commitment_end_date_time: str | UnsetType = UNSET
+    cancellation_allowed_until_date: str | UnsetType = UNSET
+    status: Literal["none", "active", "pending", "suspended", "expired", "disabled", "deleted"]
     auto_renew_enabled: bool
     is_trial: bool | UnsetType = UNSET
     billing_type: Literal["none", "usage", "license"]
     billing_cycle: str | UnsetType = UNSET
     term_duration: str | UnsetType = UNSET
+    renewal_term_duration: str | UnsetType = UNSET
+    refund_options: list[RefundOption] | UnsetType = UNSET
+    refundable_quantity: RefundableQuantity | UnsetType = UNSET
     actions: list[str] | UnsetType = UNSET
+    publisher_name: str | UnsetType = UNSET
+    partner_id: str | UnsetType = UNSET
+    attention_needed: bool | UnsetType = UNSET
+    action_taken: bool | UnsetType = UNSET
     contract_type: Literal["subscription", "productKey", "redemptionCode"] | UnsetType = UNSET
     suspension_reasons: list[str] | UnsetType = UNSET
     links: Links
@@ -273,24 +311,41 @@ class Subscription(Wire, kw_only=True):
     attributes: EtagAttributes[Literal["Subscription"]]
 
 
+class Pricing(Wire, kw_only=True):
+    list_price: float
+    discounted_price: float
+    prorated_price: float
+    price: float
+    extended_price: float
+
+
 class OrderLineItem(Wire, kw_only=True):
     line_item_number: int
     offer_id: str
     subscription_id: str | UnsetType = UNSET
     friendly_name: str | UnsetType = UNSET
+    term_duration: str | UnsetType = UNSET
+    transaction_type: str | UnsetType = UNSET
     quantity: int
+    pricing: Pricing | UnsetType = UNSET
     links: Links | UnsetType = UNSET
 
 
 class Order(Wire, kw_only=True):
+    """The 2019 shape; New Commerce orders (twelve-hex ids) add alternateId, transactionType and totalPrice."""
+
     id: str
+    alternate_id: str | UnsetType = UNSET
     reference_customer_id: str
     billing_cycle: str
     currency_code: str | UnsetType = UNSET
+    currency_symbol: str | UnsetType = UNSET
     line_items: list[OrderLineItem]
     creation_date: str
     status: Literal["pending", "completed", "cancelled"]
+    transaction_type: str | UnsetType = UNSET
     links: Links
+    total_price: float | UnsetType = UNSET
     attributes: Attributes[Literal["Order"]]
 
 
@@ -303,84 +358,3 @@ class ApplicationConsent(Wire, kw_only=True):
     display_name: str
     application_id: str
     application_grants: list[ApplicationGrant]
-
-
-# --- catalogue and billing ------------------------------------------------------------------------------------------
-
-
-class OfferCategory(Wire, kw_only=True):
-    id: str
-    name: str
-    rank: int
-    locale: str | UnsetType = UNSET
-    country: str | UnsetType = UNSET
-    attributes: Attributes[Literal["OfferCategory"]]
-
-
-class Product(Wire, kw_only=True):
-    id: str
-    name: str
-    unit: str
-
-
-class Offer(Wire, kw_only=True):
-    """The recorded 2019 shape (Partner-Center-PowerShell session records)."""
-
-    id: str
-    name: str
-    description: str
-    minimum_quantity: int
-    maximum_quantity: int
-    rank: int
-    uri: str
-    locale: str
-    country: str
-    category: OfferCategory
-    limit_unit_of_measure: str
-    limit: int
-    term_unit_of_measure: str
-    term: int
-    prerequisite_offers: list[str]
-    is_add_on: bool
-    has_add_ons: bool
-    is_available_for_purchase: bool
-    billing: str
-    supported_billing_cycles: list[str]
-    is_auto_renewable: bool
-    is_internal: bool
-    is_microsoft_product: bool
-    conversion_target_offers: list[str]
-    resellee_qualifications: list[str]
-    reseller_qualifications: list[str]
-    sales_group_id: str
-    is_trial: bool
-    acquisition_type: str
-    supported_catalog_types: list[str]
-    actions: list[str]
-    product: Product
-    unit_type: str
-    links: Links
-    attributes: Attributes[Literal["Offer"]]
-
-
-class InvoiceDetail(Wire, kw_only=True):
-    invoice_line_item_type: str
-    billing_provider: str
-    links: Links | UnsetType = UNSET
-    attributes: Attributes[Literal["InvoiceDetail"]]
-
-
-class Invoice(Wire, kw_only=True):
-    id: str
-    invoice_date: str
-    # Amounts keep the form the record has (whole amounts as integers, as .NET writes a decimal 0).
-    total_charges: int | float
-    paid_amount: int | float
-    currency_code: str
-    currency_symbol: str | UnsetType = UNSET
-    pdf_download_link: str | UnsetType = UNSET
-    invoice_details: list[InvoiceDetail]
-    document_type: str | UnsetType = UNSET
-    invoice_type: str | UnsetType = UNSET
-    links: Links
-    attributes: Attributes[Literal["Invoice"]]
