@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--head-timeout", type=float, metavar="SECONDS", help="time to send a request head, then closed (10)"
     )
     serve.add_argument(
+        "--provisioning-delay",
+        type=float,
+        metavar="SECONDS",
+        help="emulator-clock seconds an order and a New Commerce subscription stay pending (30)",
+    )
+    serve.add_argument(
         "--allowed-host",
         action="append",
         default=[],
@@ -188,6 +194,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "max_head_bytes": args.max_head_bytes,
         "max_header_fields": args.max_header_fields,
         "head_timeout": args.head_timeout,
+        "provisioning_delay": args.provisioning_delay,
         "seed": args.seed,
         "token_lifetime": args.token_lifetime,
         "access_log": args.access_log or None,

@@ -51,6 +51,8 @@ class Config:
     persist: bool = False  # save the world's changes in the state directory and load them at start
     # `serve` signs tokens in a second process (emulator.signer) when the machine has a second core; False: never.
     sign_worker: bool = True
+    # Seconds an order and a New Commerce subscription stay pending on the emulator's clock [I].
+    provisioning_delay: float = 30.0
 
     def resolved_state_dir(self) -> Path:
         return self.state_dir if self.state_dir is not None else default_state_dir()
@@ -77,6 +79,10 @@ class Config:
             raise ConfigError(f"{named('max_header_fields')}: must be from 10 to 10000, not {self.max_header_fields}")
         if not 0 < self.head_timeout <= 3600:
             raise ConfigError(f"{named('head_timeout')}: must be more than 0 and at most 3600, not {self.head_timeout}")
+        if not 0 <= self.provisioning_delay <= 30 * 86400:
+            raise ConfigError(
+                f"{named('provisioning_delay')}: must be from 0 to 2592000 seconds, not {self.provisioning_delay}"
+            )
         if self.token_lifetime is not None and self.token_lifetime <= 0:
             raise ConfigError(f"{named('token_lifetime')}: must be positive, not {self.token_lifetime}")
 
@@ -133,6 +139,7 @@ _SOURCES: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "journal_size": ("journalSize", "PCEMU_JOURNAL_SIZE", _int),
     "scenarios": ("scenarios", "PCEMU_SCENARIOS", _hosts),
     "sign_worker": ("signWorker", "PCEMU_SIGN_WORKER", _bool),
+    "provisioning_delay": ("provisioningDelay", "PCEMU_PROVISIONING_DELAY", float),
 }
 
 

@@ -43,6 +43,26 @@ def creation_date(moment: datetime, *, digits: int = 3) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
 
 
+def dotnet_timestamp(epoch: float) -> str:
+    """A cart's timestamps: seven digits of fraction, trailing zeros dropped, as .NET writes a DateTime in UTC:
+    2023-07-11T21:16:11.55149Z, 2023-07-18T21:16:17.2480482Z (checkout-a-cart.md, create-a-cart.md). Python
+    keeps microseconds, so the seventh digit is always 0 and dropped."""
+    text = _utc(epoch).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
+    return text + "Z"
+
+
+def day_end(moment: datetime) -> str:
+    """commitmentEndDateTime: the last second of the commitment's last day, 2022-01-13T23:59:59Z
+    (get-a-subscription-by-id.md)."""
+    return moment.strftime("%Y-%m-%dT23:59:59Z")
+
+
+def seconds(epoch: float) -> str:
+    """Refund and window limits (refundOptions.expiresAt, allowedUntilDateTime, cancellationAllowedUntilDate):
+    whole seconds, UTC [I]."""
+    return _utc(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def day_start(moment: datetime) -> str:
     """effectiveStartDate, commitmentEndDate and a recurring invoice's date: midnight UTC, 2019-02-12T00:00:00Z [I]."""
     return moment.strftime("%Y-%m-%dT00:00:00Z")

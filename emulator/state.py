@@ -93,7 +93,13 @@ class EmulatorState:
         self.keys = KeyRing(key, self.clock.now)
         self.rng = random.Random(config.seed) if config.seed is not None else random.Random()
         # Partner Center's state and rules, and the caches of its answers (emptied by a reset).
-        self.models = PartnerCenter(self.world, self.clock, self.rng, seeded=config.seed is not None)
+        self.models = PartnerCenter(
+            self.world,
+            self.clock,
+            self.rng,
+            seeded=config.seed is not None,
+            provisioning_delay=config.provisioning_delay,
+        )
         self.caches = Caches()
         self.issuer = TokenIssuer(self.keys, self.clock, self.rng, config.token_lifetime)
         self.verifier = TokenVerifier(self.keys, self.clock, self._known_tenant, config.clock_skew)

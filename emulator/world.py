@@ -98,6 +98,9 @@ class World:
     source: Path
     # Apps consented to at run time, through the consent step of an interactive sign-in.
     granted: set[str] = field(default_factory=set)
+    # New Commerce state that fixtures do not hold: confirmed customer agreements and carts, by customer.
+    agreements: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    carts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
@@ -140,6 +143,8 @@ class World:
             "customerUsers": self.customer_users,
             "invoices": self.invoices,
             "consents": self.consents,
+            "agreements": self.agreements,
+            "carts": self.carts,
         }
 
     def reset(self) -> None:

@@ -69,6 +69,17 @@ def query(state: EmulatorState, request: Request) -> Mapping[str, str]:
     return params
 
 
+def country_param(state: EmulatorState, request: Request) -> str:
+    """The market a catalogue call names: `country`, two letters, upper-cased."""
+    country = query(state, request).get("country")
+    if country is None or not country.strip():
+        raise InvalidInput("'country' is required (a two-letter country code such as US).")
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise InvalidInput(f"'country' must be a two-letter country code, got '{country[:16]}'.")
+    return country
+
+
 def int_param(params: Mapping[str, str], name: str, default: int, minimum: int) -> int:
     raw = params.get(name)
     if raw is None or raw == "":

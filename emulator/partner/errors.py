@@ -6,6 +6,8 @@ not been captured the pair is inferred, marked [I].
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator.partner.models import errors as e
 from emulator.partner.responses import PartnerError
 
@@ -39,9 +41,42 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.SeatsNotChangeable: (400, 800095),
     e.NotAutoRenewable: (400, 800093),
     e.UnparsableEnum: (400, 900126),
+    e.ProductNotFound: (404, 400013),
+    e.SkuNotFound: (404, 400018),
+    e.AvailabilityNotFound: (404, 400019),
+    e.SegmentNotAllowed: (403, 400030),
+    e.ViewNotAllowed: (403, 400036),  # [I] also for a view name Partner Center does not know
+    e.NewCommerceOnLegacyOffers: (400, 2100),
+    e.AgreementExists: (409, 600061),  # [I] the status: the documented sample shows only the body
+    e.AgreementNotAccepted: (403, 13605),
+    e.AttestationMissing: (400, 900206),
+    e.CartNotFound: (404, 800008),
+    e.CartHasErrors: (400, 800009),
+    e.CartSubmitted: (400, 800065),
+    e.TooManyCarts: (400, 800002),
+    e.LicenseNotAvailable: (400, 60012),
+    e.PartnerTokenRefused: (400, 900316),
+    e.NotReady: (409, 800082),
+    e.QuantityNotDecreasable: (400, 800090),  # [I] the status: the documented body is shown without one
+    e.CancellationWindowPassed: (400, 900213),
 }
+
+# Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).
+EXTENDED_NAMES: dict[type[e.DomainError], str] = {e.AgreementExists: "PartnerConfirmedAgreementAlreadyExists"}
 
 
 def partner_error(error: e.DomainError) -> PartnerError:
     status, code = WIRE[type(error)]
-    return PartnerError(status, code, error.description)
+    name = EXTENDED_NAMES.get(type(error))
+    if name is None:
+        return PartnerError(status, code, error.description, data=list(error.data))
+    body: dict[str, Any] = {
+        "code": code,
+        "message": error.description,
+        "description": error.description,  # [I] the sample elides it
+        "errorName": name,
+        "isRetryable": False,
+        "parameters": {},
+        "errorMessageExtended": f"InternalErrorCode={code}",
+    }
+    return PartnerError(status, code, error.description, body=body)

@@ -8,8 +8,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import collection, int_param, query, wire
-from emulator.partner.models.errors import InvalidInput
+from emulator.partner.common import collection, country_param, int_param, query, wire
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.responses import link
 from emulator.partner.schemas import billing as b
@@ -17,16 +16,6 @@ from emulator.partner.schemas import resources as w
 from emulator.state import EmulatorState
 
 OFFERS_TENANT = "3c95518e-8c37-41e3-9627-0ca339200f53"  # the catalogue tenant in every recorded offer `uri`
-
-
-def _country(state: EmulatorState, request: Request) -> str:
-    country = query(state, request).get("country")
-    if country is None or not country.strip():
-        raise InvalidInput("'country' is required (a two-letter country code such as US).")
-    country = country.strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise InvalidInput(f"'country' must be a two-letter country code, got '{country[:16]}'.")
-    return country
 
 
 def offer_document(offer: dict[str, Any], country: str, locale: str) -> b.Offer:
@@ -57,7 +46,7 @@ def _locale(request: Request) -> str:
 
 
 async def list_offers(state: EmulatorState, request: Request) -> Response:
-    country = _country(state, request)
+    country = country_param(state, request)
     params = query(state, request)
     category = params.get("offer_category_id")
     offers = state.models.offers.in_category(category)
@@ -75,6 +64,6 @@ async def list_offers(state: EmulatorState, request: Request) -> Response:
 
 
 async def get_offer(state: EmulatorState, request: Request) -> Response:
-    country = _country(state, request)
+    country = country_param(state, request)
     offer = state.models.offers.get(request.path_params["offer_id"], country)
     return JSON(offer_document(offer, country, _locale(request)))

@@ -14,16 +14,22 @@ from emulator.partner.schemas.requests import OrderCreate
 from emulator.state import EmulatorState
 
 
+def _item_links(cid: str, item: dict[str, Any]) -> w.Links:
+    if "pricing" not in item:  # legacy: the subscription it created
+        return w.Links(subscription=w.Link(f"/customers/{cid}/subscriptions/{item['subscriptionId']}"))
+    # New Commerce (checkout-a-cart.md): the catalogue item it bought.
+    product, sku, availability = item["offerId"].split(":")
+    base = f"/products/{product}/skus/{sku}"
+    return w.Links(
+        product=w.Link(f"/products/{product}"),
+        sku=w.Link(base),
+        availability=w.Link(f"{base}/availabilities/{availability}"),
+    )
+
+
 def order_document(state: EmulatorState, order: dict[str, Any]) -> w.Order:
     cid = order["referenceCustomerId"]
-    line_items = [
-        wire(
-            w.OrderLineItem,
-            item,
-            links=w.Links(subscription=w.Link(f"/customers/{cid}/subscriptions/{item['subscriptionId']}")),
-        )
-        for item in order["lineItems"]
-    ]
+    line_items = [wire(w.OrderLineItem, item, links=_item_links(cid, item)) for item in order["lineItems"]]
     links = w.Links(
         provisioning_status=w.Link(f"/customers/{cid}/orders/{order['id']}/provisioningstatus"),
         self_=w.Link(f"/customers/{cid}/orders/{order['id']}"),

@@ -21,23 +21,35 @@ class PartnerJSON(Response):
         return encode(content)
 
 
-def error_body(code: int | str, description: str) -> dict[str, Any]:
+def error_body(code: int | str, description: str, data: list[Any] | None = None) -> dict[str, Any]:
     # Classic codes (3000, 1000, …) are integers as in the documented samples; 9004xx are strings (2025 report).
-    return {"code": code, "description": description[:1024], "data": [], "source": "PartnerFD"}
+    return {"code": code, "description": description[:1024], "data": data or [], "source": "PartnerFD"}
 
 
 class PartnerError(Exception):
     """A refusal a handler raises; rendered in Partner Center's error body by the router."""
 
-    def __init__(self, status: int, code: int | str, description: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: int | str,
+        description: str,
+        headers: dict[str, str] | None = None,
+        *,
+        body: dict[str, Any] | None = None,
+        data: list[Any] | None = None,
+    ) -> None:
         super().__init__(description)
         self.status, self.code, self.description, self.headers = status, code, description, headers or {}
+        self.body = body  # another documented form than the classic one
+        self.data = data or []
 
     def response(self) -> Response:
         headers = dict(self.headers)
         if self.status == 401:
             headers.setdefault(*WWW_AUTHENTICATE_INVALID_TOKEN)  # every 401 of the API carries it
-        return PartnerJSON(error_body(self.code, self.description), status_code=self.status, headers=headers)
+        body = self.body if self.body is not None else error_body(self.code, self.description, self.data)
+        return PartnerJSON(body, status_code=self.status, headers=headers)
 
 
 def gateway_error(status: int, message: str) -> Response:

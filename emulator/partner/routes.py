@@ -14,17 +14,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.partner import (
+    commerce,
     consents,
     customers,
     invoices,
     mfa_reports,
     offers,
     orders,
+    products,
     profiles,
     subscriptions,
     users,
 )
 from emulator.partner.schemas import billing as b
+from emulator.partner.schemas import commerce as c
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
@@ -57,6 +60,21 @@ COUNTRY = param("country", "query", {"type": "string", "pattern": "^[A-Za-z]{2}$
 PAGING = (
     param("size", "query", {"type": "integer", "minimum": 0}, "Page size (0: the default)."),
     param("offset", "query", {"type": "integer", "minimum": 0}, "Zero-based index of the first item."),
+)
+PRODUCT_ID = param("product_id", "path", TEXT, "The product id (12 characters, such as CFQ7TTC0LH18).")
+SKU_ID = param("sku_id", "path", TEXT, "The SKU id (4 characters, such as 0001).")
+AVAILABILITY_ID = param("availability_id", "path", TEXT, "The availability id (12 characters).")
+CART_ID = param("cart_id", "path", GUID, "The cart id.")
+ORDER_ID = param("order_id", "path", TEXT, "The order id.")
+SEGMENT = param(
+    "targetSegment",
+    "query",
+    {"enum": ["commercial", "education", "government", "nonprofit"]},
+    "Only this segment (nonprofit is listed only when asked for).",
+)
+VIEW = param("targetView", "query", TEXT, "The catalogue view, such as OnlineServices or Software.", required=True)
+AGREEMENT_TYPE = param(
+    "agreementType", "query", {"enum": ["MicrosoftCustomerAgreement", "MicrosoftCloudAgreement", "All"]}, "Which."
 )
 SEEK = (
     param("seekOperation", "query", {"enum": ["Next", "next"]}, "With MS-ContinuationToken: the next page."),
@@ -133,7 +151,7 @@ OPERATIONS: list[Operation] = [
         "Create an order", w.Order, status=201, body=rq.OrderCreate, errors=(*COMMON_ERRORS, "403"),
         params=(CUSTOMER_ID,)),
     _op("GET", "/v1/customers/{customer_id}/orders/{order_id}", orders.get_order, "getOrder",
-        "Get an order", w.Order, params=(CUSTOMER_ID, param("order_id", "path", TEXT, "The order id."))),
+        "Get an order", w.Order, params=(CUSTOMER_ID, ORDER_ID)),
     _op("POST", "/v1/customers/{customer_id}/applicationconsents", consents.create_consent,
         "createApplicationConsent", "Grant an application consent in a customer", w.ApplicationConsent,
         status=201, body=rq.ApplicationConsentCreate, errors=(*COMMON_ERRORS, "409"), app_user_only=True,
@@ -159,4 +177,77 @@ OPERATIONS: list[Operation] = [
     _op("GET", "/v1/partnerRequests", mfa_reports.partner_requests, "getApiRequestDetails",
         "API request details: one per app+user call, with mfaCompliant", w.Collection[reports.ApiRequestDetail],
         errors=REPORT_ERRORS, app_user_only=True),
+    # --- New Commerce: catalogue (new-commerce-facts.md §1) ---
+    _op("GET", "/v1/products", products.list_products, "listProducts", "List the products of a market and view",
+        w.Collection[c.CatalogProduct], errors=(*COMMON_ERRORS, "403"), params=(COUNTRY, VIEW, SEGMENT)),
+    _op("GET", "/v1/products/{product_id}", products.get_product, "getProduct", "Get a product",
+        c.CatalogProduct, params=(PRODUCT_ID, COUNTRY)),
+    _op("GET", "/v1/products/{product_id}/skus", products.list_skus, "listSkus", "List a product's SKUs",
+        w.Collection[c.CatalogSku], errors=(*COMMON_ERRORS, "403"), params=(PRODUCT_ID, COUNTRY, SEGMENT)),
+    _op("GET", "/v1/products/{product_id}/skus/{sku_id}", products.get_sku, "getSku", "Get a SKU",
+        c.CatalogSku, params=(PRODUCT_ID, SKU_ID, COUNTRY)),
+    _op("GET", "/v1/products/{product_id}/skus/{sku_id}/availabilities", products.list_availabilities,
+        "listAvailabilities", "List a SKU's availabilities", w.Collection[c.Availability],
+        errors=(*COMMON_ERRORS, "403"), params=(PRODUCT_ID, SKU_ID, COUNTRY, SEGMENT)),
+    _op("GET", "/v1/products/{product_id}/skus/{sku_id}/availabilities/{availability_id}",
+        products.get_availability, "getAvailability", "Get an availability", c.Availability,
+        params=(PRODUCT_ID, SKU_ID, AVAILABILITY_ID, COUNTRY)),
+    _op("GET", "/v1/customers/{customer_id}/products", products.list_products, "listCustomerProducts",
+        "List the products a customer can buy", w.Collection[c.CatalogProduct], errors=(*COMMON_ERRORS, "403"),
+        params=(CUSTOMER_ID, VIEW, SEGMENT)),
+    _op("GET", "/v1/customers/{customer_id}/products/{product_id}", products.get_product, "getCustomerProduct",
+        "Get a product for a customer", c.CatalogProduct, params=(CUSTOMER_ID, PRODUCT_ID)),
+    _op("GET", "/v1/customers/{customer_id}/products/{product_id}/skus", products.list_skus, "listCustomerSkus",
+        "List a product's SKUs for a customer", w.Collection[c.CatalogSku], errors=(*COMMON_ERRORS, "403"),
+        params=(CUSTOMER_ID, PRODUCT_ID, SEGMENT)),
+    _op("GET", "/v1/customers/{customer_id}/products/{product_id}/skus/{sku_id}", products.get_sku,
+        "getCustomerSku", "Get a SKU for a customer", c.CatalogSku, params=(CUSTOMER_ID, PRODUCT_ID, SKU_ID)),
+    _op("GET", "/v1/customers/{customer_id}/products/{product_id}/skus/{sku_id}/availabilities",
+        products.list_availabilities, "listCustomerAvailabilities", "List a SKU's availabilities for a customer",
+        w.Collection[c.Availability], errors=(*COMMON_ERRORS, "403"),
+        params=(CUSTOMER_ID, PRODUCT_ID, SKU_ID, SEGMENT)),
+    _op("GET", "/v1/customers/{customer_id}/products/{product_id}/skus/{sku_id}/availabilities/{availability_id}",
+        products.get_availability, "getCustomerAvailability", "Get an availability for a customer",
+        c.Availability, params=(CUSTOMER_ID, PRODUCT_ID, SKU_ID, AVAILABILITY_ID)),
+    # --- agreements (§4) ---
+    _op("GET", "/v1/agreements", commerce.list_agreement_templates, "listAgreementMetadata",
+        "Agreement templates (Microsoft Customer Agreement, Microsoft Cloud Agreement)",
+        w.Collection[c.AgreementMetadata], params=(AGREEMENT_TYPE,)),
+    _op("GET", "/v1/customers/{customer_id}/agreements", commerce.list_agreements, "listCustomerAgreements",
+        "The partner's confirmations of a customer's agreements", w.Collection[c.Agreement],
+        params=(CUSTOMER_ID, AGREEMENT_TYPE)),
+    _op("POST", "/v1/customers/{customer_id}/agreements", commerce.confirm_agreement, "confirmCustomerAgreement",
+        "Confirm that the customer accepted the Microsoft Customer Agreement", c.Agreement, status=201,
+        body=rq.AgreementCreate, app_user_only=True, errors=(*COMMON_ERRORS, "409"), params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/directSignedMicrosoftCustomerAgreementStatus",
+        commerce.direct_signed_status, "getDirectSignedAgreementStatus",
+        "Whether the customer signed the MCA itself", c.DirectSignedStatus, params=(CUSTOMER_ID,)),
+    # --- carts and checkout (§2) ---
+    _op("POST", "/v1/customers/{customer_id}/carts", commerce.create_cart, "createCart", "Create a cart",
+        c.Cart, status=201, body=rq.CartCreate, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/carts/{cart_id}", commerce.get_cart, "getCart", "Get a cart",
+        c.Cart, params=(CUSTOMER_ID, CART_ID)),
+    _op("PUT", "/v1/customers/{customer_id}/carts/{cart_id}", commerce.update_cart, "updateCart",
+        "Replace a cart's line items", c.Cart, status=201, body=rq.CartCreate, params=(CUSTOMER_ID, CART_ID)),
+    _op("POST", "/v1/customers/{customer_id}/carts/{cart_id}/checkout", commerce.checkout, "checkoutCart",
+        "Check out a cart: orders, and pending subscriptions", c.CheckoutResult, status=201,
+        errors=(*COMMON_ERRORS, "403"), params=(CUSTOMER_ID, CART_ID)),
+    _op("GET", "/v1/customers/{customer_id}/orders/{order_id}/provisioningstatus", commerce.order_provisioning,
+        "getOrderProvisioningStatus", "An order's line items as provisioned",
+        w.Collection[c.OrderLineItemProvisioning], params=(CUSTOMER_ID, ORDER_ID)),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/provisioningstatus",
+        commerce.subscription_provisioning, "getSubscriptionProvisioningStatus", "A subscription's provisioning",
+        c.SubscriptionProvisioning, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    # --- licenses (§5) ---
+    _op("GET", "/v1/customers/{customer_id}/subscribedskus", commerce.subscribed_skus, "listSubscribedSkus",
+        "The customer's license SKUs and their units", w.Collection[c.SubscribedSku],
+        params=(CUSTOMER_ID, param("licenseGroupIds", "query", TEXT, "Group1 (Entra) or Group2; repeatable."))),
+    _op("GET", "/v1/customers/{customer_id}/users/{user_id}/licenses", commerce.user_licenses, "listUserLicenses",
+        "The licenses assigned to a user", w.Collection[c.License], params=(CUSTOMER_ID, USER_ID)),
+    _op("POST", "/v1/customers/{customer_id}/users/{user_id}/licenseupdates", commerce.update_licenses,
+        "updateUserLicenses", "Assign and remove a user's licenses", c.LicenseUpdateResult, status=201,
+        body=rq.LicenseUpdate, app_user_only=True, params=(CUSTOMER_ID, USER_ID)),
+    # --- relationships (§6) ---
+    _op("GET", "/v1/customers/relationshiprequests", commerce.relationship_request, "getRelationshipRequest",
+        "The link a customer follows to accept the reseller relationship", c.RelationshipRequest),
 ]  # fmt: skip

@@ -18,10 +18,18 @@ from emulator.state import EmulatorState
 def subscription_document(customer: dict[str, Any], subscription: dict[str, Any]) -> w.Subscription:
     country = customer["companyProfile"]["address"]["country"]
     cid = customer["id"]
-    links = w.Links(
-        offer=w.Link(f"/offers/{subscription['offerId']}?country={country}"),
-        self_=w.Link(f"/customers/{cid}/subscriptions/{subscription['id']}"),
-    )
+    self_link = w.Link(f"/customers/{cid}/subscriptions/{subscription['id']}")
+    if "_lots" in subscription:  # New Commerce: the catalogue item, not an offer (get-a-subscription-by-id.md)
+        product, sku, availability = subscription["offerId"].split(":")
+        base = f"/products/{product}/skus/{sku}"
+        links = w.Links(
+            product=w.Link(f"/products/{product}?country={country}"),
+            sku=w.Link(f"{base}?country={country}"),
+            availability=w.Link(f"{base}/availabilities/{availability}?country={country}"),
+            self_=self_link,
+        )
+    else:
+        links = w.Links(offer=w.Link(f"/offers/{subscription['offerId']}?country={country}"), self_=self_link)
     if "parentSubscriptionId" in subscription:
         links.parent_subscription = w.Link(f"/customers/{cid}/subscriptions/{subscription['parentSubscriptionId']}")
     return wire(

@@ -40,6 +40,10 @@ class Ids:
 
 
 class Model:
+    # Seconds an order stays "pending" (and a New Commerce subscription "pending") on the emulator's clock [I]:
+    # the --provisioning-delay setting.
+    provisioning_delay: float = 30.0
+
     def __init__(self, world: World, clock: Clock, ids: Ids) -> None:
         self.world, self.clock, self.ids = world, clock, ids
         self.store: Store = world.store

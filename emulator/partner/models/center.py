@@ -5,10 +5,14 @@ from __future__ import annotations
 import random
 
 from emulator.clock import Clock
+from emulator.partner.models.agreements import Agreements
 from emulator.partner.models.base import Ids
+from emulator.partner.models.carts import Carts
+from emulator.partner.models.catalog import Catalog
 from emulator.partner.models.consents import Consents
 from emulator.partner.models.customers import Customers
 from emulator.partner.models.invoices import Invoices
+from emulator.partner.models.licenses import Licenses
 from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
 from emulator.partner.models.profiles import Profiles
@@ -20,7 +24,9 @@ from emulator.world import World
 class PartnerCenter:
     """The models of one emulator's world."""
 
-    def __init__(self, world: World, clock: Clock, rng: random.Random, *, seeded: bool) -> None:
+    def __init__(
+        self, world: World, clock: Clock, rng: random.Random, *, seeded: bool, provisioning_delay: float = 30.0
+    ) -> None:
         ids = Ids(rng, seeded)
         self.profiles = Profiles(world, clock, ids)
         self.customers = Customers(world, clock, ids)
@@ -30,3 +36,10 @@ class PartnerCenter:
         self.consents = Consents(world, clock, ids)
         self.offers = Offers(world, clock, ids)
         self.invoices = Invoices(world, clock, ids)
+        self.catalog = Catalog(world, clock, ids)
+        self.agreements = Agreements(world, clock, ids)
+        self.subscriptions.catalog = self.catalog
+        self.carts = Carts(world, clock, ids).bind(self.catalog, self.agreements)
+        self.licenses = Licenses(world, clock, ids).bind(self.catalog, self.subscriptions, self.users)
+        for model in (self.orders, self.subscriptions, self.carts):
+            model.provisioning_delay = provisioning_delay

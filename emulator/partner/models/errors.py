@@ -8,7 +8,9 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A refused change or lookup; `description` is the text of Partner Center's error body."""
+    """A refused change or lookup; `description` is the text of Partner Center's error body, `data` its data."""
+
+    data: tuple[str, ...] = ()
 
     def __init__(self, description: str) -> None:
         super().__init__(description)
@@ -182,3 +184,113 @@ class AppOnlyRefused(DomainError):
 class UnparsableEnum(DomainError):
     def __init__(self, message: str) -> None:
         super().__init__(f"Unable to parse enum: {message}")
+
+
+# --- New Commerce (new-commerce-facts.md) ----------------------------------------------------------------------
+
+
+class ProductNotFound(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Product was not found.")
+
+
+class SkuNotFound(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Sku was not found.")
+
+
+class AvailabilityNotFound(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Availability was not found.")  # [I] the text; 400019 is documented
+
+
+class SegmentNotAllowed(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Access to the requested targetSegment is not allowed.")
+
+
+class ViewNotAllowed(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Access to the requested targetView is not allowed.")
+
+
+class NewCommerceOnLegacyOffers(DomainError):
+    def __init__(self, offer_id: str) -> None:
+        super().__init__(  # [I] the text; 2100 for a New Commerce id on /v1/offers is documented
+            f"The offer id {offer_id[:64]} is a New Commerce product: read it from /v1/products."
+        )
+
+
+class AgreementExists(DomainError):
+    def __init__(self) -> None:
+        super().__init__("A partner confirmed agreement already exists for the customer.")
+
+
+class AgreementNotAccepted(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Either a partner confirmation of the customer acceptance of the Microsoft Customer Agreement must be "
+            "provided or the customer must accept the Microsoft Customer Agreement in the Microsoft Admin Center "
+            "before you can complete this purchase"
+        )
+
+
+class AttestationMissing(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Partner Attestation is missing")
+
+
+class CartNotFound(DomainError):
+    def __init__(self, cart_id: str) -> None:
+        super().__init__(f"Cart with id {cart_id[:64]} was not found.")  # [I] the text; 800008 is documented
+
+
+class CartHasErrors(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Error in Cart item(s)")
+
+
+class CartSubmitted(DomainError):
+    def __init__(self, cart_id: str) -> None:
+        super().__init__(f"can't check out an already submitted cart {cart_id}.")
+
+
+class TooManyCarts(DomainError):
+    def __init__(self, cap: int) -> None:
+        super().__init__(  # [I] the emulator's own store cap: Partner Center documents none
+            f"Invalid request input: the emulator keeps at most {cap} unexpired carts; check out or let some expire "
+            "(7 days on the emulator's clock), or reset."
+        )
+
+
+class LicenseNotAvailable(DomainError):
+    data = (
+        "LicenseQuotaExceededException : Subscription for the license is either not available, or all its "
+        "licenses are assigned.",
+    )  # [I] the text after the documented exception name
+
+    def __init__(self, sku_id: str) -> None:
+        super().__init__(f"There are no available licenses for the product sku {sku_id}.")
+
+
+class PartnerTokenRefused(DomainError):
+    """License management is App+User only, with its own code (900316)."""
+
+    def __init__(self) -> None:
+        super().__init__("Partner token is not allowed in license management calls.")
+
+
+class NotReady(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Subscription is not ready to be updated. Try again after sometime")
+
+
+class QuantityNotDecreasable(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Subscription quantity cannot be decreased.")
+
+
+class CancellationWindowPassed(DomainError):
+    def __init__(self) -> None:
+        # 168 hours: the 7-day window of new-commerce-facts.md §3; the template's {0} filled in [I].
+        super().__init__("You have passed your 168-hour cancellation window. We are unable to cancel your purchase")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from emulator.partner.models.base import Doc, Model
-from emulator.partner.models.errors import OfferNotFound
+from emulator.partner.models.catalog import Catalog
+from emulator.partner.models.errors import NewCommerceOnLegacyOffers, OfferNotFound
 
 
 class Offers(Model):
@@ -16,5 +17,7 @@ class Offers(Model):
     def get(self, offer_id: str, country: str) -> Doc:
         offer = self.world.offers.get(offer_id.strip().upper())
         if offer is None:
+            if offer_id.strip().upper().split(":")[0] in Catalog.products_by_id:
+                raise NewCommerceOnLegacyOffers(offer_id)
             raise OfferNotFound(offer_id, country)
         return offer

@@ -21,9 +21,6 @@ from emulator.partner.models.errors import (
 from emulator.partner.schemas.requests import OrderCreate
 from emulator.store import Transaction
 
-# An order reads "pending" for this long on the emulator's clock, then "completed" (advance the clock to see it).
-PROVISIONING_SECONDS = 30
-
 
 @dataclass(frozen=True)
 class _Item:
@@ -46,7 +43,7 @@ class Orders(Model):
 
     def status(self, order: Doc) -> str:
         """ "pending" until provisioning has had its time on the emulator's clock, then "completed"."""
-        if order["status"] == "pending" and self.clock.now() - order.get("_created", 0) >= PROVISIONING_SECONDS:
+        if order["status"] == "pending" and self.clock.now() - order.get("_created", 0) >= self.provisioning_delay:
             return "completed"
         str_status: str = order["status"]
         return str_status

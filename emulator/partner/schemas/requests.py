@@ -141,6 +141,66 @@ class SubscriptionUpdate(Body, kw_only=True):
     friendly_name: Text128 | None = None
 
 
+# --- New Commerce: agreements, carts, licenses (new-commerce-facts.md §2, §4, §5) ------------------------------
+
+
+class AgreementContactIn(Body, kw_only=True):
+    first_name: Text
+    last_name: Text
+    email: Text
+    phone_number: Text32 | None = None
+
+
+class AgreementCreate(Body, kw_only=True):
+    PROBLEM = InvalidInput
+    primary_contact: AgreementContactIn
+    template_id: Guid
+    date_agreed: Text64
+    type: Text64
+
+
+class ParticipantIn(Body, kw_only=True):
+    key: Text64
+    value: Text
+
+
+class RenewsToIn(Body, kw_only=True):
+    term_duration: Text8
+
+
+class CartLineItemIn(Body, kw_only=True):
+    id: int | None = None
+    catalog_item_id: Text
+    quantity: int
+    billing_cycle: Text32
+    term_duration: Text8 | None = None
+    friendly_name: Text128 | None = None
+    provisioning_context: dict[str, str] | None = None
+    participants: list[ParticipantIn] | None = None
+    renews_to: RenewsToIn | None = None
+    promotion_id: Text64 | None = None
+    custom_term_end_date: Text64 | None = None
+    attestation_accepted: bool | None = None
+
+
+class CartCreate(Body, kw_only=True):
+    PROBLEM = InvalidInput
+    partner_on_record_attestation_accepted: bool | None = None
+    line_items: Annotated[list[CartLineItemIn], Meta(min_length=1, max_length=50)]
+
+
+class LicenseAssignmentIn(Body, kw_only=True):
+    sku_id: Guid
+    excluded_plans: list[Text] | None = None
+
+
+class LicenseUpdate(Body, kw_only=True):
+    SPELLING = "Pascal"
+    PROBLEM = InvalidInput
+    licenses_to_assign: list[LicenseAssignmentIn] | None = None
+    licenses_to_remove: list[Guid] | None = None
+
+
 # --- the reader ---------------------------------------------------------------------------------------------------
 
 B = TypeVar("B", bound=Body)
@@ -218,6 +278,10 @@ def _value(value: Any, kind: inspect.Type, root: type[Body], path: str) -> Any:
                 raise root.PROBLEM(f"'{path}[{index}]' must be an object.")
             items.append(_value(item, kind.item_type, root, f"{path}[{index}]"))
         return items
+    if isinstance(kind, inspect.DictType):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise root.PROBLEM(f"'{path}' must be an object of texts.")
+        return value
     raise TypeError(f"no reader for {kind!r}")  # a definition above uses a type this reader does not know
 
 
@@ -259,4 +323,6 @@ def _schema(kind: inspect.Type) -> dict[str, Any]:
         return {"type": "integer"}
     if isinstance(kind, inspect.BoolType):
         return {"type": "boolean"}
+    if isinstance(kind, inspect.DictType):
+        return {"type": "object", "additionalProperties": {"type": "string"}}
     raise TypeError(f"no schema for {kind!r}")
