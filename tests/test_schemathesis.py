@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -11,6 +12,9 @@ from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.keys import generate_key
 from emulator.state import EmulatorState
+
+# Fuzz: run by make test and .ci/run (pytest -m ''), not by a bare pytest.
+pytestmark = pytest.mark.heavy
 
 APP = EmulatorApp(EmulatorState(Config(in_memory_key=True, seed=11), key=generate_key()))
 _world = APP.state.world
