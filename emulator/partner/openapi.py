@@ -14,7 +14,7 @@ import msgspec
 
 import emulator
 from emulator.partner.routes import OPERATIONS, Operation, param
-from emulator.partner.schemas import requests, resources
+from emulator.partner.schemas import commerce, requests, resources
 
 REF = "#/components/schemas/{name}"
 
@@ -56,7 +56,7 @@ def _names(text: str) -> str:
 def _components() -> tuple[dict[str, Any], dict[str, Any]]:
     """(answer schema by operation id, component schemas) for every wire shape the operations use."""
     answered = [op for op in OPERATIONS if op.answer is not None]
-    types = [op.answer for op in answered] + [resources.Error, resources.GatewayError]
+    types = [op.answer for op in answered] + [resources.Error, resources.GatewayError, commerce.ExtendedError]
     schemas, components = msgspec.json.schema_components(types, ref_template=REF)
     answers = {op.operation_id: schema for op, schema in zip(answered, schemas, strict=False)}
     for op in OPERATIONS:
@@ -72,12 +72,14 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
-def _errors(*statuses: str) -> dict[str, Any]:
+def _errors(*statuses: str, extended: tuple[str, ...] = ()) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for status in statuses:
-        error = {"$ref": REF.format(name="Error")}
+        error: dict[str, Any] = {"$ref": REF.format(name="Error")}
         gateway = {"$ref": REF.format(name="GatewayError")}
         schema = {"oneOf": [error, gateway]} if status in GATEWAY_STATUSES else error
+        if status in extended:
+            schema = {"oneOf": [error, {"$ref": REF.format(name="ExtendedError")}]}
         result[status] = {"description": ERROR_STATUSES[status], "content": _json(schema)}
     return result
 
@@ -94,7 +96,7 @@ def _operation(op: Operation, answer: dict[str, Any] | None) -> dict[str, Any]:
         else "App-only and App+User tokens.",
         "operationId": op.operation_id,
         "parameters": [*op.params, *HEADERS],
-        "responses": {str(op.status): success, **_errors(*errors)},
+        "responses": {str(op.status): success, **_errors(*errors, extended=op.extended)},
     }
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": _json({"$ref": REF.format(name=op.body.__name__)})}

@@ -95,6 +95,7 @@ class Operation:
     app_user_only: bool = False
     params: tuple[Param, ...] = ()
     errors: tuple[str, ...] = COMMON_ERRORS
+    extended: tuple[str, ...] = ()  # statuses whose body may be the extended error form (600061)
 
 
 def _op(
@@ -143,7 +144,7 @@ OPERATIONS: list[Operation] = [
         "getSubscription", "Get a subscription", w.Subscription, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
     _op("PATCH", "/v1/customers/{customer_id}/subscriptions/{subscription_id}", subscriptions.update_subscription,
         "updateSubscription", "Update a subscription (quantity, status, autoRenewEnabled, friendlyName)",
-        w.Subscription, body=rq.SubscriptionUpdate, errors=(*COMMON_ERRORS, "412"),
+        w.Subscription, body=rq.SubscriptionUpdate, errors=(*COMMON_ERRORS, "409", "412"),
         params=(CUSTOMER_ID, SUBSCRIPTION_ID, param("If-Match", "header", TEXT, "The subscription's etag."))),
     _op("GET", "/v1/customers/{customer_id}/orders", orders.list_orders, "listOrders",
         "List a customer's orders", w.Collection[w.Order], params=(CUSTOMER_ID,)),
@@ -218,7 +219,8 @@ OPERATIONS: list[Operation] = [
         params=(CUSTOMER_ID, AGREEMENT_TYPE)),
     _op("POST", "/v1/customers/{customer_id}/agreements", commerce.confirm_agreement, "confirmCustomerAgreement",
         "Confirm that the customer accepted the Microsoft Customer Agreement", c.Agreement, status=201,
-        body=rq.AgreementCreate, app_user_only=True, errors=(*COMMON_ERRORS, "409"), params=(CUSTOMER_ID,)),
+        body=rq.AgreementCreate, app_user_only=True, errors=(*COMMON_ERRORS, "409"), extended=("409",),
+        params=(CUSTOMER_ID,)),
     _op("GET", "/v1/customers/{customer_id}/directSignedMicrosoftCustomerAgreementStatus",
         commerce.direct_signed_status, "getDirectSignedAgreementStatus",
         "Whether the customer signed the MCA itself", c.DirectSignedStatus, params=(CUSTOMER_ID,)),
