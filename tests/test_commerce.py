@@ -773,7 +773,9 @@ def test_licenses_follow_the_subscriptions(
 
 
 def test_relationship_request(client: TestClient, user: dict[str, str]) -> None:
-    answer = client.get("/v1/customers/relationshiprequests", headers=user)
+    # ms-partner-tools 0.1.1's get_relationship_request_url(): this GET with these headers, then resp["url"].
+    json_headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    answer = client.get("/v1/customers/relationshiprequests", headers={**user, **json_headers})
     assert (answer.status_code, answer.json()) == (
         200,
         {
