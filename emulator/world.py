@@ -101,6 +101,8 @@ class World:
     # New Commerce state that fixtures do not hold: confirmed customer agreements and carts, by customer.
     agreements: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     carts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    transitions: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    migrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
@@ -145,6 +147,8 @@ class World:
             "consents": self.consents,
             "agreements": self.agreements,
             "carts": self.carts,
+            "transitions": self.transitions,
+            "migrations": self.migrations,
         }
 
     def reset(self) -> None:

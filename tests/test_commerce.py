@@ -842,3 +842,181 @@ def test_a_whole_purchase_over_http(state: EmulatorState, user: dict[str, str]) 
         ]
         state.clock.advance(60)
         assert http.patch(f"{base}/subscriptions/{new_sid}", json={"status": "deleted"}).json()["status"] == "deleted"
+
+
+# --- transitions and migrations --------------------------------------------------------------------------------
+
+LEGACY_BUSINESS_PREMIUM = "4788E20A-B38D-5A45-9312-001442304095"  # Fabrikam's Office 365 Business Premium (legacy)
+LEGACY_AZURE = "166CCA8E-FD89-5BAA-A2D8-C708589BF976"
+STANDARD = "CFQ7TTC0LDPB:0001:CFQ7TTC0LGNT"
+
+
+def test_transition_to_an_upgrade_target(client: TestClient, user: dict[str, str], state: EmulatorState) -> None:
+    sid = bought(client, user)["orders"][0]["lineItems"][0]["subscriptionId"]
+    base = f"/v1/customers/{FABRIKAM}/subscriptions/{sid}"
+    pending = client.get(f"{base}/transitionEligibilities", headers=user).json()["items"][0]
+    not_active = [{"code": 1, "description": "The subscription is pending, not active."}]
+    assert pending["eligibilities"] == [
+        {"isEligible": False, "transitionType": "transition_only", "errors": not_active},
+        {"isEligible": False, "transitionType": "transition_with_license_transfer", "errors": not_active},
+    ]
+    state.clock.advance(30)
+    items = client.get(f"{base}/transitionEligibilities?eligibilityType=immediate", headers=user).json()["items"]
+    assert [i["catalogItemId"] for i in items] == [STANDARD, "CFQ7TTC0LF8Q:0001:CFQ7TTC0KQDF"]
+    assert items[0] == {
+        "operationId": items[0]["operationId"],
+        "catalogItemId": STANDARD,
+        "title": "Microsoft 365 Business Standard",
+        "description": "Everything in Business Basic, plus desktop versions of the Microsoft 365 apps.",
+        "quantity": 5,
+        "subscriptionEligibilities": [],
+        "eligibilities": [
+            {"isEligible": True, "transitionType": "transition_only", "errors": []},
+            {"isEligible": True, "transitionType": "transition_with_license_transfer", "errors": []},
+        ],
+        "attributes": {"objectType": "TransitionEligibility"},
+    }
+    body = {"toCatalogItemId": STANDARD, "quantity": 2, "transitionType": "transition_only"}
+    started = client.post(f"{base}/transitions", json=body, headers=user)
+    shown = started.json()
+    expected = {
+        "operationId": shown["operationId"],
+        "fromCatalogItemId": BASIC,
+        "fromSubscriptionId": sid,
+        "toCatalogItemId": STANDARD,
+        "toSubscriptionId": shown["toSubscriptionId"],
+        "quantity": 2,
+        "termDuration": "P1Y",
+        "billingCycle": "monthly",
+        "transitionType": "transition_only",
+        "status": "Started",
+        "events": [
+            {
+                "name": "Conversion",
+                "status": "Started",
+                "timestamp": "2026-12-01T10:00:30Z",
+                "attributes": {"objectType": "TransitionEvent"},
+            }
+        ],
+        "attributes": {"objectType": "Transition"},
+    }
+    assert (started.status_code, shown) == (200, expected)
+    assert client.get(base, headers=user).json()["quantity"] == 3
+    target = client.get(f"/v1/customers/{FABRIKAM}/subscriptions/{shown['toSubscriptionId']}", headers=user).json()
+    assert (target["offerId"], target["quantity"], target["status"]) == (STANDARD, 2, "pending")
+    state.clock.advance(30)
+    history = client.get(f"{base}/transitions?operationId={shown['operationId']}", headers=user).json()["items"]
+    completed = {"name": "Conversion", "status": "Completed", "timestamp": "2026-12-01T10:01:00Z"}
+    assert history == [
+        {
+            **expected,
+            "status": "Completed",
+            "events": [*expected["events"], {**completed, "attributes": {"objectType": "TransitionEvent"}}],
+        }
+    ]
+    # The rest moves into the same target subscription; the source is then expired.
+    into = {**body, "quantity": 3, "toSubscriptionId": shown["toSubscriptionId"]}
+    assert client.post(f"{base}/transitions", json=into, headers=user).status_code == 200
+    assert client.get(base, headers=user).json()["status"] == "expired"
+    target = client.get(f"/v1/customers/{FABRIKAM}/subscriptions/{shown['toSubscriptionId']}", headers=user).json()
+    assert target["quantity"] == 5
+
+
+def test_transition_errors(client: TestClient, user: dict[str, str], state: EmulatorState) -> None:
+    sid = bought(client, user)["orders"][0]["lineItems"][0]["subscriptionId"]
+    state.clock.advance(30)
+    base = f"/v1/customers/{FABRIKAM}/subscriptions"
+    legacy = client.get(f"{base}/{LEGACY_BUSINESS_PREMIUM}/transitionEligibilities", headers=user)
+    assert (legacy.status_code, legacy.json()) == (
+        403,
+        error(900263, "This API method is not supported for legacy subscriptions."),
+    )
+    wrong = client.post(
+        f"{base}/{sid}/transitions",
+        json={"toCatalogItemId": "CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS", "quantity": 1, "transitionType": "transition_only"},
+        headers=user,
+    )
+    assert (wrong.status_code, wrong.json()) == (
+        400,
+        error(
+            900236,
+            "The subscription is not eligible for this transition: CFQ7TTC0LFLZ:0002:CFQ7TTC0K4TS is not a "
+            f"transition target of {BASIC}.",
+        ),
+    )
+    too_many = client.post(
+        f"{base}/{sid}/transitions",
+        json={"toCatalogItemId": STANDARD, "quantity": 6, "transitionType": "transition_only"},
+        headers=user,
+    )
+    assert too_many.json() == error(
+        900236, "The subscription is not eligible for this transition: the quantity must be from 1 to 5."
+    )
+    kind = client.post(
+        f"{base}/{sid}/transitions", json={"toCatalogItemId": STANDARD, "quantity": 1, "transitionType": "swap"},
+        headers=user,
+    )  # fmt: skip
+    assert kind.json() == error(
+        800002,
+        "Invalid request input: 'transitionType' must be transition_only or transition_with_license_transfer, "
+        "got 'swap'.",
+    )
+
+
+def test_migrate_a_legacy_subscription(client: TestClient, user: dict[str, str], state: EmulatorState) -> None:
+    base = f"/v1/customers/{FABRIKAM}/migrations/newcommerce"
+    legacy_id = LEGACY_BUSINESS_PREMIUM.lower()
+    valid = client.post(f"{base}/validate", json={"currentSubscriptionId": LEGACY_BUSINESS_PREMIUM}, headers=user)
+    assert valid.json() == {
+        "currentSubscriptionId": legacy_id,
+        "isEligible": True,
+        "catalogItemId": STANDARD,
+        "errors": [],
+    }
+    azure = client.post(f"{base}/validate", json={"currentSubscriptionId": LEGACY_AZURE}, headers=user)
+    assert azure.json() == {
+        "currentSubscriptionId": LEGACY_AZURE.lower(),
+        "isEligible": False,
+        "errors": [{"code": 900218, "description": "The offer MS-AZR-0145P has no New Commerce equivalent."}],
+    }
+    body = {"currentSubscriptionId": LEGACY_BUSINESS_PREMIUM, "termDuration": "P1Y", "billingCycle": "monthly"}
+    created = client.post(base, json=body, headers=user)
+    shown = created.json()
+    expected = {
+        "id": shown["id"],
+        "startedTime": "2026-12-01T10:00:00Z",
+        "currentSubscriptionId": legacy_id,
+        "status": "Processing",
+        "customerTenantId": FABRIKAM,
+        "catalogItemId": STANDARD,
+        "newCommerceSubscriptionId": shown["newCommerceSubscriptionId"],
+        "newCommerceOrderId": shown["newCommerceOrderId"],
+        "subscriptionEndDate": "2027-11-30T00:00:00Z",
+        "quantity": 12,
+        "termDuration": "P1Y",
+        "billingCycle": "Monthly",
+        "purchaseFullTerm": False,
+        "addOnMigrations": [],
+    }
+    assert (created.status_code, shown) == (201, expected)
+    legacy = client.get(f"/v1/customers/{FABRIKAM}/subscriptions/{LEGACY_BUSINESS_PREMIUM}", headers=user).json()
+    assert legacy["status"] == "deleted"
+    state.clock.advance(30)
+    done = client.get(f"{base}/{shown['id']}", headers=user).json()
+    assert done == {**expected, "status": "Completed", "completedTime": "2026-12-01T10:00:30Z"}
+    events = client.get(f"{base}/events?current_subscription_id={legacy_id}", headers=user).json()
+    assert [(e["eventName"], e["createdTime"]) for e in events] == [
+        ("MigrationStarted", "2026-12-01T10:00:00Z"),
+        ("NewCommerceSubscriptionCreated", "2026-12-01T10:00:00Z"),
+        ("NewCommerceSubscriptionProvisioned", "2026-12-01T10:00:30Z"),
+        ("MigrationCompleted", "2026-12-01T10:00:30Z"),
+    ]
+    assert {e["newCommerceMigrationId"] for e in events} == {shown["id"]}
+    again = client.post(base, json=body, headers=user)
+    assert (again.status_code, again.json()) == (
+        400,
+        error(900215, "The subscription cannot be migrated to New Commerce: The subscription is deleted, not active."),
+    )
+    unknown = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    missing = client.get(f"{base}/{unknown}", headers=user)
+    assert (missing.status_code, missing.json()) == (404, error(800002, f"Migration with id {unknown} was not found."))

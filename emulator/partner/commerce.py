@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from msgspec import UNSET
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,12 +16,12 @@ from emulator.nce import LicenseSku
 from emulator.partner.common import collection, create_once, path_customer, query, read_body, request_key, wire
 from emulator.partner.gate import CLAIMS_KEY
 from emulator.partner.models.agreements import agreement_type
-from emulator.partner.models.errors import PartnerTokenRefused
+from emulator.partner.models.errors import InvalidInput, PartnerTokenRefused
 from emulator.partner.orders import order_document
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import commerce as c
 from emulator.partner.schemas import resources as w
-from emulator.partner.schemas.requests import AgreementCreate, CartCreate, LicenseUpdate
+from emulator.partner.schemas.requests import AgreementCreate, CartCreate, LicenseUpdate, MigrationIn, TransitionCreate
 from emulator.policy import caller, is_app_user
 from emulator.state import EmulatorState
 
@@ -217,6 +218,115 @@ async def update_licenses(state: EmulatorState, request: Request) -> Response:
         ),
         status_code=201,
     )
+
+
+# --- transitions and migrations --------------------------------------------------------------------------------
+
+
+def _errors(problems: list[tuple[int, str]]) -> list[c.EligibilityError]:
+    return [c.EligibilityError(code=code, description=text) for code, text in problems]
+
+
+async def transition_eligibilities(state: EmulatorState, request: Request) -> Response:
+    customer = path_customer(state, request)
+    kind = (query(state, request).get("eligibilityType") or "immediate").strip().lower()
+    if kind not in ("immediate", "scheduled"):
+        raise InvalidInput(f"'eligibilityType' must be immediate or scheduled, got '{kind[:32]}'.")
+    transitions = state.models.transitions
+    source, targets = transitions.eligibilities(customer, request.path_params["subscription_id"])
+    problems = _errors(transitions.problems(source))
+    items = [
+        c.TransitionEligibility(
+            operation_id=state.models.transitions.ids.guid(),
+            catalog_item_id=target.catalog_item_id,
+            title=target.sku.title,
+            description=target.sku.description,
+            quantity=source["quantity"],
+            subscription_eligibilities=[
+                c.SubscriptionEligibility(
+                    is_eligible=True,
+                    subscription_id=s["id"],
+                    subscription_friendly_name=s["friendlyName"],
+                    subscription_term_duration=s["termDuration"],
+                    subscription_billing_cycle=s["billingCycle"],
+                    errors=[],
+                )
+                for s in owned
+            ],
+            eligibilities=[
+                c.Eligibility(is_eligible=not problems, transition_type=t, errors=problems)
+                for t in ("transition_only", "transition_with_license_transfer")
+            ],
+            attributes=w.Attributes("TransitionEligibility"),
+        )
+        for target, owned in targets
+    ]
+    return JSON(collection(items))
+
+
+def transition_document(transition: dict[str, Any]) -> c.Transition:
+    shown = {k: v for k, v in transition.items() if k != "id"}
+    events = [wire(c.TransitionEvent, e, attributes=w.Attributes("TransitionEvent")) for e in transition["events"]]
+    return wire(c.Transition, shown, operationId=transition["id"], events=events, attributes=w.Attributes("Transition"))
+
+
+async def create_transition(state: EmulatorState, request: Request) -> Response:
+    customer = path_customer(state, request)
+    transitions = state.models.transitions
+    sid = request.path_params["subscription_id"]
+    transition = await create_once(
+        request,
+        transitions,
+        TransitionCreate,
+        lambda spec, key: transitions.create(customer, sid, spec, request_key=key),
+    )
+    return JSON(transition_document(transitions.current(transition)))  # transition-a-new-commerce-subscription: 200
+
+
+async def list_transitions(state: EmulatorState, request: Request) -> Response:
+    customer = path_customer(state, request)
+    operation = query(state, request).get("operationId")
+    history = state.models.transitions.of(customer, request.path_params["subscription_id"], operation)
+    return JSON(collection([transition_document(t) for t in history]))
+
+
+async def validate_migration(state: EmulatorState, request: Request) -> Response:
+    customer = path_customer(state, request)
+    spec = await read_body(request, MigrationIn)
+    subscription, item, problems = state.models.migrations.validate(customer, spec)
+    return JSON(
+        c.MigrationValidation(
+            current_subscription_id=subscription["id"].lower(),
+            is_eligible=not problems,
+            catalog_item_id=item.catalog_item_id if item is not None and not problems else UNSET,
+            errors=_errors(problems),
+        )
+    )
+
+
+def migration_document(migration: dict[str, Any]) -> c.Migration:
+    return wire(c.Migration, migration)
+
+
+async def create_migration(state: EmulatorState, request: Request) -> Response:
+    customer = path_customer(state, request)
+    migrations = state.models.migrations
+    migration = await create_once(
+        request, migrations, MigrationIn, lambda spec, key: migrations.create(customer, spec, request_key=key)
+    )
+    return JSON(migration_document(migrations.current(migration)), status_code=201)  # [I] 201 as other creations
+
+
+async def get_migration(state: EmulatorState, request: Request) -> Response:
+    customer = path_customer(state, request)
+    return JSON(migration_document(state.models.migrations.get(customer, request.path_params["migration_id"])))
+
+
+async def migration_events(state: EmulatorState, request: Request) -> Response:
+    customer = path_customer(state, request)
+    subscription = query(state, request).get("current_subscription_id")
+    events = state.models.migrations.events(customer, subscription)
+    return JSON([wire(c.MigrationEvent, e) for e in events])  # a bare JSON array, as documented
 
 
 # --- relationship requests -------------------------------------------------------------------------------------

@@ -59,6 +59,10 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.NotReady: (409, 800082),
     e.QuantityNotDecreasable: (400, 800090),  # [I] the status: the documented body is shown without one
     e.CancellationWindowPassed: (400, 900213),
+    e.LegacySubscription: (403, 900263),
+    e.TransitionNotEligible: (400, 900236),
+    e.MigrationNotEligible: (400, 900215),  # [I] 900215-900226 are documented without their cases
+    e.MigrationNotFound: (404, 800002),  # [I]  # [I] which of 900236 and 900258-61 fits which case is not documented
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

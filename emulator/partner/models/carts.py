@@ -9,13 +9,12 @@ purchase, and a cart is only a quote until it is checked out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from emulator import formats
 from emulator.companies import CURRENCIES
-from emulator.nce import MONTHS, REFUND_DAYS, periods, unit_price
+from emulator.nce import MONTHS, periods, unit_price
 from emulator.partner.models.agreements import Agreements
-from emulator.partner.models.base import Doc, Model, guid
+from emulator.partner.models.base import Doc, guid
 from emulator.partner.models.catalog import Catalog, Item
 from emulator.partner.models.errors import (
     AgreementNotAccepted,
@@ -25,6 +24,7 @@ from emulator.partner.models.errors import (
     CartSubmitted,
     TooManyCarts,
 )
+from emulator.partner.models.purchases import DAY, Purchases
 from emulator.partner.schemas.requests import CartCreate, CartLineItemIn
 from emulator.store import Transaction
 
@@ -32,7 +32,6 @@ CART_DAYS = 7  # facts §2: expirationTimestamp is seven days after creation in 
 CART_CAP = 10_000  # [I] unexpired carts kept; the emulator's own store limit
 # Illustrative exchange rates from the catalogue's USD prices [I]: the currency is the customer's market's.
 RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CAD": 1.36, "AUD": 1.52, "JPY": 150.0}
-DAY = 86400.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,7 @@ def _money(amount: float) -> float:
     return round(amount, 2)
 
 
-class Carts(Model):
-    catalog: Catalog
+class Carts(Purchases):
     agreements: Agreements
 
     def bind(self, catalog: Catalog, agreements: Agreements) -> Carts:
@@ -246,85 +244,32 @@ class Carts(Model):
         return self.once(request_key, make)
 
     def _order(self, tx: Transaction, customer: Doc, lines: list[Doc], result: Checkout) -> None:
-        now = self.now()
-        epoch = self.clock.now()
-        order_id = self.ids.guid().replace("-", "")[:12]  # New Commerce order ids: twelve lower-case hex digits
+        order_id = self.order_id()
         items = []
         for number, line in enumerate(lines):
             item = self.catalog.item(line["catalogItemId"])
             assert item is not None  # checked when the line was written
-            sid = self.ids.guid()
-            term, cycle = line["termDuration"], line["billingCycle"]
-            end = now + timedelta(days=round(MONTHS[term] * 365 / 12)) - timedelta(days=1)
-            subscription: Doc = {
-                "id": sid,
-                "offerId": item.catalog_item_id,
-                "entitlementId": sid,
-                "offerName": item.sku.title,
-                "friendlyName": line.get("friendlyName", item.sku.title),
-                "productType": {"id": "OnlineServicesNCE", "displayName": "OnlineServicesNCE"},
-                "quantity": line["quantity"],
-                "unitType": "Licenses",
-                "hasPurchasableAddons": any(
-                    f"{item.product.id}:{item.sku.id}" in s.prerequisites
-                    for p in self.catalog.products_by_id.values()
-                    for s in p.skus
-                ),
-                "creationDate": formats.creation_date(now),
-                "effectiveStartDate": formats.day_start(now),
-                "commitmentEndDate": formats.day_start(end),
-                "commitmentEndDateTime": formats.day_end(end),
-                "cancellationAllowedUntilDate": formats.seconds(epoch + REFUND_DAYS * DAY),
-                "status": "pending",
-                "autoRenewEnabled": not item.sku.trial,
-                "isTrial": item.sku.trial,
-                "billingType": "license",
-                "billingCycle": cycle,
-                "termDuration": term,
-                "renewalTermDuration": line.get("renewsTo", {}).get("termDuration", ""),
-                "publisherName": item.product.publisher,
-                "partnerId": "",
-                "attentionNeeded": False,
-                "actionTaken": False,
-                "orderId": order_id,
-                "_customerId": customer["id"],
-                "_version": 1,
-                # New Commerce state: when it turns active, and the lots that can still be refunded.
-                "_activates": epoch + self.provisioning_delay,
-                "_cancelUntil": epoch + REFUND_DAYS * DAY,
-                "_lots": [[line["quantity"], epoch + REFUND_DAYS * DAY]],
-            }
-            if line.get("promotionId"):
-                subscription["promotionId"] = line["promotionId"]
-            tx.put("subscriptions", subscription)
-            result.subscriptions.append(subscription)
-            items.append(
-                {
-                    "lineItemNumber": number,
-                    "offerId": item.catalog_item_id,
-                    "subscriptionId": sid,
-                    "termDuration": term,
-                    "transactionType": "New",
-                    "quantity": line["quantity"],
-                    "pricing": line["pricing"],
-                }
-            )
-        currency = lines[0]["currencyCode"]
-        # checkout-a-cart.md's order writes "US$"; other markets' symbols are the emulator's [I].
-        symbol = "US$" if currency == "USD" else next((s for c, s in CURRENCIES.values() if c == currency), "")
-        order: Doc = {
-            "id": order_id,
-            "alternateId": order_id,
-            "referenceCustomerId": customer["id"],
-            "billingCycle": lines[0]["billingCycle"],
-            "currencyCode": currency,
-            "currencySymbol": symbol,
-            "lineItems": items,
-            "creationDate": formats.creation_date(now),
-            "status": "pending",
-            "transactionType": "UserPurchase",
-            "totalPrice": _money(sum(i["pricing"]["extendedPrice"] for i in items)),
-            "_created": epoch,
-        }
+            term, cycle = line.get("termDuration", ""), line["billingCycle"]
+            entry: Doc = {"lineItemNumber": number, "offerId": item.catalog_item_id}
+            if term in MONTHS:  # perpetual software (one_time, no term) makes no subscription
+                subscription = self.new_subscription(
+                    customer["id"],
+                    item,
+                    quantity=line["quantity"],
+                    term=term,
+                    cycle=cycle,
+                    order_id=order_id,
+                    friendly_name=line.get("friendlyName"),
+                    renews_to=line.get("renewsTo", {}).get("termDuration", ""),
+                )
+                if line.get("promotionId"):
+                    subscription["promotionId"] = line["promotionId"]
+                tx.put("subscriptions", subscription)
+                result.subscriptions.append(subscription)
+                entry["subscriptionId"] = subscription["id"]
+                entry["termDuration"] = term
+            entry |= {"transactionType": "New", "quantity": line["quantity"], "pricing": line["pricing"]}
+            items.append(entry)
+        order = self.new_order(customer, order_id, items, lines[0]["billingCycle"], lines[0]["currencyCode"])
         tx.put("orders", order)
         result.orders.append(order)

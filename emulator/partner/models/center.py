@@ -13,10 +13,12 @@ from emulator.partner.models.consents import Consents
 from emulator.partner.models.customers import Customers
 from emulator.partner.models.invoices import Invoices
 from emulator.partner.models.licenses import Licenses
+from emulator.partner.models.migrations import Migrations
 from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
 from emulator.partner.models.profiles import Profiles
 from emulator.partner.models.subscriptions import Subscriptions
+from emulator.partner.models.transitions import Transitions
 from emulator.partner.models.users import CustomerUsers
 from emulator.world import World
 
@@ -41,5 +43,7 @@ class PartnerCenter:
         self.subscriptions.catalog = self.catalog
         self.carts = Carts(world, clock, ids).bind(self.catalog, self.agreements)
         self.licenses = Licenses(world, clock, ids).bind(self.catalog, self.subscriptions, self.users)
-        for model in (self.orders, self.subscriptions, self.carts):
+        self.transitions = Transitions(world, clock, ids).bind(self.subscriptions)
+        self.migrations = Migrations(world, clock, ids).bind(self.subscriptions)
+        for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations):
             model.provisioning_delay = provisioning_delay

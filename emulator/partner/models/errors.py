@@ -294,3 +294,23 @@ class CancellationWindowPassed(DomainError):
     def __init__(self) -> None:
         # 168 hours: the 7-day window of new-commerce-facts.md §3; the template's {0} filled in [I].
         super().__init__("You have passed your 168-hour cancellation window. We are unable to cancel your purchase")
+
+
+class LegacySubscription(DomainError):
+    def __init__(self) -> None:
+        super().__init__("This API method is not supported for legacy subscriptions.")
+
+
+class TransitionNotEligible(DomainError):
+    def __init__(self, why: str) -> None:
+        super().__init__(f"The subscription is not eligible for this transition: {why}")  # [I] the text
+
+
+class MigrationNotEligible(DomainError):
+    def __init__(self, why: str) -> None:
+        super().__init__(f"The subscription cannot be migrated to New Commerce: {why}")  # [I] the text
+
+
+class MigrationNotFound(DomainError):
+    def __init__(self, migration_id: str) -> None:
+        super().__init__(f"Migration with id {migration_id[:64]} was not found.")  # [I]

@@ -282,6 +282,96 @@ class LicenseUpdateResult(Wire, kw_only=True):
     attributes: Attributes[Literal["LicenseUpdate"]]
 
 
+# --- transitions and migrations (facts §3) ---------------------------------------------------------------------
+
+
+class EligibilityError(Wire, kw_only=True):
+    code: int
+    description: str
+
+
+class SubscriptionEligibility(Wire, kw_only=True):
+    is_eligible: bool
+    subscription_id: str
+    subscription_friendly_name: str
+    subscription_term_duration: str
+    subscription_billing_cycle: str
+    errors: list[EligibilityError]
+
+
+class Eligibility(Wire, kw_only=True):
+    is_eligible: bool
+    transition_type: str
+    errors: list[EligibilityError]
+
+
+class TransitionEligibility(Wire, kw_only=True):
+    operation_id: str
+    catalog_item_id: str
+    title: str
+    description: str
+    quantity: int
+    subscription_eligibilities: list[SubscriptionEligibility]
+    eligibilities: list[Eligibility]
+    attributes: Attributes[Literal["TransitionEligibility"]]
+
+
+class TransitionEvent(Wire, kw_only=True):
+    name: str
+    status: str
+    timestamp: str
+    attributes: Attributes[Literal["TransitionEvent"]]
+
+
+class Transition(Wire, kw_only=True):
+    operation_id: str | UnsetType = UNSET
+    from_catalog_item_id: str
+    from_subscription_id: str
+    to_catalog_item_id: str
+    to_subscription_id: str | UnsetType = UNSET
+    quantity: int
+    term_duration: str | UnsetType = UNSET
+    billing_cycle: str | UnsetType = UNSET
+    transition_type: str
+    status: Literal["Started", "Completed", "Failed"]
+    events: list[TransitionEvent]
+    attributes: Attributes[Literal["Transition"]]
+
+
+class MigrationValidation(Wire, kw_only=True):
+    current_subscription_id: str
+    is_eligible: bool
+    catalog_item_id: str | UnsetType = UNSET
+    errors: list[EligibilityError]
+
+
+class Migration(Wire, kw_only=True):
+    id: str
+    started_time: str
+    completed_time: str | UnsetType = UNSET
+    current_subscription_id: str
+    status: Literal["Processing", "Completed", "Failed"]
+    customer_tenant_id: str
+    catalog_item_id: str
+    new_commerce_subscription_id: str | UnsetType = UNSET
+    new_commerce_order_id: str | UnsetType = UNSET
+    subscription_end_date: str
+    quantity: int
+    term_duration: str
+    billing_cycle: str
+    purchase_full_term: bool
+    add_on_migrations: list[Any]
+
+
+class MigrationEvent(Wire, kw_only=True):
+    id: str
+    new_commerce_migration_id: str
+    current_subscription_id: str
+    customer_tenant_id: str
+    created_time: str
+    event_name: str
+
+
 # --- relationship requests (facts §6) ---------------------------------------------------------------------------
 
 

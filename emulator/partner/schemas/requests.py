@@ -201,6 +201,28 @@ class LicenseUpdate(Body, kw_only=True):
     licenses_to_remove: list[Guid] | None = None
 
 
+class TransitionCreate(Body, kw_only=True):
+    PROBLEM = InvalidInput
+    from_catalog_item_id: Text | None = None
+    from_subscription_id: Guid | None = None
+    to_catalog_item_id: Text
+    to_subscription_id: Guid | None = None
+    quantity: int
+    term_duration: Text8 | None = None
+    billing_cycle: Text32 | None = None
+    transition_type: Text32
+
+
+class MigrationIn(Body, kw_only=True):
+    PROBLEM = InvalidInput
+    current_subscription_id: Guid
+    term_duration: Text8 | None = None
+    billing_cycle: Text32 | None = None
+    purchase_full_term: bool | None = None
+    quantity: int | None = None
+    custom_term_end_date: Text64 | None = None
+
+
 # --- the reader ---------------------------------------------------------------------------------------------------
 
 B = TypeVar("B", bound=Body)
