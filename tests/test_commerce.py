@@ -1020,3 +1020,34 @@ def test_migrate_a_legacy_subscription(client: TestClient, user: dict[str, str],
     unknown = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
     missing = client.get(f"{base}/{unknown}", headers=user)
     assert (missing.status_code, missing.json()) == (404, error(800002, f"Migration with id {unknown} was not found."))
+
+
+def test_new_commerce_state_is_persisted(tmp_path: Any, signing_key: Any) -> None:
+    """Agreements, carts, orders, subscriptions, transitions and migrations survive a restart with --persist."""
+    from emulator.app import EmulatorApp
+    from emulator.config import Config
+
+    def started() -> EmulatorApp:
+        return EmulatorApp(EmulatorState(Config(in_memory_key=True, persist=True, state_dir=tmp_path), key=signing_key))
+
+    first = started()
+    user = signed_in(first.state)
+    with TestClient(first, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as client:
+        result = bought(client, user)
+        migrated = client.post(
+            f"/v1/customers/{FABRIKAM}/migrations/newcommerce",
+            json={"currentSubscriptionId": LEGACY_BUSINESS_PREMIUM},
+            headers=user,
+        ).json()
+    first.state.persistence.flush()  # type: ignore[union-attr]
+    second = started()
+    user = signed_in(second.state)
+    with TestClient(second, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as client:
+        order = result["orders"][0]
+        assert client.get(f"/v1/customers/{FABRIKAM}/orders/{order['id']}", headers=user).json()["id"] == order["id"]
+        sid = order["lineItems"][0]["subscriptionId"]
+        assert client.get(f"/v1/customers/{FABRIKAM}/subscriptions/{sid}", headers=user).json()["quantity"] == 5
+        agreements = client.get(f"/v1/customers/{FABRIKAM}/agreements", headers=user).json()["items"]
+        assert len(agreements) == 1
+        path = f"/v1/customers/{FABRIKAM}/migrations/newcommerce/{migrated['id']}"
+        assert client.get(path, headers=user).json()["catalogItemId"] == STANDARD
