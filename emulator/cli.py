@@ -9,6 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from emulator.appcerts import CertificateError
+from emulator.cli_apps import add_parser as add_app_cert_parser
+from emulator.cli_apps import cmd_app_cert
 from emulator.cli_control import CONTROL_COMMANDS
 from emulator.cli_control import fail as _fail
 from emulator.cli_judge import NOTHING_RECORDED_STATUS, cmd_check, cmd_report
@@ -169,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     cert.add_argument("--cert-name", action="append", default=[], metavar="NAME", help="as for serve")
     _add_state_arg(cert, "the local CA and the CA bundle")
 
+    add_app_cert_parser(sub)
+
     world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
     world.add_argument("--json", action="store_true", help="machine-readable output")
     world.add_argument("--generate", type=int, metavar="N", help="write a world of N customers to --out instead")
@@ -217,7 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         return run(config)
-    except (WorldError, KeyFileError, PersistenceError, TLSError, ListenError, ScenarioError) as exc:
+    except (WorldError, KeyFileError, PersistenceError, TLSError, ListenError, ScenarioError, CertificateError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
@@ -344,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": cmd_report,
         "check": cmd_check,
         "cert": cmd_cert,
+        "app-cert": cmd_app_cert,
     }
     try:
         return commands[args.command](args)

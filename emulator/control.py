@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 import emulator
+from emulator.appcerts import CertificateError, from_key_credential
 from emulator.bodies import BodyTooLarge, read_limited
 from emulator.control_openapi import control_document
 from emulator.faults import FaultError
@@ -241,6 +242,34 @@ def build_control_app(state: EmulatorState) -> Starlette:
     async def get_keys(request: Request) -> Response:
         return JSONResponse(keys_doc())
 
+    def app_of(request: Request) -> str:
+        client_id = str(request.path_params["client_id"]).lower()
+        if client_id not in state.world.apps:
+            raise ControlError(404, "not_found", f"no app with client id {client_id[:64]} in the world")
+        return client_id
+
+    async def list_certificates(request: Request) -> Response:
+        app = state.world.apps[app_of(request)]
+        shown = [{**c.key_credential(), "runtime": c.runtime} for c in state.world.certificates(app)]
+        return JSONResponse({"keyCredentials": shown})
+
+    async def add_certificate(request: Request) -> Response:
+        client_id = app_of(request)
+        data = await _json_object(request)
+        key, thumbprint = data.get("key"), data.get("customKeyIdentifier")
+        name = data.get("displayName", "")
+        if not isinstance(key, str) or not isinstance(thumbprint, str | None) or not isinstance(name, str):
+            raise ControlError(
+                400, "invalid_body", "'key' (the certificate, PEM or base64 DER) is required; "
+                "'customKeyIdentifier' and 'displayName' are strings",
+            )  # fmt: skip
+        try:
+            certificate = from_key_credential(key, thumbprint, None, name[:256], runtime=True)
+        except CertificateError as exc:
+            raise ControlError(400, "invalid_certificate", str(exc)) from None
+        state.world.registered.setdefault(client_id, []).append(certificate)
+        return JSONResponse({**certificate.key_credential(), "runtime": True}, status_code=201)
+
     async def list_faults(request: Request) -> Response:
         return JSONResponse({"faults": [rule.as_dict() for rule in state.faults.rules()]})
 
@@ -291,6 +320,8 @@ def build_control_app(state: EmulatorState) -> Starlette:
             Route("/_emulator/scenarios/{name}", unload_scenario, methods=["DELETE"]),
             Route("/_emulator/keys", get_keys, methods=["GET"]),
             Route("/_emulator/keys/rotate", rotate_keys, methods=["POST"]),
+            Route("/_emulator/apps/{client_id}/certificates", list_certificates, methods=["GET"]),
+            Route("/_emulator/apps/{client_id}/certificates", add_certificate, methods=["POST"]),
             Route("/_emulator/faults", list_faults, methods=["GET"]),
             Route("/_emulator/faults", add_fault, methods=["POST"]),
             Route("/_emulator/faults", clear_faults, methods=["DELETE"]),

@@ -137,6 +137,28 @@ def control_document() -> dict[str, Any]:
                     errors=("400", "413"),
                 ),
             },
+            "/_emulator/apps/{client_id}/certificates": {
+                "get": _op(
+                    "An app's certificates (keyCredentials), with runtime for those a reset removes",
+                    errors=("404",),
+                    params=[_path("client_id")],
+                ),
+                "post": _op(
+                    "Register a certificate for an app (until the next reset)",
+                    "201",
+                    body={
+                        "type": "object",
+                        "properties": {
+                            "key": {"type": "string", "minLength": 1},
+                            "customKeyIdentifier": {"type": "string"},
+                            "displayName": {"type": "string"},
+                        },
+                        "required": ["key"],
+                    },
+                    errors=("400", "404", "413"),
+                    params=[_path("client_id")],
+                ),
+            },
             "/_emulator/scenarios/{name}": {
                 "delete": _op("Unload a scenario", errors=("404",), params=[_path("name")])
             },

@@ -92,11 +92,28 @@ class PartnerFile(Record, kw_only=True):
 # --- apps.json, users.json: the identity side -----------------------------------------------------------------------
 
 
+class KeyCredentialRecord(Record, kw_only=True):
+    """A certificate of the app, in Microsoft Graph's keyCredential shape."""
+
+    custom_key_identifier: Text | UnsetType = UNSET  # the SHA-1 thumbprint, hex
+    display_name: str = ""
+    key: Text  # the certificate: base64 DER (or PEM)
+    key_id: Guid | UnsetType = UNSET
+    type: Literal["AsymmetricX509Cert"] = "AsymmetricX509Cert"
+    usage: Literal["Verify"] = "Verify"
+    start_date_time: str | UnsetType = UNSET
+    end_date_time: str | UnsetType = UNSET
+
+
 class AppRecord(Record, kw_only=True):
     client_id: Guid
     display_name: Text
     type: Literal["confidential", "public"]
     secret: Text | UnsetType = UNSET
+    key_credentials: list[KeyCredentialRecord] = []
+    # Entra's "Allow public client flows" (isFallbackPublicClient): password and device-code sign-ins without a
+    # client credential. Default: on for a public app, off for a confidential one.
+    is_fallback_public_client: bool | UnsetType = UNSET
     redirect_uris: list[str] = []
     roles: list[str] = []
     idtyp_claim: bool = False

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from emulator.appcerts import load_registered
 from emulator.clock import Clock
 from emulator.config import Config
 from emulator.faults import Faults
@@ -90,6 +91,9 @@ class EmulatorState:
                 key = generate_key()
             else:
                 key, self.key_created = load_or_create(config.resolved_state_dir())
+                for client_id, certificates in load_registered(config.resolved_state_dir()).items():
+                    if client_id in self.world.apps:
+                        self.world.add_certificates(client_id, certificates)
         self.keys = KeyRing(key, self.clock.now)
         self.rng = random.Random(config.seed) if config.seed is not None else random.Random()
         # Partner Center's state and rules, and the caches of its answers (emptied by a reset).

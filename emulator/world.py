@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import emulator
 from emulator import records
+from emulator.appcerts import AppCertificate, CertificateError, from_key_credential
 from emulator.jsonfiles import JsonFileError, read_json
 from emulator.store import Store, Table
 
@@ -57,6 +58,8 @@ class App:
     idtyp_claim: bool
     # Users of the partner tenant may use the app (admin consent granted); False: AADSTS65001 until consent.
     consented: bool = True
+    certificates: tuple[AppCertificate, ...] = ()  # keyCredentials from the fixtures
+    public_client_flows: bool = False  # "Allow public client flows" (isFallbackPublicClient)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class World:
     carts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     transitions: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     migrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    # Certificates registered through the control API, by client id: a reset removes them.
+    registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
@@ -154,6 +159,16 @@ class World:
     def reset(self) -> None:
         self.store.reset()
         self.granted.clear()
+        self.registered.clear()
+
+    def certificates(self, app: App) -> tuple[AppCertificate, ...]:
+        """The app's certificates: from the fixtures and the state directory, then those registered at run time."""
+        return app.certificates + tuple(self.registered.get(app.client_id, ()))
+
+    def add_certificates(self, client_id: str, certificates: list[AppCertificate]) -> None:
+        """Certificates that belong to the world (the state directory's registrations): kept across resets."""
+        app = self.apps[client_id]
+        self.apps[client_id] = replace(app, certificates=app.certificates + tuple(certificates))
 
 
 # --- loading and validation -------------------------------------------------------------------------------
@@ -243,8 +258,24 @@ def load_world(directory: Path | None = None) -> World:
     apps: dict[str, App] = {}
     for i, (_, a) in enumerate(apps_file.rows("apps", records.AppRecord)):
         confidential = a.type == "confidential"
-        if confidential and not isinstance(a.secret, str):
-            raise apps_file.error(f"apps[{i}].secret", "required string is missing (a confidential app has a secret)")
+        certificates = []
+        for n, credential in enumerate(a.key_credentials):
+            try:
+                certificates.append(
+                    from_key_credential(
+                        credential.key,
+                        credential.custom_key_identifier or None,
+                        credential.key_id or None,
+                        credential.display_name,
+                    )
+                )
+            except CertificateError as exc:
+                raise apps_file.error(f"apps[{i}].keyCredentials[{n}]", str(exc)) from None
+        if confidential and not isinstance(a.secret, str) and not certificates:
+            raise apps_file.error(
+                f"apps[{i}].secret",
+                "required string is missing (a confidential app has a secret or keyCredentials)",
+            )
         if not confidential and isinstance(a.secret, str):
             raise apps_file.error(f"apps[{i}].secret", "a public app has no secret")
         app = App(
@@ -256,6 +287,10 @@ def load_world(directory: Path | None = None) -> World:
             roles=tuple(a.roles),
             idtyp_claim=a.idtyp_claim,
             consented=a.consented,
+            certificates=tuple(certificates),
+            public_client_flows=a.is_fallback_public_client
+            if isinstance(a.is_fallback_public_client, bool)
+            else not confidential,
         )
         if app.client_id in apps:
             raise apps_file.error(f"apps[{i}].clientId", f"duplicate client id {app.client_id}")

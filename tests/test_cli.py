@@ -35,7 +35,8 @@ def test_state_dir_says_what_it_holds_for_each_command() -> None:
                 for option in child._actions:
                     if "--state-dir" in option.option_strings:
                         helps[name] = option.help
-    assert set(helps) == {"serve", "token", "check", "cert"}
+    assert set(helps) == {"serve", "token", "check", "cert", "app-cert"}
+    assert "app-cert" in (helps["app-cert"] or "") or "registrations" in (helps["app-cert"] or "")
     assert "local CA" in (helps["cert"] or "") and "signing key" not in (helps["cert"] or "")
     assert "signing key" in (helps["token"] or "")
 

@@ -58,8 +58,17 @@ def test_msal_client_credentials_over_https(trusting: PartnerCenterEmulator) -> 
     assert trusting.journal[-1]["user"] == "app-only"
 
 
-def test_msal_password_sign_in_through_the_proxy_with_the_default_authority(proxied: PartnerCenterEmulator) -> None:
-    app = msal.PublicClientApplication(NW.NATIVE_APP)  # authority: https://login.microsoftonline.com/common
+ORGANIZATIONS = "https://login.microsoftonline.com/organizations"
+
+
+def test_msal_password_sign_in_through_the_proxy_with_the_organizations_authority(
+    proxied: PartnerCenterEmulator,
+) -> None:
+    # MSAL's default authority (/common) gets AADSTS9001023 for a password sign-in, as from Entra.
+    common = msal.PublicClientApplication(NW.NATIVE_APP)
+    refused = common.acquire_token_by_username_password(NW.SERVICE, NW.SERVICE_PASSWORD, scopes=USER_SCOPES)
+    assert refused.get("error_codes") == [9001023], refused
+    app = msal.PublicClientApplication(NW.NATIVE_APP, authority=ORGANIZATIONS)
     result = app.acquire_token_by_username_password(NW.SERVICE, NW.SERVICE_PASSWORD, scopes=USER_SCOPES)
     assert "access_token" in result, result
     assert result["token_type"] == "Bearer"
@@ -68,12 +77,12 @@ def test_msal_password_sign_in_through_the_proxy_with_the_default_authority(prox
     assert refused.json()["code"] == "900421"
     # The emulator built its URLs from the Host header: the journal saw the real host's calls.
     calls = [(e["kind"], e["path"]) for e in proxied.journal]
-    assert ("token", "/common/oauth2/v2.0/token") in calls
+    assert ("token", "/organizations/oauth2/v2.0/token") in calls
     assert ("partner", "/v1/customers") in calls
 
 
 def test_msal_surfaces_aadsts50076_for_a_user_who_must_use_mfa(proxied: PartnerCenterEmulator) -> None:
-    app = msal.PublicClientApplication(NW.NATIVE_APP)
+    app = msal.PublicClientApplication(NW.NATIVE_APP, authority=ORGANIZATIONS)
     result = app.acquire_token_by_username_password(NW.MEGAN, NW.MEGAN_PASSWORD, scopes=USER_SCOPES)
     assert result.get("error") == "interaction_required"
     assert 50076 in result.get("error_codes", [])

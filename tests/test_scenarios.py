@@ -63,7 +63,7 @@ def test_conditional_access_blocks_ropc_with_msal(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(partner_center.ca_bundle))
     monkeypatch.setenv("HTTPS_PROXY", partner_center.proxy_url)
     partner_center.client.post("/_emulator/scenarios", json={"name": "conditional-access-blocks-ropc"})
-    app = msal.PublicClientApplication(NW.NATIVE_APP)
+    app = msal.PublicClientApplication(NW.NATIVE_APP, authority="https://login.microsoftonline.com/organizations")
     result = app.acquire_token_by_username_password(
         NW.SERVICE, NW.SERVICE_PASSWORD, scopes=[f"{NW.PC}/user_impersonation"]
     )

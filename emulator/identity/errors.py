@@ -7,6 +7,16 @@ from starlette.responses import JSONResponse
 from emulator.formats import entra_timestamp, trace_id
 
 NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
+# Beside Cache-Control, a recorded v2 token answer (an Azure SDK for JS test recording, 2021) carries
+# x-ms-request-id (the request's trace id) and x-ms-ests-server (the serving build: this value is the emulator's [I]).
+ESTS_SERVER = "2.1.19465.4 - pcemu ProdSlices"
+
+
+def token_headers(trace: str, correlation_id: str | None) -> dict[str, str]:
+    headers = {**NO_STORE, "x-ms-request-id": trace, "x-ms-ests-server": ESTS_SERVER}
+    if correlation_id:
+        headers["client-request-id"] = correlation_id
+    return headers
 
 
 class EntraError(Exception):
@@ -31,8 +41,7 @@ def entra_error_response(exc: EntraError, now: float, correlation_id: str | None
         "correlation_id": correlation_id,
         "error_uri": f"https://login.microsoftonline.com/error?code={exc.code}",
     }
-    headers = dict(NO_STORE)
-    headers["client-request-id"] = correlation_id
+    headers = token_headers(trace, correlation_id)
     return JSONResponse(body, status_code=exc.status, headers=headers, media_type="application/json; charset=utf-8")
 
 
@@ -240,3 +249,136 @@ def device_error(error: str) -> EntraError:
         "bad_verification_code": (70018, "Invalid verification code was entered."),
     }[error]
     return EntraError(400, error, code, message)
+
+
+# --- client assertions and federated credentials (docs/sources/entra-assertion-errors.md cites each) ----------
+
+CERTIFICATE_DOCS = "https://learn.microsoft.com/entra/identity-platform/certificate-credentials"
+FEDERATION_DOCS = "https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
+
+
+def assertion_malformed() -> EntraError:
+    return EntraError(400, "invalid_request", 50027, "JWT token is invalid or malformed.")
+
+
+def assertion_header_type() -> EntraError:
+    return EntraError(
+        400,
+        "invalid_request",
+        5002727,
+        "Invalid JWT header type specified, must be 'JWT' or 'http://openid.net/specs/jwt/1.0'.",
+    )
+
+
+def assertion_missing_field(name: str) -> EntraError:
+    return EntraError(
+        400,
+        "invalid_request",
+        90014,
+        f"The required field '{name}' is missing from the credential. Ensure that you have all the necessary "
+        "parameters for the login request.",
+    )
+
+
+def assertion_algorithm(algorithm: str) -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        5002738,
+        f"Invalid JWT token. '{algorithm}' is not a supported signature algorithm. Supported signing algorithms "
+        "are: 'RS256,RS384,RS512'",
+    )
+
+
+def assertion_no_key_id() -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        5002723,
+        "Invalid JWT token. No certificate SHA-1 thumbprint, certificate SHA-256 thumbprint, nor keyId specified "
+        "in token header.",
+    )
+
+
+def assertion_key_not_found(client_id: str, thumbprint: str) -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        700027,
+        f"Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used "
+        f"by client: '{thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see "
+        f"configured keys for app Id '{client_id}'. Review the documentation at "
+        "https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and "
+        "https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query "
+        f"request URL, such as 'https://graph.microsoft.com/beta/applications/{client_id}'].",
+    )
+
+
+def assertion_signature() -> EntraError:
+    return EntraError(401, "invalid_client", 700027, "Client assertion failed signature validation.")
+
+
+def assertion_time(now: str, valid_from: str, expires: str) -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        700024,
+        f"Client assertion is not within its valid time range. Current time: {now}, assertion valid from "
+        f"{valid_from}, expiry time of assertion {expires}. Review the documentation at {CERTIFICATE_DOCS} .",
+    )
+
+
+def assertion_audience() -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        700023,
+        f"Client assertion audience claim does not match Realm issuer. Review the documentation at "
+        f"{CERTIFICATE_DOCS} .",
+    )
+
+
+def assertion_client_mismatch() -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        700021,
+        "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation "
+        f"at {CERTIFICATE_DOCS} .",
+    )
+
+
+def assertion_subject_not_issuer() -> EntraError:
+    return EntraError(
+        401, "invalid_client", 50048, "Subject must match the issuer claim in the client assertion."
+    )  # [I] the status and error value; the code and text are msal4j #430's
+
+
+def federated_no_match(code: int, what: str, value: str) -> EntraError:
+    """700211 (issuer), 700212 (audience), 700213 (subject)."""
+    return EntraError(
+        401,
+        "invalid_client",
+        code,
+        f"No matching federated identity record found for presented assertion {what} '{value}'. Check your "
+        f"federated identity credential Subject, Audience and Issuer against the presented assertion. "
+        f"{FEDERATION_DOCS}",
+    )
+
+
+def federated_issuer_unreachable() -> EntraError:
+    return EntraError(400, "invalid_request", 90061, "Request to External OIDC endpoint failed.")
+
+
+def password_over_common() -> EntraError:
+    return EntraError(
+        400,
+        "invalid_request",  # [I] no captured body shows the error value
+        9001023,
+        "The grant type isn't supported over the /common or /consumers endpoints. Please use the /organizations "
+        "or tenant-specific endpoint.",
+    )
+
+
+def unknown_code() -> EntraError:
+    return EntraError(400, "invalid_grant", 70000, "The provided value for the 'code' parameter is not valid.")

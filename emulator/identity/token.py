@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from emulator.faults import DROP, headers_for
+from emulator.formats import trace_id
 from emulator.identity import errors
-from emulator.identity.errors import NO_STORE, EntraError, entra_error_response
+from emulator.identity.errors import EntraError, entra_error_response, token_headers
 from emulator.identity.form import read_form
 from emulator.identity.grants import GRANTS
 from emulator.identity.grants.request import TokenRequest
@@ -110,9 +111,7 @@ async def _grant(handler: TokenRequest, grant_type: str | None, correlation_id: 
     if grant is None:
         raise errors.unsupported_grant(grant_type)
     body = await grant(handler)
-    headers = dict(NO_STORE)
-    if correlation_id:
-        headers["client-request-id"] = correlation_id
+    headers = token_headers(trace_id(), correlation_id)
     return JSONResponse(body, headers=headers, media_type="application/json; charset=utf-8")
 
 

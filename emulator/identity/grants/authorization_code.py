@@ -17,7 +17,9 @@ async def grant(req: TokenRequest) -> dict[str, Any]:
     interactive = req.state.interactive
     with interactive.lock:
         code = interactive.codes.get(value)
-        if code is None or req.now - code.created > CODE_LIFETIME:
+        if code is None:
+            raise errors.unknown_code()  # never issued (or long gone): AADSTS70000, as Entra answers
+        if req.now - code.created > CODE_LIFETIME:
             raise errors.code_expired()
         if code.used:
             raise errors.code_redeemed()

@@ -10,6 +10,8 @@ from emulator.identity.grants.request import TokenRequest
 
 
 async def grant(req: TokenRequest) -> dict[str, Any]:
+    if req.segment.lower() in ("common", "consumers"):
+        raise errors.password_over_common()  # Entra: use /organizations or the tenant
     tenant = req.path_tenant()
     username = req.param("username")
     req.upn = username

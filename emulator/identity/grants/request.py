@@ -13,13 +13,15 @@ from typing import Any
 from starlette.requests import Request
 
 from emulator.identity import errors
-from emulator.identity.credentials import authenticate_client
+from emulator.identity.credentials import ClientCheck, authenticate_client
 from emulator.identity.discovery import MULTI_TENANT, origin
 from emulator.state import EmulatorState
 from emulator.tokens import USER_IMPERSONATION, IssuedToken, Resource
 from emulator.world import App, Tenant, User
 
 OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
+# The grants a public-flow app ("Allow public client flows") may use without a client credential.
+PUBLIC_FLOWS = frozenset({"password", "urn:ietf:params:oauth:grant-type:device_code"})
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,25 @@ class TokenRequest:
 
     def client(self) -> App:
         """The calling app, authenticated (identity.credentials)."""
-        return authenticate_client(
-            self.state.world, self.params, self.request.headers.get("authorization"), self.segment
+        check = ClientCheck(
+            token_urls=self.token_urls(),
+            now=self.now,
+            skew=self.state.config.clock_skew,
+            public_flow=self.params.get("grant_type") in PUBLIC_FLOWS,
         )
+        return authenticate_client(
+            self.state.world, self.params, self.request.headers.get("authorization"), self.segment, check
+        )
+
+    def token_urls(self) -> set[str]:
+        """The token endpoint, v1 and v2, as a client may name it in an assertion's `aud`: on this host, for the
+        path's tenant segment, the tenant's id or any of its domains (lower case, no trailing slash)."""
+        names = {self.segment.lower()}
+        tenant = self.state.world.tenant(self.segment)
+        if tenant is not None:
+            names |= {tenant.id, *tenant.domains}
+        base = origin(self.request).lower()
+        return {f"{base}/{name}/oauth2{version}/token" for name in names for version in ("", "/v2.0")}
 
     # --- what for -------------------------------------------------------------------------------------------
 
