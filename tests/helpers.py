@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -131,6 +132,25 @@ def consent_query(redirect_uri: str) -> str:
             "redirect_uri": redirect_uri,
         }
     )
+
+
+def assert_entra_error(response: Any, status: int, error: str, code: int, message: str) -> None:
+    """An Entra error answer, as documented: its fields in order, the AADSTS description with the trace and
+    correlation ids and the timestamp, and the headers of a token answer (x-ms-request-id is the trace id)."""
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert " ".join(body) == "error error_description error_codes timestamp trace_id correlation_id error_uri"
+    assert body["error"] == error
+    assert body["error_codes"] == [code]
+    assert body["error_uri"] == f"https://login.microsoftonline.com/error?code={code}"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ", body["timestamp"])
+    assert body["error_description"] == (
+        f"AADSTS{code}: {message}\r\nTrace ID: {body['trace_id']}\r\nCorrelation ID: {body['correlation_id']}"
+        f"\r\nTimestamp: {body['timestamp']}"
+    )
+    assert response.headers["x-ms-request-id"] == body["trace_id"]
+    assert response.headers["cache-control"] == "no-store, no-cache"
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from typing import Any
 
 import jwt
@@ -12,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import NW, app_form, bearer, refresh_form, ropc_form
+from tests.helpers import NW, app_form, assert_entra_error, bearer, refresh_form, ropc_form
 
 V1 = f"/{NW.TENANT_ID}/oauth2/token"
 V2 = f"/{NW.TENANT_ID}/oauth2/v2.0/token"
@@ -25,21 +24,6 @@ def claims_of(token: str) -> dict[str, Any]:
 
 def header_of(token: str) -> dict[str, Any]:
     return jwt.get_unverified_header(token)
-
-
-def assert_entra_error(response: Any, status: int, error: str, code: int, message: str) -> None:
-    assert response.status_code == status
-    assert response.headers["content-type"] == "application/json; charset=utf-8"
-    body = response.json()
-    assert " ".join(body) == "error error_description error_codes timestamp trace_id correlation_id error_uri"
-    assert body["error"] == error
-    assert body["error_codes"] == [code]
-    assert body["error_uri"] == f"https://login.microsoftonline.com/error?code={code}"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ", body["timestamp"])
-    assert body["error_description"] == (
-        f"AADSTS{code}: {message}\r\nTrace ID: {body['trace_id']}\r\nCorrelation ID: {body['correlation_id']}"
-        f"\r\nTimestamp: {body['timestamp']}"
-    )
 
 
 # --- discovery and keys ----------------------------------------------------------------------------------

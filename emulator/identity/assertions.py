@@ -57,12 +57,15 @@ def header_of(assertion: str) -> dict[str, Any]:
     return header
 
 
-def unverified_claims(assertion: str) -> dict[str, Any]:
+def claimed_client(assertion: str) -> str | None:
+    """The client an assertion says it is (`iss`), read before anything is verified: RFC 7523 lets a client leave
+    `client_id` out of the form (authlib does); the assertion is then checked against that client."""
     try:
-        claims: dict[str, Any] = jwt.decode(assertion, options={"verify_signature": False})
+        claims = jwt.decode(assertion, options={"verify_signature": False})
     except jwt.PyJWTError:
-        raise errors.assertion_malformed() from None
-    return claims
+        return None
+    issuer = claims.get("iss")
+    return issuer if isinstance(issuer, str) else None
 
 
 def signed_claims(assertion: str, key: Any, algorithm: str) -> dict[str, Any]:
@@ -110,7 +113,8 @@ def verify_certificate(
 
     A `jti` seen before is accepted, as Entra accepts it: MSAL reuses one signed assertion for 9 minutes."""
     header = header_of(assertion)
-    names = {str(header[n]) for n in ("x5t", "x5t#S256", "kid") if isinstance(header.get(n), str)}
+    # MSAL writes x5t with base64 padding ('…344='): compare without it.
+    names = {str(header[n]).rstrip("=") for n in ("x5t", "x5t#S256", "kid") if isinstance(header.get(n), str)}
     if not names:
         raise errors.assertion_no_key_id()
     certificate = next((c for c in certificates if c.names() & names), None)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from emulator.identity import errors
-from emulator.identity.assertions import ASSERTION_TYPE, verify_certificate
+from emulator.identity.assertions import ASSERTION_TYPE, claimed_client, verify_certificate
 from emulator.identity.errors import EntraError
 from emulator.world import App, World
 
@@ -59,6 +59,8 @@ def authenticate_client(
     assertion_type = form.get("client_assertion_type")
     if assertion and assertion_type != ASSERTION_TYPE:
         raise errors.missing_parameter("client_assertion_type") if not assertion_type else errors.assertion_malformed()
+    if not client_id and assertion:
+        client_id = claimed_client(assertion)  # [I] Entra's answer without client_id is not documented
     if not client_id:
         raise errors.missing_parameter("client_id")
     app = world.apps.get(client_id.strip().lower())
