@@ -33,6 +33,9 @@ from emulator.state import EmulatorState
 from emulator.verify import InvalidToken
 from tests.helpers import NW, user_token
 
+# Property-based fuzz: run by make test and .ci/run (pytest -m ''), not by a bare pytest.
+pytestmark = pytest.mark.heavy
+
 PC_RESOURCE = "https://api.partnercenter.microsoft.com"
 PC_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
 GRAPH = "https://graph.windows.net"
