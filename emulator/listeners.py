@@ -118,6 +118,7 @@ def ready_document(app: EmulatorApp, config: Config, listeners: Listeners) -> di
         "control": f"{base}/_emulator",
         "console": f"{base}/",
         "ca": str(listeners.tls.ca_cert) if listeners.tls else None,
+        "ca_replaced": listeners.tls.ca_replaced if listeners.tls else None,
         "ca_bundle": str(listeners.bundle) if listeners.bundle else None,
         "tenant_id": tenant.id,
         "tenant_domain": tenant.domain,
@@ -153,10 +154,15 @@ def banner(app: EmulatorApp, ready: dict[str, Any], out: TextIO) -> None:
     lines = [f"Partner Center Emulator {emulator.__version__} listening on {ready['url']}"]
     if ready["https_url"]:
         lines.append(f"  HTTPS:          {ready['https_url']}  (CA {ready['ca']})")
+    if ready.get("ca_replaced"):
+        lines.append(
+            f"  NEW LOCAL CA:   {ready['ca_replaced']}. Trust {ready['ca']} again (or use {ready['ca_bundle']}):"
+            " clients that trusted the old CA now refuse the emulator's certificate."
+        )
     if ready["proxy_url"]:
         lines.append(
             f"  proxy:          HTTPS_PROXY={ready['proxy_url']} REQUESTS_CA_BUNDLE={ready['ca_bundle']}"
-            "  (login.microsoftonline.com, api.partnercenter.microsoft.com)"
+            "  (Entra's hosts and api.partnercenter.microsoft.com)"
         )
     lines += [
         f"  profile:        {state.profile.name} ({state.profile.description})",

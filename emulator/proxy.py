@@ -18,7 +18,17 @@ from collections.abc import Iterable
 
 log = logging.getLogger("emulator.proxy")
 
-EMULATED_HOSTS: frozenset[str] = frozenset({"login.microsoftonline.com", "api.partnercenter.microsoft.com"})
+# Entra's host and the aliases older code still uses (login.windows.net, sts.windows.net, login.microsoft.com),
+# and Partner Center's.
+EMULATED_HOSTS: frozenset[str] = frozenset(
+    {
+        "login.microsoftonline.com",
+        "login.windows.net",
+        "login.microsoft.com",
+        "sts.windows.net",
+        "api.partnercenter.microsoft.com",
+    }
+)
 
 MAX_HEAD = 16 * 1024
 TUNNEL_PORT = 443

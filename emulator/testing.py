@@ -32,7 +32,10 @@ from emulator.config import Config
 from emulator.profiles import PARTNER_CENTER_RESOURCE
 from emulator.state import EmulatorState
 
-ROUTED_HOSTS = frozenset({"login.microsoftonline.com", *PARTNER_CENTER_HOSTS})
+# Entra's host and its aliases (as the proxy tunnels them), and Partner Center's hosts.
+ROUTED_HOSTS = frozenset(
+    {"login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net", *PARTNER_CENTER_HOSTS}
+)
 
 
 class PartnerCenterEmulator:

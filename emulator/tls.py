@@ -28,7 +28,15 @@ SERVER_CERT_FILE = "server.pem"
 BUNDLE_FILE = "ca-bundle.pem"
 PUBLIC_DIR = "public"
 
-EMULATED_NAMES = ("localhost", "login.microsoftonline.com", "api.partnercenter.microsoft.com")
+# Entra's hosts (login.microsoftonline.com and its aliases, as instance discovery lists them) and Partner Center's.
+EMULATED_NAMES = (
+    "localhost",
+    "login.microsoftonline.com",
+    "login.windows.net",
+    "login.microsoft.com",
+    "sts.windows.net",
+    "api.partnercenter.microsoft.com",
+)
 EMULATED_IPS = ("127.0.0.1", "::1")
 CA_LIFETIME = dt.timedelta(days=30)
 RENEW_BEFORE = dt.timedelta(days=7)
@@ -45,6 +53,8 @@ class ServerTLS:
     key: Path
     names: tuple[str, ...]
     ca_created: bool
+    # Why an existing CA was replaced (None: kept, or the first one): clients that trusted it must trust the new one.
+    ca_replaced: str | None = None
 
     def context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -139,6 +149,7 @@ def ensure(state_dir: Path, extra_names: tuple[str, ...] = (), now: dt.datetime 
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     ca_key_path, ca_cert_path = state_dir / CA_KEY_FILE, state_dir / CA_CERT_FILE
     created = False
+    replaced: str | None = None
     ca_key: ec.EllipticCurvePrivateKey | None = None
     ca_cert: x509.Certificate | None = None
     if ca_key_path.exists() and ca_cert_path.exists():
@@ -149,8 +160,14 @@ def ensure(state_dir: Path, extra_names: tuple[str, ...] = (), now: dt.datetime 
         if not isinstance(loaded, ec.EllipticCurvePrivateKey):
             raise TLSError(f"{ca_key_path} is not the emulator's CA key")
         ca_key = loaded
-        if ca_cert.not_valid_after_utc - now < RENEW_BEFORE or _constrained_names(ca_cert) != set(names):
-            ca_key = ca_cert = None  # near its end, or for other names: a new CA, so old certificates stop working
+        before = _constrained_names(ca_cert)
+        if ca_cert.not_valid_after_utc - now < RENEW_BEFORE:
+            replaced = "the old one was near its end"
+        elif before != set(names):
+            added, removed = sorted(set(names) - before), sorted(before - set(names))
+            replaced = "the names changed:" + "".join(f" +{n}" for n in added) + "".join(f" -{n}" for n in removed)
+        if replaced is not None:
+            ca_key = ca_cert = None  # a new CA, so old certificates (and trust in the old CA) stop working
     if ca_key is None or ca_cert is None:
         ca_key, ca_cert = _new_ca(names, now)
         _write_private(ca_key_path, _pem_key(ca_key))
@@ -179,7 +196,7 @@ def ensure(state_dir: Path, extra_names: tuple[str, ...] = (), now: dt.datetime 
         cert_path,
         server_cert.public_bytes(serialization.Encoding.PEM) + ca_cert.public_bytes(serialization.Encoding.PEM),
     )
-    return ServerTLS(ca_cert_path, cert_path, key_path, names, created)
+    return ServerTLS(ca_cert_path, cert_path, key_path, names, created, replaced)
 
 
 def system_ca_file() -> Path | None:

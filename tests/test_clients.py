@@ -185,3 +185,15 @@ def test_in_process_fixture(partner_center_inprocess: PartnerCenterEmulator) -> 
     assert response.status_code == 200
     partner_center_inprocess.set_profile("off")
     assert partner_center_inprocess.state.profile.name == "off"
+
+
+@pytest.mark.parametrize("host", ["login.windows.net", "login.microsoft.com", "sts.windows.net"])
+def test_msal_with_an_entra_alias_authority_through_the_proxy(proxied: PartnerCenterEmulator, host: str) -> None:
+    """Older code names Entra by an alias: the proxy tunnels it, the certificate names it, discovery answers on it."""
+    app = msal.ConfidentialClientApplication(
+        NW.WEB_APP, client_credential=NW.WEB_SECRET, authority=f"https://{host}/{NW.TENANT_ID}"
+    )
+    result = app.acquire_token_for_client(scopes=[PC_SCOPE])
+    assert "access_token" in result, result
+    assert call_partner_center("https://api.partnercenter.microsoft.com", result["access_token"]).status_code == 200
+    assert ("token", f"/{NW.TENANT_ID}/oauth2/v2.0/token") in [(e["kind"], e["path"]) for e in proxied.journal]

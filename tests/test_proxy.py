@@ -132,7 +132,7 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
 
 
 def test_emulated_hosts() -> None:
-    assert sorted(EMULATED_HOSTS) == [API, LOGIN]
+    assert sorted(EMULATED_HOSTS) == [API, "login.microsoft.com", LOGIN, "login.windows.net", "sts.windows.net"]
     assert OK == ESTABLISHED
 
 

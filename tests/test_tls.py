@@ -19,6 +19,15 @@ from cryptography.x509.oid import NameOID
 
 from emulator.tls import CA_KEY_FILE, certificate_builder, ensure
 
+ENTRA_AND_PARTNER_CENTER = {
+    "localhost",
+    "login.microsoftonline.com",
+    "login.windows.net",
+    "login.microsoft.com",
+    "sts.windows.net",
+    "api.partnercenter.microsoft.com",
+}
+
 
 def test_ca_is_constrained_short_lived_and_private(tmp_path: Path) -> None:
     tls = ensure(tmp_path, ("partner.test",))
@@ -26,26 +35,14 @@ def test_ca_is_constrained_short_lived_and_private(tmp_path: Path) -> None:
     constraints = ca.extensions.get_extension_for_class(x509.NameConstraints)
     assert constraints.critical
     permitted = {str(getattr(t, "value", t)) for t in constraints.value.permitted_subtrees or []}
-    assert permitted == {
-        "localhost",
-        "login.microsoftonline.com",
-        "api.partnercenter.microsoft.com",
-        "partner.test",
-        "127.0.0.1/32",
-        "::1/128",
-    }
+    assert permitted == {*ENTRA_AND_PARTNER_CENTER, "partner.test", "127.0.0.1/32", "::1/128"}
     assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.path_length == 0
     assert ca.not_valid_after_utc - ca.not_valid_before_utc <= dt.timedelta(days=31)
     assert stat.S_IMODE((tmp_path / CA_KEY_FILE).stat().st_mode) == 0o600
     assert stat.S_IMODE(tls.key.stat().st_mode) == 0o600
     server = x509.load_pem_x509_certificate(tls.cert.read_bytes())
     names = server.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    assert set(names.get_values_for_type(x509.DNSName)) == {
-        "localhost",
-        "login.microsoftonline.com",
-        "api.partnercenter.microsoft.com",
-        "partner.test",
-    }
+    assert set(names.get_values_for_type(x509.DNSName)) == {*ENTRA_AND_PARTNER_CENTER, "partner.test"}
 
 
 def test_ca_is_reused_renewed_near_its_end_and_unique_per_state_dir(tmp_path: Path) -> None:
@@ -57,8 +54,28 @@ def test_ca_is_reused_renewed_near_its_end_and_unique_per_state_dir(tmp_path: Pa
     assert other.ca_cert.read_bytes() != first.ca_cert.read_bytes()
     later = ensure(tmp_path / "a", now=dt.datetime.now(dt.UTC) + dt.timedelta(days=25))
     assert later.ca_created  # within a week of its end: a new CA
+    assert later.ca_replaced == "the old one was near its end"
     renamed = ensure(tmp_path / "a", ("another.test",), now=dt.datetime.now(dt.UTC) + dt.timedelta(days=25))
     assert renamed.ca_created  # other names, other constraints: a new CA
+    assert renamed.ca_replaced == "the names changed: +another.test"
+    assert first.ca_replaced is None and again.ca_replaced is None
+
+
+def test_a_ca_made_before_entras_aliases_is_replaced_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upgrade path: a CA whose name constraints lack the Entra aliases (made by an earlier version) cannot
+    sign for them, so the first start after the upgrade makes a new CA and says which file to trust again."""
+    import emulator.tls as tls_module
+
+    old_names = ("localhost", "login.microsoftonline.com", "api.partnercenter.microsoft.com")
+    monkeypatch.setattr(tls_module, "EMULATED_NAMES", old_names)
+    old_ca = ensure(tmp_path).ca_cert.read_bytes()
+    monkeypatch.undo()
+    after = ensure(tmp_path)
+    assert after.ca_created and after.ca_cert.read_bytes() != old_ca
+    assert after.ca_replaced == "the names changed: +login.microsoft.com +login.windows.net +sts.windows.net"
+    assert ensure(tmp_path).ca_replaced is None  # once only
 
 
 def _serve_once(context: ssl.SSLContext) -> tuple[int, threading.Thread]:
