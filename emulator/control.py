@@ -18,6 +18,8 @@ from emulator.appcerts import CertificateError, from_key_credential
 from emulator.bodies import BodyTooLarge, read_limited
 from emulator.control_openapi import control_document
 from emulator.faults import FaultError
+from emulator.identity.discovery import origin
+from emulator.identity.federation import EXCHANGE_AUDIENCE, FederatedCredential
 from emulator.journal import render, request_details, select
 from emulator.profiles import PROFILES
 from emulator.report import as_text as report_text
@@ -270,6 +272,45 @@ def build_control_app(state: EmulatorState) -> Starlette:
         state.world.registered.setdefault(client_id, []).append(certificate)
         return JSONResponse({**certificate.key_credential(), "runtime": True}, status_code=201)
 
+    async def list_federated(request: Request) -> Response:
+        app = state.world.apps[app_of(request)]
+        shown = [{**f.document(), "runtime": f.runtime} for f in state.world.federated(app)]
+        return JSONResponse({"federatedIdentityCredentials": shown})
+
+    async def add_federated(request: Request) -> Response:
+        client_id = app_of(request)
+        data = await _json_object(request)
+        texts = {k: data.get(k) for k in ("name", "issuer", "subject")}
+        audiences = data.get("audiences", [EXCHANGE_AUDIENCE])
+        if not all(isinstance(v, str) and v.strip() for v in texts.values()) or not (
+            isinstance(audiences, list) and audiences and all(isinstance(a, str) and a for a in audiences)
+        ):
+            raise ControlError(
+                400, "invalid_body", "'name', 'issuer' and 'subject' are required texts; 'audiences' a list of texts"
+            )
+        credential = FederatedCredential(
+            str(texts["name"])[:120], str(texts["issuer"])[:600], str(texts["subject"])[:600],
+            tuple(a[:600] for a in audiences), str(data.get("description", ""))[:600], runtime=True,
+        )  # fmt: skip
+        state.world.registered_federated.setdefault(client_id, []).append(credential)
+        return JSONResponse({**credential.document(), "runtime": True}, status_code=201)
+
+    async def oidc_discovery(request: Request) -> Response:
+        return JSONResponse(state.local_issuer.discovery(origin(request)))
+
+    async def oidc_keys(request: Request) -> Response:
+        return JSONResponse(state.local_issuer.keys.jwks())
+
+    async def oidc_token(request: Request) -> Response:
+        data = await _json_object(request)
+        subject, audience = data.get("subject"), data.get("audience", EXCHANGE_AUDIENCE)
+        lifetime = data.get("lifetimeSeconds", 600)
+        if not isinstance(subject, str) or not subject or not isinstance(audience, str) or not audience:
+            raise ControlError(400, "invalid_body", "'subject' is required; 'subject' and 'audience' are texts")
+        if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 1 <= lifetime <= 86400:
+            raise ControlError(400, "invalid_body", "'lifetimeSeconds' must be a whole number from 1 to 86400")
+        return JSONResponse({"value": state.local_issuer.mint(subject[:600], audience[:600], lifetime)})
+
     async def list_faults(request: Request) -> Response:
         return JSONResponse({"faults": [rule.as_dict() for rule in state.faults.rules()]})
 
@@ -322,6 +363,11 @@ def build_control_app(state: EmulatorState) -> Starlette:
             Route("/_emulator/keys/rotate", rotate_keys, methods=["POST"]),
             Route("/_emulator/apps/{client_id}/certificates", list_certificates, methods=["GET"]),
             Route("/_emulator/apps/{client_id}/certificates", add_certificate, methods=["POST"]),
+            Route("/_emulator/apps/{client_id}/federatedCredentials", list_federated, methods=["GET"]),
+            Route("/_emulator/apps/{client_id}/federatedCredentials", add_federated, methods=["POST"]),
+            Route("/_emulator/oidc/.well-known/openid-configuration", oidc_discovery, methods=["GET"]),
+            Route("/_emulator/oidc/keys", oidc_keys, methods=["GET"]),
+            Route("/_emulator/oidc/token", oidc_token, methods=["POST"]),
             Route("/_emulator/faults", list_faults, methods=["GET"]),
             Route("/_emulator/faults", add_fault, methods=["POST"]),
             Route("/_emulator/faults", clear_faults, methods=["DELETE"]),

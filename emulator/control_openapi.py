@@ -159,6 +159,45 @@ def control_document() -> dict[str, Any]:
                     params=[_path("client_id")],
                 ),
             },
+            "/_emulator/apps/{client_id}/federatedCredentials": {
+                "get": _op("An app's federated identity credentials", errors=("404",), params=[_path("client_id")]),
+                "post": _op(
+                    "Trust an issuer, subject and audience for an app (until the next reset)",
+                    "201",
+                    body={
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1},
+                            "issuer": {"type": "string", "minLength": 1},
+                            "subject": {"type": "string", "minLength": 1},
+                            "audiences": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+                            "description": {"type": "string"},
+                        },
+                        "required": ["name", "issuer", "subject"],
+                    },
+                    errors=("400", "404", "413"),
+                    params=[_path("client_id")],
+                ),
+            },
+            "/_emulator/oidc/.well-known/openid-configuration": {
+                "get": _op("The local test issuer's discovery document (the CI system's OIDC issuer)", errors=())
+            },
+            "/_emulator/oidc/keys": {"get": _op("The local test issuer's keys", errors=())},
+            "/_emulator/oidc/token": {
+                "post": _op(
+                    "A token of the local test issuer, as a CI job gets one: {value}",
+                    body={
+                        "type": "object",
+                        "properties": {
+                            "subject": {"type": "string", "minLength": 1},
+                            "audience": {"type": "string", "minLength": 1},
+                            "lifetimeSeconds": {"type": "integer", "minimum": 1, "maximum": 86400},
+                        },
+                        "required": ["subject"],
+                    },
+                    errors=("400", "413"),
+                )
+            },
             "/_emulator/scenarios/{name}": {
                 "delete": _op("Unload a scenario", errors=("404",), params=[_path("name")])
             },

@@ -105,12 +105,25 @@ class KeyCredentialRecord(Record, kw_only=True):
     end_date_time: str | UnsetType = UNSET
 
 
+class FederatedCredentialRecord(Record, kw_only=True):
+    """A federated identity credential, in Microsoft Graph's shape."""
+
+    name: Text
+    issuer: Text
+    subject: Text
+    audiences: Annotated[list[Text], msgspec.Meta(min_length=1)] = field(
+        default_factory=lambda: ["api://AzureADTokenExchange"]
+    )
+    description: str = ""
+
+
 class AppRecord(Record, kw_only=True):
     client_id: Guid
     display_name: Text
     type: Literal["confidential", "public"]
     secret: Text | UnsetType = UNSET
     key_credentials: list[KeyCredentialRecord] = []
+    federated_identity_credentials: list[FederatedCredentialRecord] = []
     # Entra's "Allow public client flows" (isFallbackPublicClient): password and device-code sign-ins without a
     # client credential. Default: on for a public app, off for a confidential one.
     is_fallback_public_client: bool | UnsetType = UNSET

@@ -12,6 +12,7 @@ from emulator.appcerts import load_registered
 from emulator.clock import Clock
 from emulator.config import Config
 from emulator.faults import Faults
+from emulator.identity.federation import LocalIssuer
 from emulator.identity.sessions import Interactive
 from emulator.journal import Journal
 from emulator.keys import KeyRing, SigningKey, generate_key, load_or_create
@@ -95,6 +96,8 @@ class EmulatorState:
                     if client_id in self.world.apps:
                         self.world.add_certificates(client_id, certificates)
         self.keys = KeyRing(key, self.clock.now)
+        # The CI system's OIDC issuer that federated credentials trust (emulator.identity.federation).
+        self.local_issuer = LocalIssuer(self.clock.now)
         self.rng = random.Random(config.seed) if config.seed is not None else random.Random()
         # Partner Center's state and rules, and the caches of its answers (emptied by a reset).
         self.models = PartnerCenter(

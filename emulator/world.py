@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import emulator
 from emulator import records
 from emulator.appcerts import AppCertificate, CertificateError, from_key_credential
+from emulator.identity.federation import FederatedCredential
 from emulator.jsonfiles import JsonFileError, read_json
 from emulator.store import Store, Table
 
@@ -60,6 +61,7 @@ class App:
     consented: bool = True
     certificates: tuple[AppCertificate, ...] = ()  # keyCredentials from the fixtures
     public_client_flows: bool = False  # "Allow public client flows" (isFallbackPublicClient)
+    federated: tuple[FederatedCredential, ...] = ()  # federatedIdentityCredentials from the fixtures
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,9 @@ class World:
     carts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     transitions: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     migrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
-    # Certificates registered through the control API, by client id: a reset removes them.
+    # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
+    registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
@@ -160,6 +163,10 @@ class World:
         self.store.reset()
         self.granted.clear()
         self.registered.clear()
+        self.registered_federated.clear()
+
+    def federated(self, app: App) -> tuple[FederatedCredential, ...]:
+        return app.federated + tuple(self.registered_federated.get(app.client_id, ()))
 
     def certificates(self, app: App) -> tuple[AppCertificate, ...]:
         """The app's certificates: from the fixtures and the state directory, then those registered at run time."""
@@ -288,6 +295,10 @@ def load_world(directory: Path | None = None) -> World:
             idtyp_claim=a.idtyp_claim,
             consented=a.consented,
             certificates=tuple(certificates),
+            federated=tuple(
+                FederatedCredential(f.name, f.issuer, f.subject, tuple(f.audiences), f.description)
+                for f in a.federated_identity_credentials
+            ),
             public_client_flows=a.is_fallback_public_client
             if isinstance(a.is_fallback_public_client, bool)
             else not confidential,

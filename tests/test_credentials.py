@@ -507,3 +507,126 @@ def test_authlib_private_key_jwt(partner_center: PartnerCenterEmulator, certifie
     session.verify = str(partner_center.ca_bundle)
     token = session.fetch_token(endpoint, grant_type="client_credentials")
     assert _call(partner_center, token["access_token"]) == 200
+
+
+# --- federated credentials (workload identity federation) -------------------------------------------------------
+
+CI_SUBJECT = "repo:northwind/billing-automation:ref:refs/heads/main"
+LOCAL_ISSUER = "https://oidc.pcemu.localhost"
+FEDERATION_DOCS = "https://learn.microsoft.com/entra/workload-id/workload-identity-federation"
+
+
+def minted(client: TestClient, **body: Any) -> str:
+    answer = client.post("/_emulator/oidc/token", json={"subject": CI_SUBJECT, **body})
+    assert answer.status_code == 200, answer.text
+    value: str = answer.json()["value"]
+    return value
+
+
+def test_a_ci_job_signs_in_with_its_oidc_token(client: TestClient) -> None:
+    discovery = client.get("/_emulator/oidc/.well-known/openid-configuration").json()
+    assert discovery["issuer"] == LOCAL_ISSUER
+    assert discovery["jwks_uri"] == "http://127.0.0.1:8080/_emulator/oidc/keys"
+    keys = client.get("/_emulator/oidc/keys").json()["keys"]
+    token = minted(client)
+    assert jwt.get_unverified_header(token)["kid"] == keys[0]["kid"]
+    answer = client.post(V2, data=with_assertion(token))
+    assert answer.status_code == 200, answer.text
+    assert client.get("/v1/customers?size=1", headers=bearer(answer.json()["access_token"])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "what", "value"),
+    [
+        ({"subject": "repo:northwind/billing-automation:pull_request"}, 700213, "subject",
+         "repo:northwind/billing-automation:pull_request"),
+        ({"audience": "api://SomethingElse"}, 700212, "audience", "api://SomethingElse"),
+    ],
+)  # fmt: skip
+def test_a_ci_token_that_matches_no_federated_credential(
+    client: TestClient, body: dict[str, str], code: int, what: str, value: str
+) -> None:
+    assert_entra_error(
+        client.post(V2, data=with_assertion(minted(client, **body))),
+        401,
+        "invalid_client",
+        code,
+        f"No matching federated identity record found for presented assertion {what} '{value}'. Check your "
+        f"federated identity credential Subject, Audience and Issuer against the presented assertion. {FEDERATION_DOCS}",
+    )
+
+
+def test_a_subject_that_differs_only_in_case(client: TestClient) -> None:
+    subject = CI_SUBJECT.upper()
+    assert_entra_error(
+        client.post(V2, data=with_assertion(minted(client, subject=subject))),
+        401,
+        "invalid_client",
+        7002138,
+        f"No matching federated identity record found for presented assertion subject '{subject}'. The subject "
+        "matches with case-insensitive comparison, but not with case-sensitive comparison. Check your federated "
+        f"identity credential Subject, Audience and Issuer against the presented assertion. See documentation at: "
+        f"{FEDERATION_DOCS}. See breaking change notification and remediation at: "
+        "https://learn.microsoft.com/en-us/entra/identity-platform/reference-breaking-changes#august-2024.",
+    )
+
+
+def test_other_issuers(client: TestClient, cert: Cert) -> None:
+    # An issuer the app does not trust.
+    foreign = assertion(cert, iss="https://token.actions.githubusercontent.com", sub=CI_SUBJECT,
+                        aud="api://AzureADTokenExchange")  # fmt: skip
+    assert_entra_error(
+        client.post(V2, data=with_assertion(foreign)),
+        401,
+        "invalid_client",
+        700211,
+        "No matching federated identity record found for presented assertion issuer "
+        "'https://token.actions.githubusercontent.com'. Check your federated identity credential Subject, Audience "
+        f"and Issuer against the presented assertion. {FEDERATION_DOCS}",
+    )
+    # A trusted issuer whose keys the emulator cannot fetch (it never goes online).
+    trusted = {"name": "gh", "issuer": "https://token.actions.githubusercontent.com", "subject": CI_SUBJECT}
+    assert client.post(f"/_emulator/apps/{NW.WEB_APP}/federatedCredentials", json=trusted).status_code == 201
+    assert_entra_error(
+        client.post(V2, data=with_assertion(foreign)),
+        400,
+        "invalid_request",
+        90061,
+        "Request to External OIDC endpoint failed.",
+    )
+    # The local issuer's name on a token it did not sign.
+    forged = assertion(cert, header={"kid": "forged"}, iss=LOCAL_ISSUER, sub=CI_SUBJECT,
+                       aud="api://AzureADTokenExchange")  # fmt: skip
+    assert client.post(V2, data=with_assertion(forged)).json()["error_codes"] == [700027]
+
+
+def test_federated_credentials_registered_at_run_time(client: TestClient) -> None:
+    path = f"/_emulator/apps/{NW.WEB_APP}/federatedCredentials"
+    pr = {"name": "ci-pr", "issuer": LOCAL_ISSUER, "subject": "repo:northwind/billing-automation:pull_request"}
+    created = client.post(path, json=pr)
+    assert created.json() == {**pr, "audiences": ["api://AzureADTokenExchange"], "description": "", "runtime": True}
+    assert [f["name"] for f in client.get(path).json()["federatedIdentityCredentials"]] == ["ci-main", "ci-pr"]
+    token = minted(client, subject=pr["subject"])
+    assert client.post(V2, data=with_assertion(token)).status_code == 200
+    client.post("/_emulator/reset")
+    assert [f["name"] for f in client.get(path).json()["federatedIdentityCredentials"]] == ["ci-main"]
+    assert client.post(V2, data=with_assertion(token)).json()["error_codes"] == [700213]
+    bad = client.post(path, json={"name": "x", "issuer": LOCAL_ISSUER})
+    assert (bad.status_code, bad.json()["error"]) == (400, "invalid_body")
+    assert client.post("/_emulator/oidc/token", json={}).status_code == 400
+
+
+def test_azure_identity_from_a_ci_job(partner_center: PartnerCenterEmulator) -> None:
+    """ClientAssertionCredential with the CI job's token, as a pipeline uses it."""
+    assert partner_center.https_url is not None and partner_center.ca_bundle is not None
+    ci_token = partner_center.client.post("/_emulator/oidc/token", json={"subject": CI_SUBJECT}).json()["value"]
+    credential = ClientAssertionCredential(
+        partner_center.tenant_id,
+        NW.WEB_APP,
+        lambda: ci_token,
+        authority=partner_center.https_url.removeprefix("https://"),
+        disable_instance_discovery=True,
+        connection_verify=str(partner_center.ca_bundle),
+        retry_total=0,
+    )
+    assert _call(partner_center, credential.get_token(PC_SCOPE).token) == 200

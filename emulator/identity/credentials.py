@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from emulator.identity import errors
 from emulator.identity.assertions import ASSERTION_TYPE, claimed_client, verify_certificate
 from emulator.identity.errors import EntraError
+from emulator.identity.federation import LocalIssuer, verify_federated
 from emulator.world import App, World
 
 
@@ -47,6 +48,7 @@ class ClientCheck:
     now: float
     skew: float
     public_flow: bool
+    local_issuer: LocalIssuer | None = None  # the test issuer of federated credentials
 
 
 def authenticate_client(
@@ -80,7 +82,15 @@ def authenticate_client(
     if secret and not hmac.compare_digest(secret.encode(), (app.secret or "").encode()):
         raise errors.invalid_secret(app.client_id)
     if assertion:
-        verify_certificate(
-            assertion, app.client_id, world.certificates(app), check.token_urls, now=check.now, skew=check.skew
-        )
+        issuer = claimed_client(assertion)
+        if issuer is not None and "://" in issuer and check.local_issuer is not None:
+            # An issuer URL, not a client id: an external token for a federated credential (Entra: 700211 if none
+            # matches, MSAL Python #739); a client id goes the certificate way (700021 if not this client's) [I].
+            verify_federated(
+                assertion, world.federated(app), check.local_issuer, issuer, now=check.now, skew=check.skew
+            )
+        else:
+            verify_certificate(
+                assertion, app.client_id, world.certificates(app), check.token_urls, now=check.now, skew=check.skew
+            )
     return app

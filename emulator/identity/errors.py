@@ -366,6 +366,19 @@ def federated_no_match(code: int, what: str, value: str) -> EntraError:
     )
 
 
+def federated_subject_case(subject: str) -> EntraError:
+    return EntraError(
+        401,
+        "invalid_client",
+        7002138,
+        f"No matching federated identity record found for presented assertion subject '{subject}'. The subject "
+        "matches with case-insensitive comparison, but not with case-sensitive comparison. Check your federated "
+        "identity credential Subject, Audience and Issuer against the presented assertion. See documentation at: "
+        f"{FEDERATION_DOCS}. See breaking change notification and remediation at: "
+        "https://learn.microsoft.com/en-us/entra/identity-platform/reference-breaking-changes#august-2024.",
+    )
+
+
 def federated_issuer_unreachable() -> EntraError:
     return EntraError(400, "invalid_request", 90061, "Request to External OIDC endpoint failed.")
 

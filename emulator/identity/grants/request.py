@@ -70,6 +70,7 @@ class TokenRequest:
             now=self.now,
             skew=self.state.config.clock_skew,
             public_flow=self.params.get("grant_type") in PUBLIC_FLOWS,
+            local_issuer=self.state.local_issuer,
         )
         return authenticate_client(
             self.state.world, self.params, self.request.headers.get("authorization"), self.segment, check
