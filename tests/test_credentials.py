@@ -630,3 +630,20 @@ def test_azure_identity_from_a_ci_job(partner_center: PartnerCenterEmulator) -> 
         retry_total=0,
     )
     assert _call(partner_center, credential.get_token(PC_SCOPE).token) == 200
+
+
+def test_an_assertion_serves_every_grant_of_a_confidential_client(
+    client: TestClient, registered: Cert, state: EmulatorState
+) -> None:
+    """Refresh (the Secure Application Model's step) and authorization code take the assertion as they take the
+    secret: the credential is checked once, for every grant."""
+    user = state.world.user(NW.ADMIN)
+    assert user is not None
+    refresh = state.refresh_tokens.issue(NW.WEB_APP, NW.TENANT_ID, user.object_id, ["pwd", "mfa"], state.clock.now())
+    form = {**with_assertion(assertion(registered)), "grant_type": "refresh_token", "refresh_token": refresh,
+            "scope": f"{NW.PC}/user_impersonation"}  # fmt: skip
+    answer = client.post(V2, data=form)
+    assert answer.status_code == 200, answer.text
+    assert client.get("/v1/customers?size=1", headers=bearer(answer.json()["access_token"])).status_code == 200
+    code = {**with_assertion(assertion(registered)), "grant_type": "authorization_code", "code": "never-issued"}
+    assert client.post(V2, data=code).json()["error_codes"] == [70000]  # authenticated, then the code is judged
