@@ -250,10 +250,14 @@ def build_control_app(state: EmulatorState) -> Starlette:
             raise ControlError(404, "not_found", f"no app with client id {client_id[:64]} in the world")
         return client_id
 
-    async def list_certificates(request: Request) -> Response:
+    async def list_credentials(request: Request) -> Response:
+        """keyCredentials and federatedIdentityCredentials, each marked runtime when a reset removes it."""
         app = state.world.apps[app_of(request)]
-        shown = [{**c.key_credential(), "runtime": c.runtime} for c in state.world.certificates(app)]
-        return JSONResponse({"keyCredentials": shown})
+        if request.url.path.endswith("/certificates"):
+            certificates = [{**c.key_credential(), "runtime": c.runtime} for c in state.world.certificates(app)]
+            return JSONResponse({"keyCredentials": certificates})
+        federated = [{**f.document(), "runtime": f.runtime} for f in state.world.federated(app)]
+        return JSONResponse({"federatedIdentityCredentials": federated})
 
     async def add_certificate(request: Request) -> Response:
         client_id = app_of(request)
@@ -271,11 +275,6 @@ def build_control_app(state: EmulatorState) -> Starlette:
             raise ControlError(400, "invalid_certificate", str(exc)) from None
         state.world.registered.setdefault(client_id, []).append(certificate)
         return JSONResponse({**certificate.key_credential(), "runtime": True}, status_code=201)
-
-    async def list_federated(request: Request) -> Response:
-        app = state.world.apps[app_of(request)]
-        shown = [{**f.document(), "runtime": f.runtime} for f in state.world.federated(app)]
-        return JSONResponse({"federatedIdentityCredentials": shown})
 
     async def add_federated(request: Request) -> Response:
         client_id = app_of(request)
@@ -361,9 +360,9 @@ def build_control_app(state: EmulatorState) -> Starlette:
             Route("/_emulator/scenarios/{name}", unload_scenario, methods=["DELETE"]),
             Route("/_emulator/keys", get_keys, methods=["GET"]),
             Route("/_emulator/keys/rotate", rotate_keys, methods=["POST"]),
-            Route("/_emulator/apps/{client_id}/certificates", list_certificates, methods=["GET"]),
+            Route("/_emulator/apps/{client_id}/certificates", list_credentials, methods=["GET"]),
             Route("/_emulator/apps/{client_id}/certificates", add_certificate, methods=["POST"]),
-            Route("/_emulator/apps/{client_id}/federatedCredentials", list_federated, methods=["GET"]),
+            Route("/_emulator/apps/{client_id}/federatedCredentials", list_credentials, methods=["GET"]),
             Route("/_emulator/apps/{client_id}/federatedCredentials", add_federated, methods=["POST"]),
             Route("/_emulator/oidc/.well-known/openid-configuration", oidc_discovery, methods=["GET"]),
             Route("/_emulator/oidc/keys", oidc_keys, methods=["GET"]),

@@ -43,7 +43,7 @@ class PartnerCenter:
         self.subscriptions.catalog = self.catalog
         self.carts = Carts(world, clock, ids).bind(self.catalog, self.agreements)
         self.licenses = Licenses(world, clock, ids).bind(self.catalog, self.subscriptions, self.users)
-        self.transitions = Transitions(world, clock, ids).bind(self.subscriptions)
-        self.migrations = Migrations(world, clock, ids).bind(self.subscriptions)
+        self.transitions = Transitions(world, clock, ids).on(self.subscriptions)
+        self.migrations = Migrations(world, clock, ids).on(self.subscriptions)
         for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations):
             model.provisioning_delay = provisioning_delay

@@ -13,7 +13,6 @@ from emulator.partner.models.base import Doc
 from emulator.partner.models.catalog import Item
 from emulator.partner.models.errors import MigrationNotEligible, MigrationNotFound
 from emulator.partner.models.purchases import Purchases
-from emulator.partner.models.subscriptions import Subscriptions
 from emulator.partner.schemas.requests import MigrationIn
 from emulator.store import Transaction
 
@@ -26,13 +25,6 @@ EVENTS = (
 
 
 class Migrations(Purchases):
-    subscriptions: Subscriptions
-
-    def bind(self, subscriptions: Subscriptions) -> Migrations:
-        self.subscriptions = subscriptions
-        self.catalog = subscriptions.catalog
-        return self
-
     def _equivalent(self, subscription: Doc) -> Item | None:
         offer = self.world.offers.get(subscription["offerId"].upper(), {})
         license_id = offer.get("product", {}).get("id", "").lower()

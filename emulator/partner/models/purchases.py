@@ -4,12 +4,14 @@ pending subscriptions that turn active on the emulator's clock (new-commerce-fac
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Self
 
 from emulator import formats
 from emulator.companies import CURRENCIES
 from emulator.nce import MONTHS, REFUND_DAYS
 from emulator.partner.models.base import Doc, Model
 from emulator.partner.models.catalog import Catalog, Item
+from emulator.partner.models.subscriptions import Subscriptions
 
 DAY = 86400.0
 NCE_TYPE = {"id": "OnlineServicesNCE", "displayName": "OnlineServicesNCE"}
@@ -23,6 +25,11 @@ def commitment_end(start: datetime, term: str) -> datetime:
 
 class Purchases(Model):
     catalog: Catalog
+    subscriptions: Subscriptions  # transitions and migrations change existing subscriptions
+
+    def on(self, subscriptions: Subscriptions) -> Self:
+        self.subscriptions, self.catalog = subscriptions, subscriptions.catalog
+        return self
 
     def order_id(self) -> str:
         return self.ids.guid().replace("-", "")[:12]  # New Commerce order ids: twelve lower-case hex digits

@@ -11,7 +11,6 @@ from emulator.partner.models.base import Doc, guid
 from emulator.partner.models.catalog import Item
 from emulator.partner.models.errors import InvalidInput, LegacySubscription, TransitionNotEligible
 from emulator.partner.models.purchases import Purchases
-from emulator.partner.models.subscriptions import Subscriptions
 from emulator.partner.schemas.requests import TransitionCreate
 from emulator.store import Transaction
 
@@ -19,13 +18,6 @@ TYPES = ("transition_only", "transition_with_license_transfer")
 
 
 class Transitions(Purchases):
-    subscriptions: Subscriptions
-
-    def bind(self, subscriptions: Subscriptions) -> Transitions:
-        self.subscriptions = subscriptions
-        self.catalog = subscriptions.catalog
-        return self
-
     def _source(self, customer: Doc, subscription_id: str) -> Doc:
         subscription = self.subscriptions.get(customer, subscription_id)
         if "_lots" not in subscription:
