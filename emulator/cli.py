@@ -22,9 +22,10 @@ from emulator.keys import KeyFileError, KeyRing, load_or_create
 from emulator.persistence import PersistenceError
 from emulator.profiles import PARTNER_CENTER_RESOURCE, PROFILES
 from emulator.scenarios import ScenarioError
+from emulator.summary import world_summary
 from emulator.tls import TLSError
 from emulator.tokens import TokenIssuer
-from emulator.world import App, World, WorldError, load_world, world_summary
+from emulator.world import App, World, WorldError, load_world
 
 
 def _add_world_args(parser: argparse.ArgumentParser) -> None:
