@@ -587,3 +587,16 @@ def test_user_realm_any_case(client: TestClient, path: str) -> None:
 def test_double_slashes_are_tolerated(client: TestClient) -> None:
     # MSAL asks for https://login.microsoftonline.com/common//v2.0/.well-known/openid-configuration.
     assert client.get("/common//v2.0/.well-known/openid-configuration").status_code == 200
+
+
+@pytest.mark.parametrize("host", ["login.windows.net", "login.microsoft.com", "sts.windows.net"])
+def test_discovery_on_an_entra_alias(client: TestClient, host: str) -> None:
+    """As Entra answers on login.windows.net (docs/sources/alias-discovery.md): the endpoints on the alias, the v2
+    issuer on login.microsoftonline.com, the v1 issuer on sts.windows.net."""
+    v2 = client.get(f"/{NW.TENANT_ID}/v2.0/.well-known/openid-configuration", headers={"Host": host}).json()
+    assert v2["issuer"] == f"https://login.microsoftonline.com/{NW.TENANT_ID}/v2.0"
+    assert v2["token_endpoint"] == f"http://{host}/{NW.TENANT_ID}/oauth2/v2.0/token"
+    assert v2["jwks_uri"] == f"http://{host}/{NW.TENANT_ID}/discovery/v2.0/keys"
+    v1 = client.get(f"/{NW.TENANT_ID}/.well-known/openid-configuration", headers={"Host": host}).json()
+    assert v1["issuer"] == f"https://sts.windows.net/{NW.TENANT_ID}/"
+    assert v1["token_endpoint"] == f"http://{host}/{NW.TENANT_ID}/oauth2/token"

@@ -20,6 +20,18 @@ def origin(request: Request) -> str:
     return f"{request.url.scheme}://{host}"
 
 
+# Entra's alias hosts: asked there, discovery writes the alias in its endpoints, but the v2 issuer stays on
+# login.microsoftonline.com (captured login.windows.net documents; panva/openid-client #742:
+# docs/sources/alias-discovery.md).
+ENTRA_ALIASES = frozenset({"login.windows.net", "login.microsoft.com", "sts.windows.net"})
+
+
+def issuer_origin(request: Request) -> str:
+    """Where a v2 issuer lives: the emulator's own origin, or login.microsoftonline.com when asked on an alias."""
+    host = (request.headers.get("host") or "").rsplit(":", 1)[0].lower()
+    return "https://login.microsoftonline.com" if host in ENTRA_ALIASES else origin(request)
+
+
 def _json(body: object, status: int = 200) -> Response:
     return JSONResponse(body, status_code=status, media_type="application/json; charset=utf-8")
 
@@ -96,7 +108,7 @@ def openid_configuration_v2(state: EmulatorState, request: Request) -> Response:
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
-            "issuer": f"{origin(request)}/{tenant_id}/v2.0",
+            "issuer": f"{issuer_origin(request)}/{tenant_id}/v2.0",
             "request_uri_parameter_supported": False,
             "userinfo_endpoint": "https://graph.microsoft.com/oidc/userinfo",
             "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
@@ -152,7 +164,7 @@ def jwks(state: EmulatorState, request: Request, *, v2: bool) -> Response:
         found = _tenant_or_error(state, request)
         if isinstance(found, Response):
             return found
-        issuer = f"{origin(request)}/{found[1]}/v2.0"
+        issuer = f"{issuer_origin(request)}/{found[1]}/v2.0"
     elif segment.lower() not in MULTI_TENANT and state.world.tenant(segment) is None:
         return entra_error_response(unknown_tenant(segment), state.clock.now(), None)
     return _json(state.keys.jwks(issuer))

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from emulator.formats import entra_timestamp, trace_id
 from emulator.identity import errors
-from emulator.identity.discovery import MULTI_TENANT, origin
+from emulator.identity.discovery import MULTI_TENANT, issuer_origin
 from emulator.identity.errors import EntraError
 from emulator.identity.form import read_form
 from emulator.identity.sessions import DEVICE_CODE_LIFETIME, Code, Interactive, SignIn
@@ -280,7 +280,7 @@ def _issue_code(state: EmulatorState, request: Request, sign_in: SignIn, amr: tu
     fields: dict[str, str] = {"code": code}
     if "id_token" in sign_in.response_type:
         issuer = (
-            f"{origin(request)}/{sign_in.tenant.id}/v2.0"
+            f"{issuer_origin(request)}/{sign_in.tenant.id}/v2.0"
             if sign_in.v2
             else f"https://sts.windows.net/{sign_in.tenant.id}/"
         )

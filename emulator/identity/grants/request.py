@@ -14,7 +14,7 @@ from starlette.requests import Request
 
 from emulator.identity import errors
 from emulator.identity.credentials import ClientCheck, authenticate_client
-from emulator.identity.discovery import MULTI_TENANT, origin
+from emulator.identity.discovery import MULTI_TENANT, issuer_origin, origin
 from emulator.state import EmulatorState
 from emulator.tokens import USER_IMPERSONATION, IssuedToken, Resource
 from emulator.world import App, Tenant, User
@@ -130,7 +130,7 @@ class TokenRequest:
     # --- answers --------------------------------------------------------------------------------------------
 
     def issuer_url(self, tenant: Tenant) -> str:
-        return f"{origin(self.request)}/{tenant.id}/v2.0" if self.v2 else f"https://sts.windows.net/{tenant.id}/"
+        return f"{issuer_origin(self.request)}/{tenant.id}/v2.0" if self.v2 else f"https://sts.windows.net/{tenant.id}/"
 
     def app_response(self, issued: IssuedToken, target: Target) -> dict[str, Any]:
         if self.v2:
