@@ -5,8 +5,9 @@ customers or a hundred thousand. Documents are treated as immutable: a change st
 never edits a base document in place.
 
 Models change tables only inside `Store.transaction()`: writes are staged and applied together when the block
-ends without an error, so a rule that fails half-way leaves nothing behind, and the commit hook (persistence)
-hears of every committed change. A durable implementation keeps this API and commits to its database there.
+ends without an error, so a rule that fails half-way leaves nothing behind. The write hook (persistence, in
+SQLite) is handed the writes before they are applied, under the store's lock: a change is durable before any
+reader sees it, and a write that cannot be saved is not applied.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 Doc = dict[str, Any]
+Write = tuple[str, str, "Doc | None"]  # (table, lower-cased id, new document or None: deleted)
 
 
 class Table:
@@ -109,21 +111,12 @@ class Table:
 
     # --- persistence of the overlay -----------------------------------------------------------------------
 
-    def overlay(self) -> dict[str, Any]:
-        return {
-            "changed": [self._changed[k] for k in (*self._changed_base_keys(), *self._added)],
-            "deleted": sorted(self._deleted),
-        }
-
-    def _changed_base_keys(self) -> list[str]:
-        return [k for k in self._changed if k in self._base]
-
-    def apply_overlay(self, overlay: dict[str, Any]) -> None:
-        for doc in overlay.get("changed", []):
+    def restore(self, key: str, doc: Doc | None) -> None:
+        """A saved change applied at start: the document as it was last written, or its deletion."""
+        if doc is not None:
             self.put(doc)
-        for key in overlay.get("deleted", []):
-            self._deleted.add(key)
-        self._live = None
+        elif key.lower() in self._base or key.lower() in self._changed:
+            self.delete(key)
 
 
 # A creating call's first answer is kept under its idempotency key (MS-RequestId and caller): this many at most,
@@ -177,7 +170,7 @@ class Transaction:
         if request_key is not None:
             self._answers.append((request_key, answer))
 
-    def _apply(self) -> bool:
+    def _apply(self) -> None:
         for (table, key), doc in self._writes.items():
             if doc is None:
                 self._store.tables[table].delete(key)
@@ -189,7 +182,6 @@ class Transaction:
             if len(answers) >= ANSWERS_KEPT:
                 answers.pop(next(iter(answers)))
             answers[request_key] = (now, answer)
-        return bool(self._writes)
 
 
 class Store:
@@ -202,8 +194,10 @@ class Store:
         self._answers: dict[str, tuple[float, Any]] = {}  # key -> (when, answer), oldest first
         # The emulator's clock (the state sets it); kept answers expire on it.
         self.now: Callable[[], float] = time.time
-        # Called after every commit that changed a table, and after a reset (persistence saves then).
-        self.on_commit: Callable[[], None] | None = None
+        # Persistence: handed each transaction's writes (table, lower-cased id, document or None for a deletion)
+        # before they are applied, and told of every reset.
+        self.on_write: Callable[[list[Write]], None] | None = None
+        self.on_reset: Callable[[], None] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -211,9 +205,9 @@ class Store:
         with self.lock:
             tx = Transaction(self)
             yield tx
-            changed = tx._apply()
-        if changed and self.on_commit is not None:
-            self.on_commit()
+            if tx._writes and self.on_write is not None:
+                self.on_write([(table, key, doc) for (table, key), doc in tx._writes.items()])
+            tx._apply()
 
     def replayed(self, request_key: str | None) -> Any:
         if request_key is None:
@@ -237,5 +231,5 @@ class Store:
             for table in self.tables.values():
                 table.reset()
             self._answers.clear()
-        if self.on_commit is not None:
-            self.on_commit()
+            if self.on_reset is not None:
+                self.on_reset()

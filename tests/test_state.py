@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -58,36 +59,49 @@ def test_a_persisted_world_survives_a_restart(tmp_path: Path, signing_key: Signi
         _gather(first, [("POST", "/v1/customers", customer_body(f"concurrent{n}"), headers) for n in range(20)])
     )
     assert first.state.persistence is not None
-    first.state.persistence.flush()
-    # Twenty changes within the coalescing window were written as one or two saves, not twenty.
-    assert 1 <= first.state.persistence.saves <= 2
+    # Every creation is one SQLite transaction, written before it was answered.
+    assert first.state.persistence.saves == 20
     second = EmulatorState(config, key=signing_key)
     assert len(second.world.customers) == 60
     assert second.world.customers.get(created[0].json()["id"]) is not None
     second.reset()
-    assert second.persistence is not None
-    second.persistence.flush()
     assert len(EmulatorState(config, key=signing_key).world.customers) == 40
 
 
-@pytest.mark.parametrize(
-    "content",
-    [
-        "{not json",
-        '{"format": 99, "tables": {}}',
-        "[]",
-        '{"format": 1, "tables": {"customers": {"changed": [{"no": "id"}]}}, "source": "%s"}',
-    ],
-)
-def test_a_corrupt_state_file_is_reported_and_kept(tmp_path: Path, signing_key: SigningKey, content: str) -> None:
+def test_a_corrupt_state_file_is_reported_and_kept(tmp_path: Path, signing_key: SigningKey) -> None:
     path = tmp_path / STATE_FILE
-    from emulator.world import default_world_dir
-
-    path.write_text(content.replace("%s", str(default_world_dir().resolve())))
+    path.write_bytes(b"not a database, " * 100)
     with pytest.raises(PersistenceError) as caught:
         EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
-    assert str(path) in str(caught.value)
-    assert path.read_text() == content.replace("%s", str(default_world_dir().resolve()))  # never replaced
+    assert str(caught.value).startswith(f"{path}: the saved world state cannot be read (file is not a database)")
+    assert path.read_bytes() == b"not a database, " * 100  # never replaced
+
+
+def test_a_state_saved_for_another_world_is_refused(tmp_path: Path, signing_key: SigningKey) -> None:
+    EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
+    with sqlite3.connect(tmp_path / STATE_FILE) as db:
+        db.execute("UPDATE meta SET value = '/elsewhere' WHERE name = 'source'")
+    with pytest.raises(PersistenceError, match="saved for the world in /elsewhere"):
+        EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
+
+
+def test_the_earlier_json_state_is_imported_once(tmp_path: Path, signing_key: SigningKey) -> None:
+    from emulator.world import default_world_dir
+
+    customer = {**customer_document(), "id": "0f4b4a42-5a0b-4a7a-9f7e-2c1d3b4a5c6d"}
+    legacy = {"format": 1, "source": str(default_world_dir().resolve()),
+              "tables": {"customers": {"changed": [customer], "deleted": [FABRIKAM]}}}  # fmt: skip
+    (tmp_path / "world-state.json").write_text(json.dumps(legacy))
+    state = EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
+    assert state.world.customers.get(customer["id"]) is not None and state.world.customers.get(FABRIKAM) is None
+    assert not (tmp_path / "world-state.json").exists() and (tmp_path / "world-state.json.imported").exists()
+    again = EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
+    assert len(again.world.customers) == len(state.world.customers) == 40
+
+
+def customer_document() -> dict[str, Any]:
+    state = EmulatorState(Config(in_memory_key=True, seed=1))
+    return dict(state.world.customers.get(FABRIKAM) or {})
 
 
 @pytest.mark.heavy
@@ -107,14 +121,17 @@ def test_persist_across_a_real_restart(tmp_path: Path) -> None:
     finally:
         code, _ = stop(emulator)
     assert code == 0
-    saved = json.loads((state_dir / STATE_FILE).read_text())
-    assert [c["id"] for c in saved["tables"]["customers"]["changed"]] == [customer_id]
+    with sqlite3.connect(state_dir / STATE_FILE) as db:
+        saved = db.execute("SELECT tbl, key FROM overlay WHERE tbl = 'customers'").fetchall()
+    assert saved == [("customers", customer_id)]
     again = start(state_dir, "--persist")
     try:
         assert httpx.get(f"{again.url}/v1/customers/{customer_id}", headers=bearer(token)).status_code == 200
     finally:
         stop(again)
-    (state_dir / STATE_FILE).write_text("garbage")
+    (state_dir / STATE_FILE).write_bytes(b"garbage " * 200)
+    for leftover in ("-wal", "-shm"):
+        (state_dir / (STATE_FILE + leftover)).unlink(missing_ok=True)
     result = subprocess.run(
         pcemu("serve", "--port", "0", "--https-port", "0", "--persist", "--state-dir", str(state_dir)),
         capture_output=True,
@@ -123,4 +140,4 @@ def test_persist_across_a_real_restart(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "the saved world state cannot be read" in result.stderr
-    assert (state_dir / STATE_FILE).read_text() == "garbage"
+    assert (state_dir / STATE_FILE).read_bytes() == b"garbage " * 200

@@ -14,7 +14,8 @@ def _store() -> tuple[Store, list[str]]:
     users = Table([{"id": "u1", "_customerId": "C1"}], group_of=lambda d: d["_customerId"])
     store = Store({"customers": customers, "users": users})
     commits: list[str] = []
-    store.on_commit = lambda: commits.append("commit")
+    store.on_write = lambda writes: commits.append("commit")
+    store.on_reset = lambda: commits.append("reset")
     return store, commits
 
 
@@ -71,7 +72,7 @@ def test_answers_are_kept_on_commit_bounded_and_forgotten_by_a_reset() -> None:
     assert store.replayed(f"k{ANSWERS_KEPT - 1}") == ANSWERS_KEPT - 1
     store.reset()
     assert store.replayed(f"k{ANSWERS_KEPT - 1}") is None
-    assert commits == ["commit"]  # only the reset: kept answers alone change no table
+    assert commits == ["reset"]  # only the reset: kept answers alone change no table
 
 
 def test_reset_drops_every_change() -> None:
@@ -82,7 +83,7 @@ def test_reset_drops_every_change() -> None:
     store.reset()
     customers: Any = store.tables["customers"]
     assert [c["name"] for c in customers] == ["one"]
-    assert commits == ["commit", "commit"]
+    assert commits == ["commit", "reset"]
 
 
 def test_kept_answers_expire_on_the_emulators_clock() -> None:
