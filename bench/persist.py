@@ -73,7 +73,7 @@ async def call(app, tok, n):
     return status[0]
 
 
-def run(persist):
+def run(persist: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         st = EmulatorState(Config(in_memory_key=True, persist=persist, state_dir=Path(tmp), seed=1), key=key)
         app = EmulatorApp(st)
@@ -92,5 +92,6 @@ def run(persist):
         print(f"persist={persist}: {ms:.3f} ms per POST /v1/customers (1000 in a row, in-process)")
 
 
-run(False)
-run(True)
+if __name__ == "__main__":
+    run(False)
+    run(True)

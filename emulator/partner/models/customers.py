@@ -41,6 +41,17 @@ class Customers(Model):
         """Customers whose company profile `field` starts with `prefix` (lower-case), ignoring case."""
         return [c for c in self.world.customers if c["companyProfile"][field].lower().startswith(prefix)]
 
+    _domains: set[str] | None = None  # the domains in use, built on first need (a scan per creation was O(n))
+
+    def domains(self) -> set[str]:
+        if self._domains is None:
+            self._domains = {c["companyProfile"]["domain"].lower() for c in self.world.customers}
+        return self._domains
+
+    def forget(self) -> None:
+        """After a reset: the index is built again from the fixtures when next needed."""
+        self._domains = None
+
     def create(self, spec: CustomerCreate, *, request_key: str | None = None) -> CreatedCustomer:
         domain = spec.company_profile.domain.lower()
         if not DOMAIN.match(domain):
@@ -61,7 +72,7 @@ class Customers(Model):
             )
 
         def make(tx: Transaction) -> CreatedCustomer:
-            if any(c["companyProfile"]["domain"].lower() == domain for c in self.world.customers):
+            if domain in self.domains():
                 raise InvalidProperty(f"the domain '{domain}' is already in use by another tenant.")
             customer_id = self.ids.guid()
             # The documented samples: the billing address names the state and the contact, the company's the region.
@@ -125,9 +136,14 @@ class Customers(Model):
             tx.put("customers", customer)
             tx.put("customerUsers", admin)
             created = CreatedCustomer(customer, self.ids.password())
+            self.domains().add(domain)  # under the store's lock: a concurrent creation sees it
             return created
 
-        return self.once(request_key, make)
+        try:
+            return self.once(request_key, make)
+        except Exception:
+            self.forget()  # the commit may have failed after the domain was noted: rebuild from the tables
+            raise
 
     def delete(self, customer_id: str) -> None:
         customer = self.get(customer_id)
@@ -139,3 +155,4 @@ class Customers(Model):
                 for doc in tx.group(table, cid):
                     tx.delete(table, doc["id"])
             tx.delete("customers", cid)
+        self.forget()
