@@ -246,3 +246,21 @@ def test_two_emulators_share_no_cache(client: TestClient, state: EmulatorState, 
     other = EmulatorApp(EmulatorState(Config(in_memory_key=True, seed=7), key=signing_key))
     client.get("/v1/customers?size=2", headers=bearer(app_token(state)))
     assert state.caches.pages and not other.state.caches.pages
+
+
+def test_a_domain_is_free_again_after_a_reset_and_taken_after_a_creation(emulator_app: Any) -> None:
+    from starlette.testclient import TestClient
+
+    from tests.helpers import app_token, bearer, customer_body
+
+    state = emulator_app.state
+    headers = bearer(app_token(state))
+    with TestClient(emulator_app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 1)) as client:
+        assert client.post("/v1/customers", json=customer_body("indexed"), headers=headers).status_code == 201
+        again = client.post("/v1/customers", json=customer_body("indexed"), headers=headers)
+        assert again.json()["description"] == (
+            "Invalid property: the domain 'indexed.onmicrosoft.com' is already in use by another tenant."
+        )
+        state.reset()
+        headers = bearer(app_token(state))
+        assert client.post("/v1/customers", json=customer_body("indexed"), headers=headers).status_code == 201
