@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from emulator.listeners import ListenError
+    from emulator.listeners import ListenError, StateDirError
     from emulator.serve import run  # uvicorn only for the command that serves
 
     overrides = {
@@ -224,6 +224,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         return run(config)
     except (WorldError, KeyFileError, PersistenceError, TLSError, ListenError, ScenarioError, CertificateError) as exc:
+        return _fail(str(exc))
+    except StateDirError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")

@@ -71,6 +71,23 @@ class Listeners:
                 sock.close()
 
 
+class StateDirError(OSError):
+    """The state directory cannot be made or written; the message names it (not a "cannot listen" problem)."""
+
+
+def check_state_dir(config: Config) -> None:
+    """The state directory exists (made, mode 0700) and is writable, when this serve needs one."""
+    if config.in_memory_key and not config.persist and config.https_port is None:
+        return
+    path = config.resolved_state_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StateDirError(f"the state directory {path} cannot be made: {exc.strerror or exc}") from None
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise StateDirError(f"the state directory {path} is not a directory this user can write")
+
+
 def open_listeners(config: Config) -> Listeners:
     listeners = Listeners(bind(config.host, config.port))
     try:

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.app import TUNNELLED, EmulatorApp, create_app
 from emulator.config import Config
-from emulator.listeners import Listeners, banner, open_listeners, ready_document
+from emulator.listeners import Listeners, banner, check_state_dir, open_listeners, ready_document
 from emulator.proxy import ConnectProxy
 from emulator.server import hook_problem, uvicorn_config
 from emulator.signer import SigningWorker
@@ -111,32 +111,36 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def run(config: Config, out: TextIO = sys.stdout) -> int:
     _configure_logging()
-    app = create_app(config)
-    problem = hook_problem()
-    if problem is not None:
-        print(
-            f"pcemu: warning: {problem}. Serving without the server hook: no 2019 reason phrase "
-            "('401 Unauthorized - MFA required'), so the pilot-2019 and enforced-2019 profiles are refused, and "
-            "fault rules cannot drop connections. Install the uvicorn version pyproject.toml names.",
-            file=sys.stderr,
-            flush=True,
-        )
-        app.state.reason_phrases = False
-        unavailable = app.state.profile_problem(app.state.profile)
-        if unavailable is not None:
-            print(f"pcemu: {unavailable}", file=sys.stderr, flush=True)
-            return 2
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    # What can fail fast goes first: the state directory, then the ports, then the world (which may be large).
+    check_state_dir(config)
     listeners = open_listeners(config)
     try:
-        with asyncio.Runner(loop_factory=uvicorn_config(app, config).get_loop_factory()) as runner:
-            runner.run(_serve(app, config, listeners, out))
-    except (KeyboardInterrupt, _Stop):
-        pass
+        app = create_app(config)
+        problem = hook_problem()
+        if problem is not None:
+            print(
+                f"pcemu: warning: {problem}. Serving without the server hook: no 2019 reason phrase "
+                "('401 Unauthorized - MFA required'), so the pilot-2019 and enforced-2019 profiles are refused, and "
+                "fault rules cannot drop connections. Install the uvicorn version pyproject.toml names.",
+                file=sys.stderr,
+                flush=True,
+            )
+            app.state.reason_phrases = False
+            unavailable = app.state.profile_problem(app.state.profile)
+            if unavailable is not None:
+                print(f"pcemu: {unavailable}", file=sys.stderr, flush=True)
+                return 2
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        try:
+            with asyncio.Runner(loop_factory=uvicorn_config(app, config).get_loop_factory()) as runner:
+                runner.run(_serve(app, config, listeners, out))
+        except (KeyboardInterrupt, _Stop):
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if app.state.persistence is not None:
+                app.state.persistence.flush()  # the WAL folded into the database; every change is already saved
     finally:
-        signal.signal(signal.SIGTERM, previous)
         listeners.close()
-        if app.state.persistence is not None:
-            app.state.persistence.flush()  # the last burst of changes, saved before exit
     print("Partner Center Emulator stopped.", file=out, flush=True)
     return 0
