@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
@@ -90,7 +91,10 @@ def from_key_credential(
         certificate = x509.load_der_x509_certificate(der)
     except (ValueError, binascii.Error) as exc:
         raise CertificateError(f"key: not an X.509 certificate (base64 DER or PEM): {exc}") from None
-    public = certificate.public_key()
+    try:
+        public = certificate.public_key()
+    except (UnsupportedAlgorithm, ValueError):
+        raise CertificateError("key: the certificate's key is of a kind this emulator cannot read") from None
     if not isinstance(public, rsa.RSAPublicKey) or public.key_size < 2048:
         raise CertificateError("key: the certificate's key must be RSA, 2048 bits or more")
     found = AppCertificate(key_id or str(uuid.uuid4()), der, display_name, runtime)

@@ -73,8 +73,8 @@ async def _json_object(request: Request) -> dict[str, Any]:
         raise ControlError(413, "body_too_large", f"the request body is larger than {MAX_BODY} bytes") from None
     try:
         data = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ControlError(400, "invalid_json", f"the request body is not JSON: {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ControlError(400, "invalid_json", f"the request body is not JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise ControlError(400, "invalid_body", "the request body must be a JSON object")
     return data
@@ -261,6 +261,8 @@ def build_control_app(state: EmulatorState) -> Starlette:
 
     async def add_certificate(request: Request) -> Response:
         client_id = app_of(request)
+        if not state.world.apps[client_id].confidential:
+            raise ControlError(400, "public_app", f"{client_id} is a public app: it cannot use a certificate")
         data = await _json_object(request)
         key, thumbprint = data.get("key"), data.get("customKeyIdentifier")
         name = data.get("displayName", "")
@@ -288,7 +290,7 @@ def build_control_app(state: EmulatorState) -> Starlette:
                 400, "invalid_body", "'name', 'issuer' and 'subject' are required texts; 'audiences' a list of texts"
             )
         credential = FederatedCredential(
-            str(texts["name"])[:120], str(texts["issuer"])[:600], str(texts["subject"])[:600],
+            str(texts["name"]).strip()[:120], str(texts["issuer"]).strip()[:600], str(texts["subject"]).strip()[:600],
             tuple(a[:600] for a in audiences), str(data.get("description", ""))[:600], runtime=True,
         )  # fmt: skip
         state.world.registered_federated.setdefault(client_id, []).append(credential)

@@ -86,8 +86,10 @@ class Persistence:
         self._db = db
         restored = self._restore(db)
         legacy = self.path.with_name(LEGACY_FILE)
-        if not existed and legacy.exists():
+        if legacy.exists() and "imported" not in meta:
+            # Decided by a mark in the database, not by whether it existed: a failed import is tried again.
             self._import_legacy(legacy)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('imported', ?)", (LEGACY_FILE,))
             restored = True
         self.world.store.on_write = self.write
         self.world.store.on_reset = self.clear

@@ -228,8 +228,8 @@ class Store:
     def reset(self) -> None:
         """Back to the fixtures: every overlay dropped, kept answers forgotten. O(1) in the number of documents."""
         with self.lock:
+            if self.on_reset is not None:
+                self.on_reset()  # the saved state first: if it cannot be emptied, memory is left as it is
             for table in self.tables.values():
                 table.reset()
             self._answers.clear()
-            if self.on_reset is not None:
-                self.on_reset()

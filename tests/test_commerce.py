@@ -1051,3 +1051,54 @@ def test_new_commerce_state_is_persisted(tmp_path: Any, signing_key: Any) -> Non
         assert len(agreements) == 1
         path = f"/v1/customers/{FABRIKAM}/migrations/newcommerce/{migrated['id']}"
         assert client.get(path, headers=user).json()["catalogItemId"] == STANDARD
+
+
+# --- regressions found in review -------------------------------------------------------------------------------
+
+
+def test_seats_never_move_into_a_cancelled_subscription_nor_come_back(
+    client: TestClient, user: dict[str, str], state: EmulatorState
+) -> None:
+    result = bought(client, user, line(), line(STANDARD, 2))
+    items = result["orders"][0]["lineItems"]
+    sid, tid = items[0]["subscriptionId"], items[1]["subscriptionId"]
+    state.clock.advance(30)
+    base = f"/v1/customers/{FABRIKAM}/subscriptions"
+    assert client.patch(f"{base}/{tid}", json={"status": "deleted"}, headers=user).status_code == 200
+    into_cancelled = {"toCatalogItemId": STANDARD, "quantity": 2, "transitionType": "transition_only",
+                      "toSubscriptionId": tid}  # fmt: skip
+    refused = client.post(f"{base}/{sid}/transitions", json=into_cancelled, headers=user)
+    assert (refused.status_code, refused.json()) == (
+        400,
+        error(900236, f"The subscription is not eligible for this transition: the subscription {tid} is deleted, "
+                      "not active."),
+    )  # fmt: skip
+    assert client.get(f"{base}/{sid}", headers=user).json()["quantity"] == 5  # nothing moved
+    # Three seats move to a new subscription: the source's refundable lots shrink with it.
+    moved = {"toCatalogItemId": STANDARD, "quantity": 3, "transitionType": "transition_only"}
+    assert client.post(f"{base}/{sid}/transitions", json=moved, headers=user).status_code == 200
+    source = client.get(f"{base}/{sid}", headers=user).json()
+    assert (source["quantity"], source["refundableQuantity"]["totalQuantity"]) == (2, 2)
+    rest = {**moved, "quantity": 2}
+    assert client.post(f"{base}/{sid}/transitions", json=rest, headers=user).status_code == 200
+    expired = client.patch(f"{base}/{sid}", json={"quantity": 7}, headers=user)
+    assert (expired.status_code, expired.json()) == (
+        400,
+        error(2011, f"Subscription with id {sid} and expired status cannot be updated."),
+    )
+
+
+@pytest.mark.parametrize("quantity", [-7, 0, 10**9])
+def test_a_migration_quantity_outside_the_limits(client: TestClient, user: dict[str, str], quantity: int) -> None:
+    base = f"/v1/customers/{FABRIKAM}/migrations/newcommerce"
+    body = {"currentSubscriptionId": LEGACY_BUSINESS_PREMIUM, "quantity": quantity}
+    valid = client.post(f"{base}/validate", json=body, headers=user).json()
+    assert (valid["isEligible"], valid["errors"]) == (
+        False,
+        [{"code": 900220, "description": "The quantity must be from 1 to 12."}],
+    )
+    created = client.post(base, json=body, headers=user)
+    assert (created.status_code, created.json()) == (
+        400,
+        error(900215, "The subscription cannot be migrated to New Commerce: The quantity must be from 1 to 12."),
+    )

@@ -647,3 +647,35 @@ def test_an_assertion_serves_every_grant_of_a_confidential_client(
     assert client.get("/v1/customers?size=1", headers=bearer(answer.json()["access_token"])).status_code == 200
     code = {**with_assertion(assertion(registered)), "grant_type": "authorization_code", "code": "never-issued"}
     assert client.post(V2, data=code).json()["error_codes"] == [70000]  # authenticated, then the code is judged
+
+
+# --- regressions found in review -------------------------------------------------------------------------------
+
+
+def test_an_absurd_time_is_refused_not_a_500(client: TestClient, registered: Cert) -> None:
+    answer = client.post(V2, data=with_assertion(assertion(registered, nbf=10**20)))
+    assert (answer.status_code, answer.json()["error_codes"]) == (401, [700024])
+    assert "assertion valid from 9999-12-31T23:59:59.0000000Z" in answer.json()["error_description"]
+
+
+def test_an_upper_case_client_id_is_the_same_client(client: TestClient, registered: Cert) -> None:
+    upper = NW.WEB_APP.upper()
+    form = {**with_assertion(assertion(registered, iss=upper, sub=upper)), "client_id": upper}
+    assert client.post(V2, data=form).status_code == 200
+
+
+def test_registration_refuses_what_it_cannot_use(client: TestClient, cert: Cert) -> None:
+    der = base64.b64decode(from_key_credential(cert.cert_pem.decode(), None, None).key_credential()["key"])
+    odd = der.replace(bytes.fromhex("06092a864886f70d010101"), bytes.fromhex("06092a864886f70d01010f"))
+    answer = client.post(f"/_emulator/apps/{NW.WEB_APP}/certificates", json={"key": base64.b64encode(odd).decode()})
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_certificate"
+    public = client.post(f"/_emulator/apps/{NW.NATIVE_APP}/certificates", json={"key": cert.cert_pem.decode()})
+    assert (public.status_code, public.json()["error"]) == (400, "public_app")
+    nested = client.post("/_emulator/oidc/token", content=b"[" * 60_000, headers={"Content-Type": "application/json"})
+    assert (nested.status_code, nested.json()["error"]) == (400, "invalid_json")
+
+
+def test_a_federated_credential_registered_with_spaces_still_matches(client: TestClient) -> None:
+    spaced = {"name": " pr ", "issuer": f" {LOCAL_ISSUER} ", "subject": " repo:x:pull_request "}
+    assert client.post(f"/_emulator/apps/{NW.WEB_APP}/federatedCredentials", json=spaced).status_code == 201
+    assert client.post(V2, data=with_assertion(minted(client, subject="repo:x:pull_request"))).status_code == 200

@@ -141,3 +141,16 @@ def test_persist_across_a_real_restart(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "the saved world state cannot be read" in result.stderr
     assert (state_dir / STATE_FILE).read_bytes() == b"garbage " * 200
+
+
+def test_a_failed_import_of_the_earlier_state_is_tried_again(tmp_path: Path, signing_key: SigningKey) -> None:
+    from emulator.world import default_world_dir
+
+    legacy = tmp_path / "world-state.json"
+    source = str(default_world_dir().resolve())
+    legacy.write_text(json.dumps({"format": 1, "source": source, "tables": {"customers": {"changed": [{"no": "id"}]}}}))
+    with pytest.raises(PersistenceError):
+        EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
+    legacy.write_text(json.dumps({"format": 1, "source": source, "tables": {"customers": {"deleted": [FABRIKAM]}}}))
+    state = EmulatorState(Config(state_dir=tmp_path, persist=True), key=signing_key)
+    assert state.world.customers.get(FABRIKAM) is None  # imported on the second start

@@ -37,7 +37,7 @@ def _time(claims: dict[str, Any], name: str) -> float | None:
 
 def entra_time(epoch: float) -> str:
     """Times in 700024's text: seven digits of fraction (2023-12-11T23:52:19.6223401Z)."""
-    moment = datetime.fromtimestamp(max(epoch, 0.0), UTC)
+    moment = datetime.fromtimestamp(min(max(epoch, 0.0), 253402300799.0), UTC)  # within years 1970-9999
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}0Z"
 
 
@@ -125,9 +125,10 @@ def verify_certificate(
     for name in ("iss", "aud"):
         if name not in claims:
             raise errors.assertion_missing_field(name)
-    if claims.get("iss") != client_id:
+    issuer, subject = claims.get("iss"), claims.get("sub")
+    if not isinstance(issuer, str) or issuer.lower() != client_id:  # a client id's case does not matter
         raise errors.assertion_client_mismatch()
-    if claims.get("sub") != claims.get("iss"):
+    if not isinstance(subject, str) or subject.lower() != issuer.lower():
         raise errors.assertion_subject_not_issuer()
     if audience(claims).rstrip("/").lower() not in token_urls:
         raise errors.assertion_audience()

@@ -131,7 +131,8 @@ class Carts(Purchases):
     def _lines(self, customer: Doc, spec: CartCreate) -> list[Doc]:
         currency = CURRENCIES.get(customer["companyProfile"]["address"]["country"], ("USD", "$"))[0]
         in_cart = {i.catalog_item_id.strip().upper().rsplit(":", 1)[0] for i in spec.line_items}
-        owned = {s["offerId"].upper().rsplit(":", 1)[0] for s in self.world.subscriptions.group(customer["id"])}
+        live = [s for s in self.world.subscriptions.group(customer["id"]) if s["status"] in ("active", "pending")]
+        owned = {s["offerId"].upper().rsplit(":", 1)[0] for s in live}  # a cancelled base does not count
         # One order per billing cycle: an order has one billingCycle (order-resources.md) [I].
         groups: dict[str, str] = {}
         lines = []

@@ -13,7 +13,9 @@ from emulator.store import Transaction
 DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
 CULTURE = re.compile(r"^[a-z]{2,3}-[a-z]{2,4}$", re.IGNORECASE)
 # Deleting a customer deletes what belongs to it.
-OWNED_TABLES = ("subscriptions", "orders", "customerUsers", "consents")
+OWNED_TABLES = (
+    "subscriptions", "orders", "customerUsers", "consents", "agreements", "carts", "transitions", "migrations",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

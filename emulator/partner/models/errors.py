@@ -134,8 +134,8 @@ class StaleEtag(DomainError):
 
 
 class SubscriptionDeleted(DomainError):
-    def __init__(self, subscription_id: str) -> None:
-        super().__init__(f"Subscription with id {subscription_id} and deleted status cannot be updated.")
+    def __init__(self, subscription_id: str, status: str = "deleted") -> None:
+        super().__init__(f"Subscription with id {subscription_id} and {status} status cannot be updated.")
 
 
 class BillingCycleChange(DomainError):

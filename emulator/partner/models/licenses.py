@@ -76,6 +76,8 @@ class Licenses(Model):
                 if sku_id.lower() in held:
                     held.remove(sku_id.lower())
             available = {s.sku.id: s.available for s in self.subscribed(customer)}
+            for sku_id in set(user.get("_licenses", ())) - set(held):
+                available[sku_id] = available.get(sku_id, 0) + 1  # removed here: its unit is free again
             assigned = []
             for assignment in change.licenses_to_assign or ():
                 sku_id = assignment.sku_id.lower()

@@ -52,6 +52,11 @@ class Migrations(Purchases):
                 cycle = (spec.billing_cycle or subscription.get("billingCycle") or "monthly").lower()
                 if (term, cycle) not in item.sku.terms:
                     errors.append((900219, f"{item.catalog_item_id} is not offered for {term} billed {cycle}."))
+                quantity = subscription["quantity"] if spec.quantity is None else spec.quantity
+                if not item.sku.minimum <= quantity <= min(item.sku.maximum, subscription["quantity"]):
+                    errors.append(
+                        (900220, f"The quantity must be from {item.sku.minimum} to {subscription['quantity']}.")
+                    )
         return subscription, item, errors
 
     def get(self, customer: Doc, migration_id: str) -> Doc:
@@ -94,7 +99,7 @@ class Migrations(Purchases):
                 raise MigrationNotEligible(errors[0][1] if errors else "no equivalent")
             term = (spec.term_duration or "P1Y").upper()
             cycle = (spec.billing_cycle or legacy.get("billingCycle") or "monthly").lower()
-            quantity = spec.quantity or legacy["quantity"]
+            quantity = legacy["quantity"] if spec.quantity is None else spec.quantity
             order_id = self.order_id()
             created = self.new_subscription(
                 customer["id"], item, quantity=quantity, term=term, cycle=cycle, order_id=order_id,

@@ -81,8 +81,8 @@ class Subscriptions(Model):
             tag = etag(current)
             if any(_stale(tag, given) for given in etags):
                 raise StaleEtag()  # the issue asks for 412 on a stale etag; code and text are error-codes.md's 2055
-            if current["status"] == "deleted":
-                raise SubscriptionDeleted(current["id"])
+            if current["status"] in ("deleted", "expired"):
+                raise SubscriptionDeleted(current["id"], current["status"])
             if "_lots" in current:
                 updated = self._change_new_commerce(current, change)
                 if updated != current:

@@ -17,6 +17,18 @@ from emulator.store import Transaction
 TYPES = ("transition_only", "transition_with_license_transfer")
 
 
+def _trim(subscription: Doc, remaining: int) -> list[list[float]]:
+    """The refundable lots left when seats move away: the newest go first, and never more than remain."""
+    lots = [list(lot) for lot in subscription["_lots"]]
+    while lots and sum(q for q, _ in lots) > remaining:
+        excess = sum(q for q, _ in lots) - remaining
+        taken = min(excess, lots[-1][0])
+        lots[-1][0] -= taken
+        if not lots[-1][0]:
+            lots.pop()
+    return lots
+
+
 class Transitions(Purchases):
     def _source(self, customer: Doc, subscription_id: str) -> Doc:
         subscription = self.subscriptions.get(customer, subscription_id)
@@ -92,7 +104,12 @@ class Transitions(Purchases):
             operation = self.ids.guid()
             stored = tx.get("subscriptions", source["id"]) or source
             remaining = source["quantity"] - spec.quantity
-            left = {**stored, "quantity": remaining, "_version": stored["_version"] + 1}
+            left = {
+                **stored,
+                "quantity": remaining,
+                "_version": stored["_version"] + 1,
+                "_lots": _trim(stored, remaining),
+            }
             if remaining == 0:
                 left["status"] = "expired"  # [I] what a fully transitioned subscription reads
                 left["autoRenewEnabled"] = False
@@ -104,6 +121,11 @@ class Transitions(Purchases):
                     raise TransitionNotEligible(f"the subscription {to_id} is not the customer's.")
                 if receiving["offerId"] != target.catalog_item_id:
                     raise TransitionNotEligible(f"the subscription {to_id} is not to {target.catalog_item_id}.")
+                status = self.subscriptions.current(receiving)["status"]
+                if status not in ("active", "pending"):
+                    raise TransitionNotEligible(f"the subscription {to_id} is {status}, not active.")
+                if receiving["quantity"] + spec.quantity > target.sku.maximum:
+                    raise TransitionNotEligible(f"{target.sku.maximum} seats at most in the subscription {to_id}.")
                 tx.put("subscriptions", {**receiving, "quantity": receiving["quantity"] + spec.quantity,
                                          "_version": receiving["_version"] + 1})  # fmt: skip
             else:
