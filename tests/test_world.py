@@ -85,3 +85,12 @@ def test_missing_file(tmp_path: Path) -> None:
     (directory / "customers.json").unlink()
     with pytest.raises(WorldError, match=r"customers\.json: fixture file is missing"):
         load_world(directory)
+
+
+@pytest.mark.parametrize("name", ["customer-1", "user-é", "x" * 300, ""])
+def test_generated_ids_are_uuid5(name: str) -> None:
+    import uuid
+
+    from emulator.generate import NAMESPACE, gid
+
+    assert gid(name) == str(uuid.uuid5(NAMESPACE, name))
