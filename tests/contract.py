@@ -53,6 +53,8 @@ def check(response: httpx.Response) -> None:
     if documented is None:
         raise ContractError(f"{request.method} {path}: status {status} is not documented")
     content = documented.get("content")
+    if request.method == "HEAD":
+        return  # a HEAD answer has no body, whatever the status (RFC 9110)
     if not response.content:
         if content is not None and not (status == "401"):
             raise ContractError(f"{request.method} {path}: {status} has no body but the document has one")

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator.state import EmulatorState
-from tests.helpers import NW, app_token, bearer, user_token
+from tests.helpers import NW, app_token, bearer, customer_body, user_token
 
 WWW_AUTHENTICATE = 'Bearer error="invalid_token"'
 REQUEST_CONTEXT = "appId=cid-v1:03ce8ca8-8373-4021-8f25-d5dd45c7b12f"
@@ -414,3 +414,20 @@ def test_wrong_method_is_405_not_500(client: TestClient, state: EmulatorState) -
     response = client.delete("/v1/profiles/organization", headers=bearer(app_token(state)))
     assert response.status_code == 405
     assert response.json()["statusCode"] == 405
+
+
+def test_verify_domain_availability(client: TestClient, state: EmulatorState) -> None:
+    """verify-domain-availability.md: HEAD /v1/domains/{domain}, 200 when in use, 404 when available, no body."""
+    headers = bearer(app_token(state))
+    taken = client.head("/v1/domains/FABRIKAMINC.onmicrosoft.com", headers=headers)
+    free = client.head("/v1/domains/nobody-has-this.onmicrosoft.com", headers=headers)
+    own = client.head(f"/v1/domains/{NW.TENANT_DOMAIN}", headers=headers)
+    assert (taken.status_code, taken.content, free.status_code, free.content, own.status_code) == (
+        200, b"", 404, b"", 200,
+    )  # fmt: skip
+    # A customer created now takes its domain; a reset frees it.
+    created = client.post("/v1/customers", json=customer_body("justtaken"), headers=headers)
+    assert created.status_code == 201
+    assert client.head("/v1/domains/justtaken.onmicrosoft.com", headers=headers).status_code == 200
+    get = client.get("/v1/domains/justtaken.onmicrosoft.com", headers=headers)
+    assert (get.status_code, get.headers["allow"]) == (405, "HEAD")

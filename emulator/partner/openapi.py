@@ -100,6 +100,9 @@ def _operation(op: Operation, answer: dict[str, Any] | None) -> dict[str, Any]:
     }
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": _json({"$ref": REF.format(name=op.body.__name__)})}
+    if op.method == "HEAD":  # a HEAD answer has no body, whatever its status (RFC 9110)
+        for answer in operation["responses"].values():
+            answer.pop("content", None)
     return operation
 
 

@@ -73,7 +73,7 @@ class PartnerRouter:
         else:
             route, params = found
             method = scope["method"]
-            handler = route.handlers.get("GET" if method == "HEAD" else method)
+            handler = route.handlers.get(method) or (route.handlers.get("GET") if method == "HEAD" else None)
             if handler is None:
                 response = gateway_error(405, "Method Not Allowed")
                 response.headers["Allow"] = route.allow
