@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from emulator.identity import errors
@@ -44,7 +44,7 @@ class ClientCheck:
     """What a client's credential is checked against: the token endpoint's URLs (an assertion's `aud`), the
     emulator's clock and skew, and whether the grant may go without a credential for a public-flow app."""
 
-    token_urls: set[str]
+    token_urls: Callable[[], set[str]]  # called only for an assertion: a secret's request never builds them
     now: float
     skew: float
     public_flow: bool
@@ -91,6 +91,6 @@ def authenticate_client(
             )
         else:
             verify_certificate(
-                assertion, app.client_id, world.certificates(app), check.token_urls, now=check.now, skew=check.skew
+                assertion, app.client_id, world.certificates(app), check.token_urls(), now=check.now, skew=check.skew
             )
     return app

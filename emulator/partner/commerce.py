@@ -30,12 +30,8 @@ from emulator.state import EmulatorState
 
 async def list_agreement_templates(state: EmulatorState, request: Request) -> Response:
     kind = agreement_type(query(state, request).get("agreementType"))
-    items = [c.AgreementMetadata(**_snake(t)) for t in state.models.agreements.templates(kind)]
+    items = [wire(c.AgreementMetadata, t) for t in state.models.agreements.templates(kind)]
     return JSON(collection(items))
-
-
-def _snake(document: dict[str, Any]) -> dict[str, Any]:
-    return {"".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in k): v for k, v in document.items()}
 
 
 def agreement_document(agreement: dict[str, Any], *, created: bool) -> c.Agreement:
@@ -144,7 +140,7 @@ async def subscription_provisioning(state: EmulatorState, request: Request) -> R
     status: Literal["success", "pending"] = "pending" if subscription["status"] == "pending" else "success"
     return JSON(
         c.SubscriptionProvisioning(
-            sku_id=item.sku.id if item is not None else "",
+            sku_id=item.sku.id if item is not None else "",  # [I] the catalogue SKU id; the sample's is not shown
             status=status,
             quantity=subscription["quantity"],
             end_date=subscription.get("commitmentEndDate", ""),
@@ -237,7 +233,7 @@ async def transition_eligibilities(state: EmulatorState, request: Request) -> Re
     problems = _errors(transitions.problems(source))
     items = [
         c.TransitionEligibility(
-            operation_id=state.models.transitions.ids.guid(),
+            operation_id=state.models.transitions.ids.guid(),  # [I] a new id per answer
             catalog_item_id=target.catalog_item_id,
             title=target.sku.title,
             description=target.sku.description,

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from emulator.companies import CURRENCIES
 from emulator.nce import MONTHS, REFUND_DAYS, TERM_CYCLE, TERM_TEXT, Product, Sku, term_id
-from emulator.partner.common import collection, country_param, path_customer, query
+from emulator.partner.common import collection, country_param, path_customer, query, self_uri
 from emulator.partner.models.catalog import Item
 from emulator.partner.models.errors import InvalidInput
 from emulator.partner.responses import PartnerJSON as JSON
@@ -135,10 +135,7 @@ def availability_document(item: Item, market: Market) -> c.Availability:
 
 
 def _listing(market: Market, request: Request, path: str, items: list[Any]) -> w.Collection[Any]:
-    raw = request.scope.get("query_string", b"").decode("latin-1")
-    if market.prefix:
-        return collection(items, f"{market.prefix}{path}" + (f"?{raw}" if raw else ""))
-    return collection(items, f"{path}?{raw}")
+    return collection(items, self_uri(request, f"{market.prefix}{path}"))
 
 
 async def list_products(state: EmulatorState, request: Request) -> Response:

@@ -66,7 +66,7 @@ class TokenRequest:
     def client(self) -> App:
         """The calling app, authenticated (identity.credentials)."""
         check = ClientCheck(
-            token_urls=self.token_urls(),
+            token_urls=self.token_urls,
             now=self.now,
             skew=self.state.config.clock_skew,
             public_flow=self.params.get("grant_type") in PUBLIC_FLOWS,

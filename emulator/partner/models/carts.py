@@ -36,10 +36,10 @@ RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CAD": 1.36, "AUD": 1.52, "JPY": 
 
 @dataclass(frozen=True)
 class LineError:
-    """A line item's error (cart-resources.md's CartLineItemError): the code's name and number, and why."""
+    """A line item's error (cart-resources.md's CartLineItemError): the code's name, as written on the wire [I],
+    and why. The numbers in the comments are the codes cart-resources.md gives those names."""
 
     name: str
-    code: int
     description: str
 
 
@@ -188,32 +188,29 @@ class Carts(Purchases):
     ) -> LineError | None:
         """The first thing wrong with a line item, in cart-resources.md's codes; the texts are the emulator's [I]."""
         if item is None:
-            return LineError(
-                "CatalogItemIdIsNotValid", 10001, f"The catalog item id {given.catalog_item_id[:64]} is not valid."
+            return LineError(  # 10001
+                "CatalogItemIdIsNotValid", f"The catalog item id {given.catalog_item_id[:64]} is not valid."
             )
         sku = item.sku
         if (term, cycle) not in sku.terms:
             offered = ", ".join(f"{d} {c}" for d, c in sku.terms)
-            return LineError(
+            return LineError(  # 10010
                 "InvalidInput",
-                10010,
                 f"The term {term or '(none)'} with billing cycle {cycle} is not offered for {item.catalog_item_id}; "
                 f"offered: {offered}.",
             )
         if given.quantity > sku.maximum:
-            return LineError(
+            return LineError(  # 10015
                 "MaxAllowedSeatsPerSubscriptionExceeded",
-                10015,
                 f"The quantity {given.quantity} is more than the {sku.maximum} seats allowed per subscription.",
             )
         if given.quantity < sku.minimum:
-            return LineError(
-                "InvalidInput", 10010, f"The quantity {given.quantity} is less than the minimum of {sku.minimum}."
+            return LineError(  # 10010
+                "InvalidInput", f"The quantity {given.quantity} is less than the minimum of {sku.minimum}."
             )
         if sku.prerequisites and not any(p.upper() in owned for p in sku.prerequisites):
-            return LineError(
+            return LineError(  # 10006
                 "UnableToProcessCartLineItem",
-                10006,
                 f"The add-on {item.catalog_item_id} needs a subscription to one of {', '.join(sku.prerequisites)}.",
             )
         return None
