@@ -202,4 +202,10 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
 if __name__ == "__main__":
     # Ctrl-C reaches the whole process group: the server stops, closes our input, and that ends the worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    serve()
+    try:
+        serve()
+    except BrokenPipeError:
+        # The server stopped while this worker was starting or answering: nothing is left to sign for. Python's
+        # own advice: point stdout at devnull so that its flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

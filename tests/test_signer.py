@@ -218,3 +218,19 @@ def test_requests_in_flight_when_the_worker_dies_are_signed_in_process() -> None
         await worker.close()
 
     asyncio.run(scenario())
+
+
+def test_a_worker_whose_server_is_gone_exits_quietly() -> None:
+    """Ctrl-C just after the first token: the server stops while its signing worker starts. The worker finds its
+    output closed and ends with status 0 and no traceback."""
+    import subprocess
+    import sys
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "emulator.signer"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert worker.stdout is not None and worker.stdin is not None and worker.stderr is not None
+    worker.stdout.close()  # the server has gone before the worker says it is ready
+    worker.stdin.close()
+    assert worker.wait(timeout=30) == 0
+    assert worker.stderr.read() == b""
