@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from emulator.partner.routes import OPERATIONS
+from emulator.partner.routes import OPERATIONS, Operation
 
 METHODS = ("get", "post", "put", "patch", "delete", "head")
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
@@ -58,44 +58,72 @@ def _shape(path: str) -> tuple[str, ...]:
     return tuple("*" if re.fullmatch(r"\{[^}]*\}", p) else p.lower() for p in parts)
 
 
-def served() -> dict[tuple[str, tuple[str, ...]], str]:
-    return {(op.method, _shape(op.path.replace("/v1/", "/v{version}/", 1))): op.operation_id for op in OPERATIONS}
+def served() -> dict[tuple[str, tuple[str, ...]], Operation]:
+    return {(op.method, _shape(op.path.replace("/v1/", "/v{version}/", 1))): op for op in OPERATIONS}
 
 
-def table() -> tuple[str, int, int]:
+KINDS = {"stateful": "stateful", "world": "from the world", "not offered": "not offered"}
+
+
+def _cell(op: Operation | None) -> str:
+    if op is None:
+        return "not served (gateway 404)"
+    if op.coverage not in KINDS:
+        raise SystemExit(f"{op.operation_id}: unknown coverage {op.coverage!r}")
+    cell = f"{KINDS[op.coverage]}: {op.operation_id}"
+    if op.coverage == "not offered":
+        if not op.searched:
+            raise SystemExit(f"{op.operation_id}: a not-offered operation names the documentation searched")
+        cell += f" (searched: {op.searched})"
+    return cell
+
+
+def table() -> tuple[str, dict[str, int], int]:
     ours = served()
-    rows, hits = [], 0
+    rows = []
+    counts = dict.fromkeys([*KINDS.values(), "not served"], 0)
     operations = sdk_operations()
     for method, path in operations:
-        operation = ours.get((method, _shape(path)))
-        hits += operation is not None
-        rows.append(f"| {method} | `{path}` | {'served: ' + operation if operation else 'not served (gateway 404)'} |")
+        op = ours.get((method, _shape(path)))
+        counts[KINDS[op.coverage] if op else "not served"] += 1
+        rows.append(f"| {method} | `{path}` | {_cell(op)} |")
+    answered = counts["stateful"] + counts["from the world"]
     header = [
         "# Partner Center operations the emulator serves",
         "",
         "Derived from partnercenterservices 0.1.2 (generated from Partner Center's own API description) by",
         "`python bench/coverage.py`, which writes this file; a test checks that it is current.",
         "",
-        f"**{hits} of {len(operations)}** operations of the SDK are served. The emulator serves more operations",
-        "than the SDK describes (New Commerce, the MFA reports): see `/openapi.json`.",
+        f"**{answered} of {len(operations)}** operations of the SDK are answered: "
+        + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+        + ".",
+        "",
+        "- *stateful*: reads come from the world's tables and writes change them; a write shows in the next read.",
+        "- *from the world*: a documented answer built from the world's data; nothing changes.",
+        "- *not offered*: Partner Center's own documented error for the case, or 501 in its error body naming the",
+        "  operation; the documentation searched is named.",
+        "",
+        "The emulator serves more operations than the SDK describes (New Commerce, the MFA reports): see",
+        "`/openapi.json`.",
         "",
         "| Method | Path | Emulator |",
         "|---|---|---|",
     ]
-    return "\n".join(header + rows) + "\n", hits, len(operations)
+    return "\n".join(header + rows) + "\n", counts, len(operations)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true", help="exit 1 if docs/coverage.md is out of date")
     args = parser.parse_args()
-    text, hits, total = table()
+    text, counts, total = table()
     if args.check:
         current = DOCUMENT.read_text(encoding="utf-8") if DOCUMENT.exists() else ""
         sys.exit(0 if current == text else 1)
     DOCUMENT.parent.mkdir(parents=True, exist_ok=True)
     DOCUMENT.write_text(text, encoding="utf-8")
-    print(f"{hits} of {total} operations of partnercenterservices 0.1.2 served; table in {DOCUMENT}")
+    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    print(f"{total} operations of partnercenterservices 0.1.2: {summary}; table in {DOCUMENT}")
 
 
 if __name__ == "__main__":

@@ -16,5 +16,5 @@ def test_the_coverage_table_is_current() -> None:
 
 def test_the_table_says_what_the_emulator_serves() -> None:
     text = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
-    assert "| POST | `/v{version}/customers/{customer_id}/carts/{cart_id}/checkout` | served: checkoutCart |" in text
-    assert "| GET | `/v{version}/analytics/licenses/usage` | not served (gateway 404) |" in text
+    assert "| POST | `/v{version}/customers/{customer_id}/carts/{cart_id}/checkout` | stateful: checkoutCart |" in text
+    assert "| GET | `/v{version}/offers/{offer_id}` | from the world: getOffer |" in text

@@ -52,6 +52,14 @@ class PartnerError(Exception):
         return PartnerJSON(body, status_code=self.status, headers=headers)
 
 
+def not_offered(operation_id: str) -> PartnerError:
+    """An operation the emulator knows but does not emulate: 501 in Partner Center's error body, naming it, so a
+    client sees at once that the emulator (not its own call) is the limit."""
+    return PartnerError(
+        501, 501, f"The Partner Center emulator does not offer the operation {operation_id}; see docs/coverage.md."
+    )
+
+
 def gateway_error(status: int, message: str) -> Response:
     """The API gateway's own shape, used before a request reaches PartnerFD (404 route, 405, 429)."""
     return PartnerJSON({"statusCode": status, "message": message}, status_code=status)

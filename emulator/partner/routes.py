@@ -96,6 +96,11 @@ class Operation:
     params: tuple[Param, ...] = ()
     errors: tuple[str, ...] = COMMON_ERRORS
     extended: tuple[str, ...] = ()  # statuses whose body may be the extended error form (600061)
+    # How docs/coverage.md classes it: "stateful" (reads the world's tables, writes change them), "world" (a
+    # documented answer built from the world's data, nothing changes) or "not offered" (Partner Center's own
+    # error, or 501 naming the operation); `searched` is the documentation URL read for the decision.
+    coverage: str = "stateful"
+    searched: str = ""
 
 
 def _op(
@@ -116,7 +121,7 @@ OPERATIONS: list[Operation] = [
         "Get the support profile", w.SupportProfile, app_user_only=True),
     _op("GET", "/v1/profiles/mpn", profiles.mpn, "getMpnProfile",
         "Get the MPN profile, or another partner's by mpnId", w.MpnProfile, app_user_only=True,
-        params=(param("mpnId", "query", {"type": "string", "pattern": "^[0-9]+$"}, "MPN id."),)),
+        params=(param("mpnId", "query", {"type": "string", "pattern": "^[0-9]+$"}, "MPN id."),), coverage="world"),
     _op("GET", "/v1/customers", customers.list_customers, "listCustomers",
         "List customers (offset or seek paging, prefix filter)", w.Collection[w.Customer],
         params=(*PAGING, *SEEK, param("filter", "query", TEXT,
@@ -164,14 +169,16 @@ OPERATIONS: list[Operation] = [
         "deleteApplicationConsent", "Remove an application consent", None, status=204, app_user_only=True,
         params=(CUSTOMER_ID, param("application_id", "path", GUID, "The application id."))),
     _op("GET", "/v1/offers", offers.list_offers, "listOffers", "List the offers of a market",
-        w.Collection[b.Offer], params=(COUNTRY, param("offer_category_id", "query", TEXT, "Category."), *PAGING)),
+        w.Collection[b.Offer], params=(COUNTRY, param("offer_category_id", "query", TEXT, "Category."), *PAGING),
+        coverage="world"),
     _op("GET", "/v1/offers/{offer_id}", offers.get_offer, "getOffer", "Get an offer", b.Offer,
-        params=(param("offer_id", "path", TEXT, "The offer id."), COUNTRY)),
+        params=(param("offer_id", "path", TEXT, "The offer id."), COUNTRY), coverage="world"),
     _op("GET", "/v1/invoices", invoices.list_invoices, "listInvoices", "List invoices",
-        w.Collection[b.Invoice], params=PAGING),
+        w.Collection[b.Invoice], params=PAGING, coverage="world"),
     _op("GET", "/v1/invoices/{invoice_id}", invoices.get_invoice, "getInvoice", "Get an invoice", b.Invoice,
         app_user_only=True,
-        params=(param("invoice_id", "path", TEXT, "The invoice id, bare or with its type prefix."),)),
+        params=(param("invoice_id", "path", TEXT, "The invoice id, bare or with its type prefix."),),
+        coverage="world"),
     _op("GET", "/v1/nonMfaCompliantPartnerPrincipals", mfa_reports.non_compliant_principals,
         "getNonMfaCompliantPrincipals", "Principals whose app+user calls lacked MFA (from the journal)",
         w.Collection[reports.NonMfaCompliantPrincipal], errors=REPORT_ERRORS, app_user_only=True),
@@ -279,5 +286,17 @@ OPERATIONS: list[Operation] = [
         body=rq.LicenseUpdate, app_user_only=True, params=(CUSTOMER_ID, USER_ID)),
     # --- relationships (§6) ---
     _op("GET", "/v1/customers/relationshiprequests", commerce.relationship_request, "getRelationshipRequest",
-        "The link a customer follows to accept the reseller relationship", c.RelationshipRequest),
+        "The link a customer follows to accept the reseller relationship", c.RelationshipRequest, coverage="world"),
+    # --- users, directory roles and partner roles (issue 15) ---
+    # (end of users)
+    # --- service requests, service incidents and audit records (issue 15) ---
+    # (end of service requests)
+    # --- relationships, profiles, validations and domains (issue 15) ---
+    # (end of relationships)
+    # --- usage, analytics, rate cards and invoice line items (issue 15) ---
+    # (end of usage)
+    # --- legacy offers, add-ons, conversions, upgrades and subscription support (issue 15) ---
+    # (end of legacy offers)
+    # --- devices, policies, batch jobs and syndication migrations (issue 15) ---
+    # (end of devices)
 ]  # fmt: skip
