@@ -17,7 +17,7 @@ from emulator.cli_control import fail as _fail
 from emulator.cli_judge import NOTHING_RECORDED_STATUS, cmd_check, cmd_report
 from emulator.clock import Clock
 from emulator.config import ConfigError, load_config
-from emulator.generate import write_world
+from emulator.generate import import_world, write_world
 from emulator.keys import KeyFileError, KeyRing, load_or_create
 from emulator.persistence import PersistenceError
 from emulator.profiles import PARTNER_CENTER_RESOURCE, PROFILES
@@ -178,7 +178,20 @@ def build_parser() -> argparse.ArgumentParser:
     world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
     world.add_argument("--json", action="store_true", help="machine-readable output")
     world.add_argument("--generate", type=int, metavar="N", help="write a world of N customers to --out instead")
-    world.add_argument("--out", type=Path, metavar="DIR", help="where --generate writes the world")
+    world.add_argument("--out", type=Path, metavar="DIR", help="where --generate or --import writes the world")
+    world.add_argument(
+        "--format",
+        choices=("sqlite", "json"),
+        default="sqlite",
+        help="--generate: the large tables in one world file that serve opens without parsing (default), or as "
+        "JSON fixture files to read and edit",
+    )
+    world.add_argument(
+        "--import",
+        dest="import_from",
+        action="store_true",
+        help="check the JSON world of --fixtures and write it to --out as a world file",
+    )
     _add_world_args(world)
     return parser
 
@@ -274,13 +287,18 @@ def _client_for_user(world: World, client_id: str | None) -> App | None:
 
 
 def cmd_world(args: argparse.Namespace) -> int:
-    if args.generate is not None:
+    if args.generate is not None or args.import_from:
         if args.out is None:
-            return _fail("--generate needs --out DIR")
-        if not 1 <= args.generate <= 1_000_000:
+            return _fail(f"{'--generate' if args.generate is not None else '--import'} needs --out DIR")
+        if args.generate is not None and not 1 <= args.generate <= 1_000_000:
             return _fail("--generate takes 1 to 1000000 customers")
         try:
-            counts = write_world(args.out, args.generate, partner_dir=args.fixtures)
+            if args.generate is not None:
+                counts = write_world(args.out, args.generate, partner_dir=args.fixtures, form=args.format)
+            else:
+                counts = import_world(args.fixtures, args.out)
+        except WorldError as exc:
+            return _fail(str(exc))
         except (OSError, ValueError, KeyError) as exc:
             return _fail(f"cannot write the world: {exc}")
         print(f"wrote {args.out}: " + ", ".join(f"{n} {name.removesuffix('.json')}" for name, n in counts.items()))

@@ -40,7 +40,9 @@ def creation_date(moment: datetime, *, digits: int = 3) -> str:
     """A resource's creationDate: three digits of fraction for orders created here (…:03.877Z), two in the generated
     worlds (…:03.87Z) [I]. create-an-order.md's response sample has six ("2018-03-15T22:30:02.085152Z")."""
     fraction = f"{moment.microsecond // 1000:03d}" if digits == 3 else f"{moment.microsecond // 10000:02d}"
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + fraction + "Z"
+    # Formatted by hand: strftime was a third of a 100,000-customer world's generation.
+    m = moment
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{fraction}Z"
 
 
 def dotnet_timestamp(epoch: float) -> str:
@@ -65,7 +67,7 @@ def seconds(epoch: float) -> str:
 
 def day_start(moment: datetime) -> str:
     """effectiveStartDate, commitmentEndDate and a recurring invoice's date: midnight UTC, 2019-02-12T00:00:00Z [I]."""
-    return moment.strftime("%Y-%m-%dT00:00:00Z")
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T00:00:00Z"
 
 
 def login_date(epoch: float) -> str:

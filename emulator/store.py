@@ -16,25 +16,102 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 Doc = dict[str, Any]
 Write = tuple[str, str, "Doc | None"]  # (table, lower-cased id, new document or None: deleted)
 
 
-class Table:
-    """Documents by id in insertion order, optionally grouped (for example subscriptions by customer)."""
+class Base(Protocol):
+    """A table's read-only base documents (the fixtures): in memory (`MemoryBase`), or in a world's SQLite file
+    (`emulator.worldfile.SqliteBase`), which a 100,000-customer world opens without parsing it all."""
 
-    def __init__(self, rows: Iterable[Doc], *, group_of: Callable[[Doc], str] | None = None) -> None:
-        self.group_of = group_of
-        self._base: dict[str, Doc] = {}
-        self._base_groups: dict[str, list[str]] = {}
+    def __len__(self) -> int: ...
+    def get(self, key: str) -> Doc | None: ...
+    def __contains__(self, key: str) -> bool: ...
+    def page(self, offset: int, size: int) -> list[tuple[str, Doc]]: ...
+    def keys(self) -> list[str]: ...
+    def position(self, key: str) -> int: ...
+    def group(self, name: str) -> list[str]: ...
+    def find(self, index: str, value: str) -> str | None: ...
+    def prefixed(self, index: str, prefix: str) -> list[str]: ...
+
+
+Index = Callable[[Doc], str]  # a document's lower-cased value under a named index (a customer's domain)
+
+
+class MemoryBase:
+    """Base documents held in a dict (JSON fixture worlds). Indexes are built on first use."""
+
+    def __init__(self, rows: Iterable[Doc], group_of: Callable[[Doc], str] | None, indexes: dict[str, Index]) -> None:
+        self._docs: dict[str, Doc] = {}
+        self._groups: dict[str, list[str]] = {}
         for row in rows:
             key = row["id"].lower()
-            self._base[key] = row
+            self._docs[key] = row
             if group_of is not None:
-                self._base_groups.setdefault(group_of(row).lower(), []).append(key)
-        self._base_order = list(self._base)
+                self._groups.setdefault(group_of(row).lower(), []).append(key)
+        self._order = list(self._docs)
+        self._indexes = indexes
+        self._built: dict[str, dict[str, list[str]]] = {}
+        self._positions: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def get(self, key: str) -> Doc | None:
+        return self._docs.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._docs
+
+    def page(self, offset: int, size: int) -> list[tuple[str, Doc]]:
+        return [(k, self._docs[k]) for k in self._order[offset : offset + size]]
+
+    def keys(self) -> list[str]:
+        return self._order
+
+    def position(self, key: str) -> int:
+        if self._positions is None:
+            self._positions = {k: i for i, k in enumerate(self._order)}
+        return self._positions[key]
+
+    def group(self, name: str) -> list[str]:
+        return self._groups.get(name, [])
+
+    def _index(self, index: str) -> dict[str, list[str]]:
+        built = self._built.get(index)
+        if built is None:
+            value = self._indexes[index]
+            built = self._built[index] = {}
+            for key in self._order:
+                built.setdefault(value(self._docs[key]), []).append(key)
+        return built
+
+    def find(self, index: str, value: str) -> str | None:
+        keys = self._index(index).get(value)
+        return keys[0] if keys else None
+
+    def prefixed(self, index: str, prefix: str) -> list[str]:
+        value = self._indexes[index]
+        return [k for k in self._order if value(self._docs[k]).startswith(prefix)]
+
+
+class Table:
+    """Documents by id in insertion order, optionally grouped (for example subscriptions by customer), with named
+    indexes of lower-cased values (a customer's domain) for lookups that must not scan the table."""
+
+    def __init__(
+        self,
+        rows: Iterable[Doc] = (),
+        *,
+        group_of: Callable[[Doc], str] | None = None,
+        indexes: dict[str, Index] | None = None,
+        base: Base | None = None,
+    ) -> None:
+        self.group_of = group_of
+        self.indexes = indexes or {}
+        self._base: Base = base if base is not None else MemoryBase(rows, group_of, self.indexes)
         self.reset()
 
     def reset(self) -> None:
@@ -43,6 +120,8 @@ class Table:
         self._added: list[str] = []
         self._added_groups: dict[str, list[str]] = {}
         self._live: list[str] | None = None  # the id order once something was deleted, built on demand
+        # Each index's values of changed and added documents (checked again on use: a value may have moved on).
+        self._indexed: dict[str, dict[str, str]] = {name: {} for name in self.indexes}
 
     # --- reading -----------------------------------------------------------------------------------------------
 
@@ -56,50 +135,82 @@ class Table:
         return self.get(key) is not None
 
     def __len__(self) -> int:
-        return len(self._base_order) + len(self._added) - len(self._deleted)
+        return len(self._base) + len(self._added) - len(self._deleted)
 
     def _order(self) -> list[str]:
-        if not self._deleted:
-            return self._base_order if not self._added else self._base_order + self._added
         if self._live is None:
-            self._live = [k for k in (*self._base_order, *self._added) if k not in self._deleted]
+            self._live = [k for k in (*self._base.keys(), *self._added) if k not in self._deleted]
         return self._live
 
     def page(self, offset: int, size: int) -> list[Doc]:
-        """One page by position. Without deletions this slices the base directly: its cost does not grow with size."""
-        if not self._deleted and offset + size <= len(self._base_order):
-            ids = self._base_order[offset : offset + size]
-        elif not self._deleted:
-            base = self._base_order[offset : offset + size]
-            start = max(0, offset - len(self._base_order))
-            ids = base + self._added[start : start + size - len(base)]
-        else:
-            ids = self._order()[offset : offset + size]
-        return [self._changed.get(k) or self._base[k] for k in ids]
+        """One page by position. Without deletions this reads the base directly: its cost does not grow with size."""
+        if self._deleted:
+            return [self._changed.get(k) or self._doc(k) for k in self._order()[offset : offset + size]]
+        based = self._base.page(offset, size) if offset < len(self._base) else []
+        docs = [self._changed.get(k) or doc for k, doc in based]
+        if len(docs) < size:
+            start = max(0, offset - len(self._base))
+            docs += [self._changed[k] for k in self._added[start : start + size - len(docs)]]
+        return docs
+
+    def _doc(self, key: str) -> Doc:
+        doc = self._base.get(key)
+        assert doc is not None, key
+        return doc
 
     def __iter__(self) -> Iterator[Doc]:
         return iter(self.page(0, len(self)))
 
     def group(self, name: str) -> list[Doc]:
         name = name.lower()
-        ids = [*self._base_groups.get(name, ()), *self._added_groups.get(name, ())]
+        ids = [*self._base.group(name), *self._added_groups.get(name, ())]
         docs = (self.get(k) for k in ids)
         return [d for d in docs if d is not None]
+
+    def find(self, index: str, value: str) -> Doc | None:
+        """The document whose `index` value is `value` (lower-case), through the index: no scan."""
+        key = self._indexed[index].get(value)
+        doc = self.get(key) if key is not None else None
+        if doc is not None and self.indexes[index](doc) == value:
+            return doc
+        key = self._base.find(index, value)
+        if key is None or key in self._changed or key in self._deleted:
+            return None
+        return self._base.get(key)
+
+    def starting_with(self, index: str, prefix: str) -> list[Doc]:
+        """The documents whose `index` value starts with `prefix` (lower-case), in table order."""
+        value = self.indexes[index]
+        hits = [(self._base.position(k), k) for k in self._base.prefixed(index, prefix) if k not in self._deleted]
+        hits = [(p, k) for p, k in hits if k not in self._changed]
+        # Base documents changed since: checked as they are now, in their base place.
+        hits += [
+            (self._base.position(k), k)
+            for k, doc in self._changed.items()
+            if k in self._base and k not in self._deleted and value(doc).startswith(prefix)
+        ]
+        found = [self._changed.get(k) or self._doc(k) for _, k in sorted(hits)]
+        added = (self._changed[k] for k in self._added if k not in self._deleted)
+        return found + [d for d in added if value(d).startswith(prefix)]
 
     # --- changing (only through Store.transaction) ----------------------------------------------------------
 
     def put(self, doc: Doc) -> None:
         key = doc["id"].lower()
-        known = key in self._base or key in self._changed
+        known = key in self._changed or key in self._base
         if key in self._deleted:
             # Re-created under the same id (a consent granted again): it comes back in its old place.
             self._deleted.discard(key)
             self._live = None
         if not known:
             self._added.append(key)
+            if self._live is not None:
+                self._live.append(key)
             if self.group_of is not None:
                 self._added_groups.setdefault(self.group_of(doc).lower(), []).append(key)
         self._changed[key] = doc
+        for name, value in self.indexes.items():
+            self._indexed[name][value(doc)] = key
 
     def delete(self, key: str) -> bool:
         key = key.lower()
@@ -115,7 +226,7 @@ class Table:
         """A saved change applied at start: the document as it was last written, or its deletion."""
         if doc is not None:
             self.put(doc)
-        elif key.lower() in self._base or key.lower() in self._changed:
+        elif key.lower() in self._changed or key.lower() in self._base:
             self.delete(key)
 
 

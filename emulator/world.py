@@ -11,7 +11,8 @@ from emulator import records
 from emulator.appcerts import AppCertificate, CertificateError, from_key_credential
 from emulator.identity.federation import FederatedCredential
 from emulator.jsonfiles import JsonFileError, read_json
-from emulator.store import Store, Table
+from emulator.store import Doc, Store, Table
+from emulator.worldfile import WORLD_FILE, Spec, WorldFile, WorldFileError
 
 PARTNER_FILE = "partner.json"
 APPS_FILE = "apps.json"
@@ -23,6 +24,34 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+
+
+def _owner(doc: Doc) -> str:
+    return str(doc["_customerId"])
+
+
+# How each fixture table is grouped and indexed, in memory and in a world file. Unique keys have indexes: a
+# customer's domain (checked at every creation) and a user's principal name; the company name serves the
+# documented prefix filter.
+SPECS: dict[str, Spec] = {
+    "customers": Spec(
+        indexes={
+            "domain": lambda d: str(d["companyProfile"]["domain"]).lower(),
+            "companyName": lambda d: str(d["companyProfile"]["companyName"]).lower(),
+        }
+    ),
+    "subscriptions": Spec(_owner),
+    "orders": Spec(lambda d: str(d["referenceCustomerId"])),
+    "customerUsers": Spec(_owner, {"upn": lambda d: str(d["userPrincipalName"]).lower()}),
+    "invoices": Spec(),
+    "consents": Spec(_owner),
+}
+
+
+def table(name: str, rows: list[Doc] | None = None, file: WorldFile | None = None) -> Table:
+    spec = SPECS[name]
+    base = file.base(name, spec.indexes) if file is not None else None
+    return Table(rows or (), group_of=spec.group_of, indexes=spec.indexes, base=base)
 
 
 class WorldError(Exception):
@@ -332,18 +361,48 @@ def load_world(directory: Path | None = None) -> World:
             description=u.description,
         )
 
+    offers_file = _File(directory, OFFERS_FILE)
+    offers = offers_file.rows("offers", records.OfferRecord)
+    for i, (_, o) in enumerate(offers):
+        if o.minimum_quantity > o.maximum_quantity:
+            raise offers_file.error(f"offers[{i}].maximumQuantity", "expected minimumQuantity <= maximumQuantity")
+
+    if (directory / WORLD_FILE).exists():
+        # A large world: checked when it was written, opened here without parsing it.
+        try:
+            file = WorldFile(directory / WORLD_FILE)
+            tables = {name: table(name, file=file) for name in SPECS}
+        except WorldFileError as exc:
+            raise WorldError(str(exc)) from None
+    else:
+        tables = _json_tables(directory, {o.id.upper() for _, o in offers})
+
+    return World(
+        partner=tenant,
+        profiles=profiles,
+        mpn_directory=mpn_directory,
+        integration_sandbox=partner.integration_sandbox,
+        apps=apps,
+        users=users,
+        customers=tables["customers"],
+        subscriptions=tables["subscriptions"],
+        orders=tables["orders"],
+        customer_users=tables["customerUsers"],
+        invoices=tables["invoices"],
+        consents=tables["consents"],
+        offers={raw["id"].upper(): raw for raw, _ in offers},
+        source=directory,
+    )
+
+
+def _json_tables(directory: Path, offer_ids: set[str]) -> dict[str, Table]:
+    """The fixture tables of a JSON world, each record checked, and each owner and offer known."""
     customers_file = _File(directory, CUSTOMERS_FILE)
     customers = customers_file.rows("customers", records.CustomerRecord)
     for i, (_, c) in enumerate(customers):
         if c.company_profile.tenant_id.lower() != c.id.lower():
             raise customers_file.error(f"customers[{i}].companyProfile.tenantId", "must equal the customer id")
     customer_ids = {c.id.lower() for _, c in customers}
-    offers_file = _File(directory, OFFERS_FILE)
-    offers = offers_file.rows("offers", records.OfferRecord)
-    for i, (_, o) in enumerate(offers):
-        if o.minimum_quantity > o.maximum_quantity:
-            raise offers_file.error(f"offers[{i}].maximumQuantity", "expected minimumQuantity <= maximumQuantity")
-    offer_ids = {o.id.upper() for _, o in offers}
 
     def owned(file: _File, where: str, customer_id: str) -> None:
         if customer_id.lower() not in customer_ids:
@@ -373,20 +432,12 @@ def load_world(directory: Path | None = None) -> World:
     consents = consents_file.rows("consents", records.ConsentRecord)
     for i, (_, consent) in enumerate(consents):
         owned(consents_file, f"consents[{i}]._customerId", consent.customer_id)
-
-    return World(
-        partner=tenant,
-        profiles=profiles,
-        mpn_directory=mpn_directory,
-        integration_sandbox=partner.integration_sandbox,
-        apps=apps,
-        users=users,
-        customers=Table(raw for raw, _ in customers),
-        subscriptions=Table((raw for raw, _ in subscriptions), group_of=lambda d: d["_customerId"]),
-        orders=Table((raw for raw, _ in orders), group_of=lambda d: d["referenceCustomerId"]),
-        customer_users=Table((raw for raw, _ in customer_users), group_of=lambda d: d["_customerId"]),
-        invoices=Table(raw for raw, _ in invoices),
-        consents=Table((raw for raw, _ in consents), group_of=lambda d: d["_customerId"]),
-        offers={raw["id"].upper(): raw for raw, _ in offers},
-        source=directory,
-    )
+    raw: dict[str, list[tuple[Doc, Any]]] = {
+        "customers": customers,
+        "subscriptions": subscriptions,
+        "orders": orders,
+        "customerUsers": customer_users,
+        "invoices": invoices,
+        "consents": consents,
+    }
+    return {name: table(name, [doc for doc, _ in rows]) for name, rows in raw.items()}

@@ -197,5 +197,5 @@ async def domain_in_use(state: EmulatorState, request: Request) -> Response:
     """HEAD /v1/domains/{domain} (verify-domain-availability.md): 200 when the domain is in use (not available),
     404 when it is free; no body either way. In use: a customer's or the partner tenant's domain."""
     domain = request.path_params["domain"].strip().lower()
-    taken = domain in state.models.customers.domains() or domain in state.world.partner.domains
+    taken = state.models.customers.in_use(domain) or domain in state.world.partner.domains
     return Response(status_code=200 if taken else 404)

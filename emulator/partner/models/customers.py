@@ -40,19 +40,13 @@ class Customers(Model):
         return self.world.customers.page(offset, size)
 
     def starting_with(self, field: str, prefix: str) -> list[Doc]:
-        """Customers whose company profile `field` starts with `prefix` (lower-case), ignoring case."""
-        return [c for c in self.world.customers if c["companyProfile"][field].lower().startswith(prefix)]
+        """Customers whose company profile `field` (companyName or domain) starts with `prefix` (lower-case),
+        ignoring case, through the table's index."""
+        return self.world.customers.starting_with(field, prefix)
 
-    _domains: set[str] | None = None  # the domains in use, built on first need (a scan per creation was O(n))
-
-    def domains(self) -> set[str]:
-        if self._domains is None:
-            self._domains = {c["companyProfile"]["domain"].lower() for c in self.world.customers}
-        return self._domains
-
-    def forget(self) -> None:
-        """After a reset: the index is built again from the fixtures when next needed."""
-        self._domains = None
+    def in_use(self, domain: str) -> bool:
+        """Whether a customer has this (lower-cased) domain: an index lookup, not a scan of every customer."""
+        return self.world.customers.find("domain", domain) is not None
 
     def create(self, spec: CustomerCreate, *, request_key: str | None = None) -> CreatedCustomer:
         domain = spec.company_profile.domain.lower()
@@ -74,7 +68,7 @@ class Customers(Model):
             )
 
         def make(tx: Transaction) -> CreatedCustomer:
-            if domain in self.domains():
+            if self.in_use(domain):
                 raise InvalidProperty(f"the domain '{domain}' is already in use by another tenant.")
             customer_id = self.ids.guid()
             # The documented samples: the billing address names the state and the contact, the company's the region.
@@ -137,15 +131,11 @@ class Customers(Model):
             }
             tx.put("customers", customer)
             tx.put("customerUsers", admin)
-            created = CreatedCustomer(customer, self.ids.password())
-            self.domains().add(domain)  # under the store's lock: a concurrent creation sees it
-            return created
+            return CreatedCustomer(customer, self.ids.password())
 
-        try:
-            return self.once(request_key, make)
-        except Exception:
-            self.forget()  # the commit may have failed after the domain was noted: rebuild from the tables
-            raise
+        # The check above runs under the store's lock: a concurrent creation of the same domain has committed
+        # (and is in the index) or waits.
+        return self.once(request_key, make)
 
     def delete(self, customer_id: str) -> None:
         customer = self.get(customer_id)
@@ -157,4 +147,3 @@ class Customers(Model):
                 for doc in tx.group(table, cid):
                     tx.delete(table, doc["id"])
             tx.delete("customers", cid)
-        self.forget()

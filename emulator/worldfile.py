@@ -1,0 +1,204 @@
+"""Large worlds in one SQLite file (`world.sqlite` beside `partner.json`): `serve` opens it without parsing it.
+
+Why SQLite: the standard library reads it, a point read by key costs about 8 µs and a page of 100 documents a
+fraction of a millisecond, while parsing a 100,000-customer world's JSON took 12 s and 1.3 GiB. The documents are
+checked against the fixture records when the file is written (`pcemu world --generate` or `--import`), not at
+every start. Memory holds what is hot: the documents last read (a bounded cache), never the whole table.
+
+Layout: per table `docs_<table>(pos INTEGER PRIMARY KEY, key, grp, doc, v_<index>…)`, positions dense from 1 in
+fixture order, unique on key, indexed on (grp, pos) and on each index's (value, pos).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from emulator.store import Doc, Index
+
+WORLD_FILE = "world.sqlite"
+FORMAT = "pcemu-world 1"
+CACHED_DOCS = 4096  # parsed documents kept per table: the hot set (a page of customers is at most 500)
+
+
+class WorldFileError(Exception):
+    """The world file is missing a table, is of another format, or is not a SQLite database."""
+
+
+class Spec:
+    """How a table is stored: its group (owner) and its indexes."""
+
+    def __init__(self, group_of: Callable[[Doc], str] | None = None, indexes: Mapping[str, Index] | None = None):
+        self.group_of = group_of
+        self.indexes = dict(indexes or {})
+
+    def row(self, doc: Doc, encoded: bytes) -> Row:
+        """The world file's row of a document: no position yet (SQLite numbers rows in the order they are added),
+        its key, its group, its JSON and its index values."""
+        group = self.group_of(doc).lower() if self.group_of is not None else None
+        return (None, doc["id"].lower(), group, encoded, *(value(doc) for value in self.indexes.values()))
+
+
+Row = tuple[Any, ...]
+
+
+class Writer:
+    """A new world file, written table by table in chunks (rows in fixture order), indexed when closed."""
+
+    def __init__(self, path: Path, specs: Mapping[str, Spec]) -> None:
+        self.path, self.specs = path, specs
+        self._partial = path.with_name(path.name + ".partial")
+        self._partial.unlink(missing_ok=True)
+        self._db = sqlite3.connect(self._partial, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=OFF")  # a failed write leaves only the .partial file, removed
+        self._db.execute("PRAGMA synchronous=OFF")
+        # Index builds sort in memory: with the default 2 MiB cache they spill to temporary files.
+        self._db.execute("PRAGMA cache_size=-262144")
+        self._db.execute("PRAGMA temp_store=MEMORY")
+        self._db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self.counts: dict[str, int] = {}
+        for table, spec in specs.items():
+            columns = "".join(f', "v_{name}" TEXT' for name in spec.indexes)
+            self._db.execute(
+                f'CREATE TABLE "docs_{table}" (pos INTEGER PRIMARY KEY, key TEXT NOT NULL, grp TEXT, doc BLOB{columns})'
+            )
+            self.counts[table] = 0
+
+    def add(self, table: str, rows: list[Row]) -> None:
+        marks = ", ?" * len(self.specs[table].indexes)
+        self._db.executemany(f'INSERT INTO "docs_{table}" VALUES (?, ?, ?, ?{marks})', rows)
+        self.counts[table] += len(rows)
+
+    def close(self) -> dict[str, int]:
+        db = self._db
+        try:
+            for table, spec in self.specs.items():
+                try:
+                    db.execute(f'CREATE UNIQUE INDEX "docs_{table}_key" ON "docs_{table}" (key)')
+                except sqlite3.IntegrityError:
+                    raise WorldFileError(f"{table}: two documents have the same id") from None
+                if spec.group_of is not None:
+                    db.execute(f'CREATE INDEX "docs_{table}_grp" ON "docs_{table}" (grp, pos)')
+                for name in spec.indexes:
+                    db.execute(f'CREATE INDEX "docs_{table}_{name}" ON "docs_{table}" ("v_{name}", pos)')
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("format", FORMAT), *((f"count:{t}", str(n)) for t, n in self.counts.items())],
+            )
+            db.commit()
+        finally:
+            db.close()
+        self._partial.replace(self.path)
+        return self.counts
+
+    def abandon(self) -> None:
+        self._db.close()
+        self._partial.unlink(missing_ok=True)
+
+
+class WorldFile:
+    """An open world file, read-only, shared by its tables' bases (one connection, one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            meta = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as exc:
+            raise WorldFileError(f"{path}: not a world file ({exc})") from None
+        if meta.get("format") != FORMAT:
+            raise WorldFileError(f"{path}: format {meta.get('format')!r}, expected {FORMAT!r}")
+        self.counts = {k.removeprefix("count:"): int(v) for k, v in meta.items() if k.startswith("count:")}
+        self.lock = threading.Lock()
+
+    def rows(self, sql: str, *args: Any) -> list[Any]:
+        with self.lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def base(self, table: str, indexes: Mapping[str, Index]) -> SqliteBase:
+        if table not in self.counts:
+            raise WorldFileError(f"{self.path}: no table {table}")
+        return SqliteBase(self, table, self.counts[table], set(indexes))
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+
+class SqliteBase:
+    """A table's base documents in the world file (see `emulator.store.Base`)."""
+
+    def __init__(self, file: WorldFile, table: str, count: int, indexes: set[str]) -> None:
+        self._file, self._table, self._count, self._indexes = file, table, count, indexes
+        self._docs = f'"docs_{table}"'
+        self._cache: OrderedDict[str, Doc] = OrderedDict()
+        self._keys: list[str] | None = None
+        self._decode = msgspec.json.Decoder().decode
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _remember(self, key: str, doc: Doc) -> Doc:
+        self._cache[key] = doc
+        if len(self._cache) > CACHED_DOCS:
+            self._cache.popitem(last=False)
+        return doc
+
+    def get(self, key: str) -> Doc | None:
+        doc = self._cache.get(key)
+        if doc is not None:
+            self._cache.move_to_end(key)
+            return doc
+        found = self._file.rows(f"SELECT doc FROM {self._docs} WHERE key = ?", key)
+        return self._remember(key, self._decode(found[0][0])) if found else None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._cache or bool(self._file.rows(f"SELECT 1 FROM {self._docs} WHERE key = ?", key))
+
+    def page(self, offset: int, size: int) -> list[tuple[str, Doc]]:
+        found = self._file.rows(
+            f"SELECT key, doc FROM {self._docs} WHERE pos > ? AND pos <= ? ORDER BY pos", offset, offset + size
+        )
+        return [(key, self._cache.get(key) or self._remember(key, self._decode(doc))) for key, doc in found]
+
+    def keys(self) -> list[str]:
+        """Every key in order: read once, and only when the overlay deleted something (a sandbox deletion)."""
+        if self._keys is None:
+            self._keys = [k for (k,) in self._file.rows(f"SELECT key FROM {self._docs} ORDER BY pos")]
+        return self._keys
+
+    def position(self, key: str) -> int:
+        found = self._file.rows(f"SELECT pos FROM {self._docs} WHERE key = ?", key)
+        if not found:
+            raise KeyError(key)
+        position: int = found[0][0] - 1
+        return position
+
+    def group(self, name: str) -> list[str]:
+        return [k for (k,) in self._file.rows(f"SELECT key FROM {self._docs} WHERE grp = ? ORDER BY pos", name)]
+
+    def _column(self, index: str) -> str:
+        if index not in self._indexes:
+            raise KeyError(index)
+        return f'"v_{index}"'
+
+    def find(self, index: str, value: str) -> str | None:
+        found = self._file.rows(
+            f"SELECT key FROM {self._docs} WHERE {self._column(index)} = ? ORDER BY pos LIMIT 1", value
+        )
+        return found[0][0] if found else None
+
+    def prefixed(self, index: str, prefix: str) -> list[str]:
+        column = self._column(index)
+        found = self._file.rows(
+            f"SELECT key FROM {self._docs} WHERE {column} >= ? AND {column} < ? ORDER BY pos",
+            prefix,
+            prefix + "\U0010ffff",
+        )
+        return [k for (k,) in found]

@@ -1,0 +1,224 @@
+"""Large worlds in a SQLite world file: the same world as its JSON fixtures, answered the same, changed through the
+same overlay, indexed lookups that agree with a scan, and clear errors for a file that is not a world."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from emulator.app import EmulatorApp
+from emulator.cli import main
+from emulator.config import Config
+from emulator.generate import import_world, write_world
+from emulator.state import EmulatorState
+from emulator.store import Table
+from emulator.world import SPECS, World, WorldError, default_world_dir, load_world, table
+from emulator.worldfile import WORLD_FILE, WorldFile, Writer
+from tests.helpers import NW, bearer, customer_body, user_token
+
+TABLES = ("customers", "subscriptions", "orders", "customerUsers", "invoices", "consents")
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> tuple[World, World]:
+    """The same generated world of 60 customers, once as JSON fixture files and once as a world file."""
+    root = tmp_path_factory.mktemp("worlds")
+    write_world(root / "json", 60, form="json")
+    write_world(root / "sqlite", 60)
+    assert not (root / "json" / WORLD_FILE).exists() and (root / "sqlite" / WORLD_FILE).exists()
+    assert not (root / "sqlite" / "customers.json").exists()
+    return load_world(root / "json"), load_world(root / "sqlite")
+
+
+def test_both_forms_hold_the_same_documents(worlds: tuple[World, World]) -> None:
+    from_json, from_file = worlds
+    for name in TABLES:
+        assert list(from_file.tables()[name]) == list(from_json.tables()[name]), name
+        assert len(from_file.tables()[name]) == len(from_json.tables()[name])
+    customer = list(from_json.customers)[7]["id"]
+    for name in ("subscriptions", "orders", "customerUsers", "consents"):
+        assert from_file.tables()[name].group(customer) == from_json.tables()[name].group(customer), name
+    assert from_file.customers.page(55, 10) == from_json.customers.page(55, 10)  # the last 5
+    assert from_file.customers.page(60, 10) == []
+
+
+@contextmanager
+def _client_of(world_dir: Path, signing_key: Any) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    app = EmulatorApp(EmulatorState(Config(in_memory_key=True, seed=7, fixtures=world_dir), key=signing_key))
+    token = user_token(app.state, NW.ADMIN, ["pwd", "mfa"])
+    with TestClient(app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as client:
+        yield client, bearer(token)
+
+
+def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path, signing_key: Any) -> None:
+    counts = import_world(None, tmp_path / "imported")
+    assert counts == {
+        "customers": 40,
+        "subscriptions": 73,
+        "orders": 40,
+        "customerUsers": 67,
+        "invoices": 8,
+        "consents": 20,
+    }
+    paths = [
+        "/v1/customers?size=500",
+        "/v1/customers?size=7&offset=35",
+        f"/v1/customers/{NW.CONTOSO}",
+        f"/v1/customers/{NW.CONTOSO}/subscriptions",
+        f"/v1/customers/{NW.CONTOSO}/users",
+        f"/v1/customers/{NW.CONTOSO}/orders",
+        "/v1/customers?filter=%7B%22Field%22%3A%22CompanyName%22%2C%22Value%22%3A%22w%22%2C%22Operator%22%3A%22starts_with%22%7D",
+        "/v1/customers?filter=%7B%22Field%22%3A%22Domain%22%2C%22Value%22%3A%22CONTOSO%22%2C%22Operator%22%3A%22starts_with%22%7D",
+        "/v1/invoices",
+        "/v1/customers/00000000-0000-0000-0000-000000000001",
+    ]
+    answers: list[list[Any]] = []
+    for directory in (default_world_dir(), tmp_path / "imported"):
+        with _client_of(directory, signing_key) as (client, auth):
+            answers.append([(r.status_code, r.json()) for r in (client.get(p, headers=auth) for p in paths)])
+    assert answers[0] == answers[1]
+    assert answers[1][0][1]["totalCount"] == 40
+    assert [c["companyProfile"]["companyName"] for c in answers[1][6][1]["items"]] == [
+        "Wingtip Toys",
+        "Woodgrove Bank",
+        "Wide World Importers",
+        "Woodgrove Pharmaceuticals",
+    ]
+    assert [c["companyProfile"]["domain"] for c in answers[1][7][1]["items"]] == [
+        "contosoltd.onmicrosoft.com",
+        "contosopharma.onmicrosoft.com",
+    ]
+
+
+def test_changes_live_in_the_overlay_and_a_reset_returns_to_the_file(tmp_path: Path, signing_key: Any) -> None:
+    write_world(tmp_path, 30)
+    with _client_of(tmp_path, signing_key) as (client, auth):
+        created = client.post("/v1/customers", json=customer_body("overlaytest"), headers=auth)
+        assert created.status_code == 201
+        page = client.get("/v1/customers?size=500", headers=auth).json()
+        assert page["totalCount"] == 31 and page["items"][-1]["companyProfile"]["companyName"] == "Company overlaytest"
+        # The domain index sees the new customer and the file's.
+        again = client.post("/v1/customers", json=customer_body("overlaytest"), headers=auth)
+        assert again.status_code == 400 and "already in use" in again.json()["description"]
+        first = page["items"][0]
+        taken = customer_body("someoneelse")
+        taken["companyProfile"]["domain"] = first["companyProfile"]["domain"].upper()
+        assert client.post("/v1/customers", json=taken, headers=auth).status_code == 400
+        assert client.head(f"/v1/domains/{first['companyProfile']['domain']}", headers=auth).status_code == 200
+        assert client.post("/_emulator/reset").status_code == 200
+        assert client.get("/v1/customers?size=500", headers=auth).json()["totalCount"] == 30
+        assert client.post("/v1/customers", json=customer_body("overlaytest"), headers=auth).status_code == 201
+
+
+def _both(rows: list[dict[str, Any]], tmp_path: Path) -> list[Table]:
+    writer = Writer(tmp_path / WORLD_FILE, {"customers": SPECS["customers"]})
+    writer.add("customers", [SPECS["customers"].row(r, json.dumps(r).encode()) for r in rows])
+    writer.close()
+    return [table("customers", rows), table("customers", file=WorldFile(tmp_path / WORLD_FILE))]
+
+
+def _customer(n: int, name: str) -> dict[str, Any]:
+    return {"id": f"00000000-0000-0000-0000-{n:012d}", "companyProfile": {"companyName": name, "domain": f"d{n}.com"}}
+
+
+def test_indexed_lookups_agree_with_the_overlay(tmp_path: Path) -> None:
+    rows = [_customer(n, name) for n, name in enumerate(["Alpha", "Beta", "alps", "Gamma", "Alpine"])]
+    for customers in _both(rows, tmp_path):
+        assert [c["companyProfile"]["companyName"] for c in customers.starting_with("companyName", "al")] == [
+            "Alpha",
+            "alps",
+            "Alpine",
+        ]
+        assert customers.find("domain", "d3.com") == rows[3]
+        customers.put({**rows[1], "companyProfile": {"companyName": "Aleph", "domain": "moved.com"}})  # moves in
+        customers.put({**rows[0], "companyProfile": {"companyName": "Omega", "domain": "d0.com"}})  # moves out
+        customers.delete(rows[2]["id"])
+        customers.put(_customer(9, "Alto"))
+        assert [c["companyProfile"]["companyName"] for c in customers.starting_with("companyName", "al")] == [
+            "Aleph",
+            "Alpine",
+            "Alto",
+        ]
+        assert customers.find("domain", "d1.com") is None  # the base's value is no longer the document's
+        assert customers.find("domain", "moved.com") is not None
+        assert customers.find("domain", "d2.com") is None  # deleted
+        assert customers.find("domain", "d9.com") == _customer(9, "Alto")
+        assert [c["id"][-1] for c in customers.page(0, 10)] == ["0", "1", "3", "4", "9"]
+        customers.reset()
+        assert customers.find("domain", "d1.com") == rows[1] and len(customers) == 5
+
+
+def test_a_file_that_is_not_a_world_is_named(tmp_path: Path) -> None:
+    write_world(tmp_path, 2)
+    (tmp_path / WORLD_FILE).write_bytes(b"not a database at all, just some bytes" * 100)
+    with pytest.raises(WorldError, match=f"{WORLD_FILE}: not a world file"):
+        load_world(tmp_path)
+    sqlite3.connect(tmp_path / WORLD_FILE).close()
+    (tmp_path / WORLD_FILE).unlink()
+    db = sqlite3.connect(tmp_path / WORLD_FILE)
+    db.execute("CREATE TABLE meta (name TEXT, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('format', 'something else 9')")
+    db.commit()
+    db.close()
+    with pytest.raises(WorldError, match="format 'something else 9', expected 'pcemu-world 1'"):
+        load_world(tmp_path)
+
+
+def test_an_invalid_json_world_is_not_imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_world(tmp_path / "src", 3, form="json")
+    path = tmp_path / "src" / "subscriptions.json"
+    path.write_text(path.read_text().replace('"quantity": 1', '"quantity": -4', 1))
+    assert main(["world", "--import", "--fixtures", str(tmp_path / "src"), "--out", str(tmp_path / "out")]) == 2
+    assert "subscriptions.json: subscriptions[" in capsys.readouterr().err
+    assert not (tmp_path / "out" / WORLD_FILE).exists()
+
+
+def test_a_document_that_breaks_its_record_stops_the_writer(tmp_path: Path) -> None:
+    from emulator.generate import write_tables
+
+    bad = {**_customer(1, "Bad"), "companyProfile": {"companyName": "Bad"}}
+    with pytest.raises(WorldError, match="customers: document 00000000-0000-0000-0000-000000000001"):
+        write_tables(tmp_path, {"customers": [bad]})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_world_command_generates_both_forms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["world", "--generate", "5", "--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"wrote {tmp_path / 'a'}: 5 customers, ")
+    assert main(["world", "--generate", "5", "--format", "json", "--out", str(tmp_path / "b")]) == 0
+    assert "5 customers" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
+        "apps.json",
+        "offers.json",
+        "partner.json",
+        "users.json",
+        WORLD_FILE,
+    ]
+    assert main(["world", "--import", "--out", str(tmp_path / "c"), "--fixtures", str(tmp_path / "a")]) == 2
+    assert "is a world file already" in capsys.readouterr().err
+    assert main(["world", "--import"]) == 2
+    assert "--import needs --out DIR" in capsys.readouterr().err
+
+
+def test_saved_changes_over_a_world_file_survive_a_restart(tmp_path: Path, signing_key: Any) -> None:
+    write_world(tmp_path / "world", 10)
+    config = Config(in_memory_key=True, persist=True, state_dir=tmp_path / "state", fixtures=tmp_path / "world")
+    first = EmulatorState(config, key=signing_key)
+    customers = first.world.customers
+    gone, changed = customers.page(0, 2)
+    with first.world.store.transaction() as tx:
+        tx.put("customers", {**changed, "companyProfile": {**changed["companyProfile"], "companyName": "Renamed"}})
+        tx.delete("customers", gone["id"])
+    restarted = EmulatorState(config, key=signing_key).world.customers
+    assert len(restarted) == 9
+    assert restarted.get(gone["id"]) is None
+    assert restarted.page(0, 1)[0]["companyProfile"]["companyName"] == "Renamed"
+    assert [c["companyProfile"]["companyName"] for c in restarted.starting_with("companyName", "ren")] == ["Renamed"]
