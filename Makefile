@@ -41,4 +41,5 @@ bench: $(VENV)/.runtime
 	$(BIN)/python bench/persist.py
 	$(BIN)/python bench/crash.py
 	$(BIN)/python bench/writes.py
+	$(BIN)/python bench/largeworld.py
 	@if command -v wrk >/dev/null; then $(BIN)/python bench/throughput.py && $(BIN)/python bench/tokens.py && $(BIN)/python bench/memory.py; else echo "throughput, tokens and memory: install wrk (apt-get install wrk)"; fi

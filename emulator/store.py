@@ -34,7 +34,7 @@ class Base(Protocol):
     def position(self, key: str) -> int: ...
     def group(self, name: str) -> list[str]: ...
     def find(self, index: str, value: str) -> str | None: ...
-    def prefixed(self, index: str, prefix: str) -> list[str]: ...
+    def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]: ...
 
 
 Index = Callable[[Doc], str]  # a document's lower-cased value under a named index (a customer's domain)
@@ -92,9 +92,9 @@ class MemoryBase:
         keys = self._index(index).get(value)
         return keys[0] if keys else None
 
-    def prefixed(self, index: str, prefix: str) -> list[str]:
+    def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]:
         value = self._indexes[index]
-        return [k for k in self._order if value(self._docs[k]).startswith(prefix)]
+        return [(i, k) for i, k in enumerate(self._order) if value(self._docs[k]).startswith(prefix)]
 
 
 class Table:
@@ -178,20 +178,19 @@ class Table:
             return None
         return self._base.get(key)
 
-    def starting_with(self, index: str, prefix: str) -> list[Doc]:
-        """The documents whose `index` value starts with `prefix` (lower-case), in table order."""
+    def starting_with(self, index: str, prefix: str) -> list[str]:
+        """The keys of the documents whose `index` value starts with `prefix` (lower-case), in table order. Keys,
+        not documents: a caller reads only the page it answers."""
         value = self.indexes[index]
-        hits = [(self._base.position(k), k) for k in self._base.prefixed(index, prefix) if k not in self._deleted]
-        hits = [(p, k) for p, k in hits if k not in self._changed]
-        # Base documents changed since: checked as they are now, in their base place.
-        hits += [
-            (self._base.position(k), k)
-            for k, doc in self._changed.items()
-            if k in self._base and k not in self._deleted and value(doc).startswith(prefix)
+        hits = [
+            (p, k) for p, k in self._base.prefixed(index, prefix) if k not in self._deleted and k not in self._changed
         ]
-        found = [self._changed.get(k) or self._doc(k) for _, k in sorted(hits)]
-        added = (self._changed[k] for k in self._added if k not in self._deleted)
-        return found + [d for d in added if value(d).startswith(prefix)]
+        # Base documents changed since: checked as they are now, in their base place.
+        moved = [k for k, doc in self._changed.items() if k in self._base and value(doc).startswith(prefix)]
+        if moved:
+            hits = sorted(hits + [(self._base.position(k), k) for k in moved if k not in self._deleted])
+        added = [k for k in self._added if k not in self._deleted and value(self._changed[k]).startswith(prefix)]
+        return [k for _, k in hits] + added
 
     # --- changing (only through Store.transaction) ----------------------------------------------------------
 

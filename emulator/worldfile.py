@@ -194,11 +194,11 @@ class SqliteBase:
         )
         return found[0][0] if found else None
 
-    def prefixed(self, index: str, prefix: str) -> list[str]:
+    def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]:
         column = self._column(index)
-        found = self._file.rows(
-            f"SELECT key FROM {self._docs} WHERE {column} >= ? AND {column} < ? ORDER BY pos",
+        found: list[tuple[int, str]] = self._file.rows(
+            f"SELECT pos - 1, key FROM {self._docs} WHERE {column} >= ? AND {column} < ? ORDER BY pos",
             prefix,
             prefix + "\U0010ffff",
         )
-        return [k for (k,) in found]
+        return found

@@ -150,7 +150,7 @@ async def list_customers(state: EmulatorState, request: Request) -> Response:
         else:
             # The case of the value is ignored (get-a-customer-by-name.md); a filter scans, a plain page does not.
             matches = customers.starting_with(*_parse_filter(page.filter_raw))
-            chosen = matches[page.offset : page.offset + page.size]
+            chosen = customers.of_ids(matches[page.offset : page.offset + page.size])
             tail = _tail(request, page, len(matches))
     body = b"".join(
         (b'{"totalCount":%d,"items":[' % len(chosen), b",".join(_short_json(state, c) for c in chosen), b"],", tail)

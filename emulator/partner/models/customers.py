@@ -39,10 +39,14 @@ class Customers(Model):
     def page(self, offset: int, size: int) -> list[Doc]:
         return self.world.customers.page(offset, size)
 
-    def starting_with(self, field: str, prefix: str) -> list[Doc]:
-        """Customers whose company profile `field` (companyName or domain) starts with `prefix` (lower-case),
-        ignoring case, through the table's index."""
+    def starting_with(self, field: str, prefix: str) -> list[str]:
+        """The ids of the customers whose company profile `field` (companyName or domain) starts with `prefix`
+        (lower-case), ignoring case, through the table's index."""
         return self.world.customers.starting_with(field, prefix)
+
+    def of_ids(self, ids: list[str]) -> list[Doc]:
+        found = (self.world.customers.get(i) for i in ids)
+        return [c for c in found if c is not None]
 
     def in_use(self, domain: str) -> bool:
         """Whether a customer has this (lower-cased) domain: an index lookup, not a scan of every customer."""
