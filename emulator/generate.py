@@ -16,6 +16,16 @@ import msgspec
 from emulator.catalog import OFFERS, new_subscription
 from emulator.companies import COMPANIES, CURRENCIES
 from emulator.formats import creation_date, day_start
+from emulator.roles import (
+    ADMIN_AGENT,
+    BILLING_ADMINISTRATOR,
+    GLOBAL_ADMINISTRATOR,
+    HELPDESK_ADMINISTRATOR,
+    HELPDESK_AGENT,
+    SALES_AGENT,
+    USER_ADMINISTRATOR,
+    member_key,
+)
 
 NAMESPACE = uuid.UUID("6f1c7d0e-2b1a-4e8f-9d3c-5a4b3c2d1e0f")
 EPOCH = datetime(2026, 1, 5, tzinfo=UTC)
@@ -191,6 +201,43 @@ def users(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
+def _member(tenant_id: str, role_id: str, member_id: str) -> dict[str, Any]:
+    key = member_key(tenant_id, role_id, member_id)
+    return {"id": key, "roleId": role_id, "memberId": member_id, "_tenantId": tenant_id}
+
+
+def role_members(index: int, cust_users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A customer's admin is a Global Administrator (as the admin created with a tenant is); the second user, where
+    there is one, a Helpdesk and User Administrator (the pair of get-user-roles-for-a-customer.md's sample) or a
+    Billing Administrator, in turn."""
+    result = []
+    for user in cust_users:
+        cid, uid = user["_customerId"], user["id"]
+        if user["userPrincipalName"].startswith("admin@"):
+            roles = [GLOBAL_ADMINISTRATOR]
+        else:
+            roles = [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR] if index % 3 == 0 else [BILLING_ADMINISTRATOR]
+        result += [_member(cid, role, uid) for role in roles]
+    return result
+
+
+# The partner's users (users.json, in order) and their partner roles: the first (the global admin) also an admin
+# agent, the second (the automation account) an admin agent and billing admin, the third a sales and helpdesk agent.
+PARTNER_USER_ROLES = (
+    (GLOBAL_ADMINISTRATOR, ADMIN_AGENT),
+    (ADMIN_AGENT, BILLING_ADMINISTRATOR),
+    (SALES_AGENT, HELPDESK_AGENT),
+)
+
+
+def partner_role_members(tenant_id: str, partner_users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        _member(tenant_id, role, user["objectId"].lower())
+        for user, roles in zip(partner_users, PARTNER_USER_ROLES, strict=False)
+        for role in roles
+    ]
+
+
 def invoices(count: int) -> list[dict[str, Any]]:
     rng = random.Random(4812345)
     result = []
@@ -246,14 +293,19 @@ def write_world(
         (directory / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
     apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
     web = next((a for a in apps if a["type"] == "confidential"), apps[0])
+    partner = json.loads((source / PARTNER_FILE).read_text(encoding="utf-8"))["tenant"]["id"].lower()
+    partner_users = json.loads((source / USERS_FILE).read_text(encoding="utf-8"))["users"]
     all_customers, all_subscriptions, all_orders, all_users = [], [], [], []
+    all_members = partner_role_members(partner, partner_users)
     for index in range(count):
         cust = customer(index)
         subs, orders = purchases(index, cust)
         all_customers.append(cust)
         all_subscriptions += subs
         all_orders += orders
-        all_users += users(index, cust)
+        cust_users = users(index, cust)
+        all_users += cust_users
+        all_members += role_members(index, cust_users)
     files = {
         "customers.json": {"customers": all_customers},
         "subscriptions.json": {"subscriptions": all_subscriptions},
@@ -262,6 +314,7 @@ def write_world(
         "invoices.json": {"invoices": invoices(invoice_count)},
         "offers.json": {"offers": OFFERS},
         "consents.json": {"consents": consents(all_customers, web["clientId"].lower(), web["displayName"])},
+        "role-members.json": {"members": all_members},
     }
     for name, data in files.items():
         # msgspec's C encoder: json.dump's pure-Python one took 80% of a 100,000-customer world's generation.
