@@ -8,6 +8,7 @@ The emulator's clock is fixed (2026-12-01T10:00:00.123456Z) so that a softDeleti
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +24,10 @@ from starlette.testclient import TestClient
 from emulator.app import EmulatorApp
 from emulator.clock import Clock
 from emulator.config import Config
+from emulator.generate import write_world
 from emulator.keys import SigningKey
 from emulator.state import EmulatorState
+from emulator.world import WorldError, default_world_dir, load_world
 from tests.helpers import NW, app_token, bearer, customer_body, serving, user_token
 
 FIXED = datetime(2026, 12, 1, 10, 0, 0, 123456, tzinfo=UTC).timestamp()
@@ -1014,3 +1017,53 @@ def test_memberships_and_deletions_survive_a_restart(tmp_path: Path, signing_key
         assert member_ids(client, headers, HELPDESK_ADMIN) == []
         listed = client.get(f"/v1/roles/{ADMIN_AGENT}/usermembers", headers=headers).json()["items"]
         assert [i["id"] for i in listed] == [ADELE, SERVICE, MEGAN]
+
+
+# --- role-members.json -----------------------------------------------------------------------------------------
+
+
+def _world_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "world"
+    shutil.copytree(default_world_dir(), target)
+    return target
+
+
+def test_role_members_file_is_optional(tmp_path: Path) -> None:
+    directory = _world_copy(tmp_path)
+    (directory / "role-members.json").unlink()
+    assert len(load_world(directory).role_members) == 0
+    assert len(load_world().role_members) == 87
+
+
+@pytest.mark.parametrize(
+    ("index", "change", "message"),
+    [
+        (0, {"roleId": UNKNOWN}, f"members[0].roleId: no partner role with id {UNKNOWN}"),
+        (0, {"memberId": PATTI}, f"members[0].memberId: no user with objectId {PATTI} in users.json"),
+        (6, {"roleId": ADMIN_AGENT}, f"members[6].roleId: no directory role with id {ADMIN_AGENT}"),
+        (6, {"memberId": DIEGO}, f"members[6].memberId: no active user with id {DIEGO} in customer {CONTOSO}"),
+        (
+            6,
+            {"_tenantId": UNKNOWN},
+            f"members[6].memberId: no active user with id {CONTOSO_ADMIN} in customer {UNKNOWN}",
+        ),
+        (6, {"id": "contoso-admin"}, f"members[6].id: expected {CONTOSO}:{GLOBAL_ADMIN}:{CONTOSO_ADMIN}"),
+        (6, {"roleId": "admins"}, "members[6].roleId: expected a GUID"),
+    ],
+)
+def test_role_members_file_is_checked(tmp_path: Path, index: int, change: dict[str, Any], message: str) -> None:
+    directory = _world_copy(tmp_path)
+    path = directory / "role-members.json"
+    data = json.loads(path.read_text())
+    data["members"][index].update(change)
+    path.write_text(json.dumps(data))
+    with pytest.raises(WorldError) as raised:
+        load_world(directory)
+    assert f"role-members.json: {message}" in str(raised.value)
+
+
+def test_generated_worlds_have_role_members(tmp_path: Path) -> None:
+    counts = write_world(tmp_path / "small", 3)
+    assert counts["role-members.json"] == 6 + 3 + 2 + 1  # the partner; Contoso 1+2, Fabrikam 1+1; the third: its admin
+    world = load_world(tmp_path / "small")
+    assert sorted(m["roleId"] for m in world.role_members.group(FABRIKAM)) == sorted([GLOBAL_ADMIN, BILLING_ADMIN])

@@ -24,6 +24,7 @@ from emulator.partner.common import (
     require_app_user,
     self_uri,
 )
+from emulator.partner.models.base import Model
 from emulator.partner.models.errors import InvalidInput
 from emulator.partner.models.roles import Member
 from emulator.partner.responses import PartnerJSON as JSON
@@ -71,12 +72,12 @@ def _members_page(state: EmulatorState, request: Request, members: list[Member],
 
 
 async def _add(
-    state: EmulatorState, request: Request, add: Callable[[str, u.UserMemberIn, str | None], Member]
+    state: EmulatorState, request: Request, model: Model, add: Callable[[str, u.UserMemberIn, str | None], Member]
 ) -> Response:
     """A new member (201, the UserMember); a retry with the same MS-RequestId gets the first answer. The role is
     the path's, else ?role_id=, else the body's roleId."""
     key = request_key(request)
-    member: Member | None = state.models.directory_roles.replayed(key)
+    member: Member | None = model.replayed(key)
     if member is None:
         spec = await read_body(request, u.UserMemberIn)
         role_id = _param(state, request, "role_id", required=False) or spec.role_id
@@ -108,7 +109,7 @@ async def add_directory_role_member(state: EmulatorState, request: Request) -> R
     """set-user-roles-for-a-customer.md: 201 and the UserMember with its roleId."""
     customer = path_customer(state, request, app_user=True)
     model = state.models.directory_roles
-    return await _add(state, request, lambda role, spec, key: model.add(customer, role, spec, request_key=key))
+    return await _add(state, request, model, lambda role, spec, key: model.add(customer, role, spec, request_key=key))
 
 
 async def remove_directory_role_member(state: EmulatorState, request: Request) -> Response:
@@ -139,7 +140,7 @@ async def list_partner_role_members(state: EmulatorState, request: Request) -> R
 async def add_partner_role_member(state: EmulatorState, request: Request) -> Response:
     require_app_user(request)
     model = state.models.partner_roles
-    return await _add(state, request, lambda role, spec, key: model.add(role, spec, request_key=key))
+    return await _add(state, request, model, lambda role, spec, key: model.add(role, spec, request_key=key))
 
 
 async def remove_partner_role_member(state: EmulatorState, request: Request) -> Response:
