@@ -19,6 +19,16 @@ import msgspec
 from emulator.catalog import OFFERS, new_subscription
 from emulator.companies import COMPANIES, CURRENCIES
 from emulator.formats import creation_date, day_start
+from emulator.roles import (
+    ADMIN_AGENT,
+    BILLING_ADMINISTRATOR,
+    GLOBAL_ADMINISTRATOR,
+    HELPDESK_ADMINISTRATOR,
+    HELPDESK_AGENT,
+    SALES_AGENT,
+    USER_ADMINISTRATOR,
+    member_key,
+)
 
 NAMESPACE = uuid.UUID("6f1c7d0e-2b1a-4e8f-9d3c-5a4b3c2d1e0f")
 EPOCH = datetime(2026, 1, 5, tzinfo=UTC)
@@ -194,6 +204,43 @@ def users(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
+def _member(tenant_id: str, role_id: str, member_id: str) -> dict[str, Any]:
+    key = member_key(tenant_id, role_id, member_id)
+    return {"id": key, "roleId": role_id, "memberId": member_id, "_tenantId": tenant_id}
+
+
+def role_members(index: int, cust_users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A customer's admin is a Global Administrator (as the admin created with a tenant is); the second user, where
+    there is one, a Helpdesk and User Administrator (the pair of get-user-roles-for-a-customer.md's sample) or a
+    Billing Administrator, in turn."""
+    result = []
+    for user in cust_users:
+        cid, uid = user["_customerId"], user["id"]
+        if user["userPrincipalName"].startswith("admin@"):
+            roles = [GLOBAL_ADMINISTRATOR]
+        else:
+            roles = [HELPDESK_ADMINISTRATOR, USER_ADMINISTRATOR] if index % 3 == 0 else [BILLING_ADMINISTRATOR]
+        result += [_member(cid, role, uid) for role in roles]
+    return result
+
+
+# The partner's users (users.json, in order) and their partner roles: the first (the global admin) also an admin
+# agent, the second (the automation account) an admin agent and billing admin, the third a sales and helpdesk agent.
+PARTNER_USER_ROLES = (
+    (GLOBAL_ADMINISTRATOR, ADMIN_AGENT),
+    (ADMIN_AGENT, BILLING_ADMINISTRATOR),
+    (SALES_AGENT, HELPDESK_AGENT),
+)
+
+
+def partner_role_members(tenant_id: str, partner_users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        _member(tenant_id, role, user["objectId"].lower())
+        for user, roles in zip(partner_users, PARTNER_USER_ROLES, strict=False)
+        for role in roles
+    ]
+
+
 def invoices(count: int) -> list[dict[str, Any]]:
     rng = random.Random(4812345)
     result = []
@@ -248,6 +295,7 @@ def _records() -> dict[str, tuple[str, str, Any]]:
         "customerUsers": ("customer-users.json", "users", records.CustomerUserRecord),
         "invoices": ("invoices.json", "invoices", records.InvoiceRecord),
         "consents": ("consents.json", "consents", records.ConsentRecord),
+        "roleMembers": ("role-members.json", "members", records.RoleMemberRecord),
     }
 
 
@@ -256,20 +304,23 @@ CHUNK = 2000  # customers per piece of work (even: every second customer has a c
 
 def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[str, Any]]]:
     """Customers first..last-1 with what they own, in fixture order."""
-    all_customers, all_subscriptions, all_orders, all_users = [], [], [], []
+    all_customers, all_subscriptions, all_orders, all_users, all_members = [], [], [], [], []
     for index in range(first, last):
         cust = customer(index)
         subs, orders = purchases(index, cust)
         all_customers.append(cust)
         all_subscriptions += subs
         all_orders += orders
-        all_users += users(index, cust)
+        cust_users = users(index, cust)
+        all_users += cust_users
+        all_members += role_members(index, cust_users)
     return {
         "customers": all_customers,
         "subscriptions": all_subscriptions,
         "orders": all_orders,
         "customerUsers": all_users,
         "consents": consents(all_customers, *app),
+        "roleMembers": all_members,
     }
 
 
@@ -315,10 +366,19 @@ def write_world(
     apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
     web = next((a for a in apps if a["type"] == "confidential"), apps[0])
     app = (web["clientId"].lower(), web["displayName"])
+    partner = json.loads((source / PARTNER_FILE).read_text(encoding="utf-8"))["tenant"]["id"].lower()
+    partner_users = json.loads((source / USERS_FILE).read_text(encoding="utf-8"))["users"]
+    # Documents that belong to no customer: the invoices, and the partner users' roles (before the customers').
+    own: dict[str, list[dict[str, Any]]] = {
+        "invoices": invoices(invoice_count),
+        "roleMembers": partner_role_members(partner, partner_users),
+    }
     _write_json(directory / OFFERS_FILE, {"offers": OFFERS}, indent=True)
     if form == "sqlite":
-        return _write_world_file(directory, count, app, invoices(invoice_count))
-    tables: dict[str, list[dict[str, Any]]] = {**_tables(0, count, app), "invoices": invoices(invoice_count)}
+        return _write_world_file(directory, count, app, own)
+    tables = _tables(0, count, app)
+    tables["roleMembers"] = own["roleMembers"] + tables["roleMembers"]
+    tables["invoices"] = own["invoices"]
     for table, rows in tables.items():
         name, key, _ = _records()[table]
         # Small worlds are indented as json.dump(indent=2) writes them (the same bytes); large ones are compact.
@@ -327,7 +387,7 @@ def write_world(
 
 
 def _write_world_file(
-    directory: Path, count: int, app: tuple[str, str], invoice_docs: list[dict[str, Any]]
+    directory: Path, count: int, app: tuple[str, str], own: dict[str, list[dict[str, Any]]]
 ) -> dict[str, int]:
     """Chunks of customers are made and checked in worker processes (each customer's documents depend only on
     its index), in order, while this process writes the finished ones: 2 cores make a 100,000-customer world in
@@ -337,6 +397,7 @@ def _write_world_file(
 
     writer = Writer(directory / WORLD_FILE, {t: SPECS[t] for t in _records()})
     try:
+        writer.add("roleMembers", _checked_rows({"roleMembers": own["roleMembers"]})["roleMembers"])
         bounds = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
         workers = os.cpu_count() or 1
         if len(bounds) > 1 and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -350,7 +411,7 @@ def _write_world_file(
             for first, last in bounds:
                 for table, rows in _chunk(first, last, app).items():
                     writer.add(table, rows)
-        writer.add("invoices", _checked_rows({"invoices": invoice_docs})["invoices"])
+        writer.add("invoices", _checked_rows({"invoices": own["invoices"]})["invoices"])
         return writer.close()
     except BaseException:
         writer.abandon()

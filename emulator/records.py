@@ -293,6 +293,16 @@ class ConsentRecord(Record, kw_only=True):
     customer_id: Guid = field(name="_customerId")
 
 
+# --- role-members.json: who holds which role (customer directory roles and the partner's roles) ----------------------
+
+
+class RoleMemberRecord(Record, kw_only=True):
+    id: Text  # tenant:role:member, lower-cased (emulator.roles.member_key)
+    role_id: Guid
+    member_id: Guid
+    tenant_id: Guid = field(name="_tenantId")  # a customer's id, or the partner tenant's
+
+
 # --- checking a file's data against a record ---------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from emulator import records
 from emulator.appcerts import AppCertificate, CertificateError, from_key_credential
 from emulator.identity.federation import FederatedCredential
 from emulator.jsonfiles import JsonFileError, read_json
+from emulator.roles import DIRECTORY_ROLE_BY_ID, PARTNER_ROLE_BY_ID, member_key
 from emulator.store import Doc, Store, Table
 from emulator.worldfile import WORLD_FILE, Spec, WorldFile, WorldFileError
 
@@ -24,6 +25,7 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+ROLE_MEMBERS_FILE = "role-members.json"  # optional: a world without it has no role members
 
 
 def _owner(doc: Doc) -> str:
@@ -45,6 +47,7 @@ SPECS: dict[str, Spec] = {
     "customerUsers": Spec(_owner, {"upn": lambda d: str(d["userPrincipalName"]).lower()}),
     "invoices": Spec(),
     "consents": Spec(_owner),
+    "roleMembers": Spec(lambda d: str(d["_tenantId"])),
 }
 
 
@@ -137,6 +140,8 @@ class World:
     carts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     transitions: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     migrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    # Who holds which role: customers' directory roles and the partner's roles, grouped by tenant (emulator.roles).
+    role_members: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_tenantId"]))
     # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
@@ -186,6 +191,7 @@ class World:
             "carts": self.carts,
             "transitions": self.transitions,
             "migrations": self.migrations,
+            "roleMembers": self.role_members,
         }
 
     def reset(self) -> None:
@@ -371,11 +377,12 @@ def load_world(directory: Path | None = None) -> World:
         # A large world: checked when it was written, opened here without parsing it.
         try:
             file = WorldFile(directory / WORLD_FILE)
-            tables = {name: table(name, file=file) for name in SPECS}
+            # A table the file does not hold (written by an earlier version) starts empty.
+            tables = {name: table(name, file=file if name in file.counts else None) for name in SPECS}
         except WorldFileError as exc:
             raise WorldError(str(exc)) from None
     else:
-        tables = _json_tables(directory, {o.id.upper() for _, o in offers})
+        tables = _json_tables(directory, {o.id.upper() for _, o in offers}, tenant, users)
 
     return World(
         partner=tenant,
@@ -392,10 +399,11 @@ def load_world(directory: Path | None = None) -> World:
         consents=tables["consents"],
         offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
+        role_members=tables["roleMembers"],
     )
 
 
-def _json_tables(directory: Path, offer_ids: set[str]) -> dict[str, Table]:
+def _json_tables(directory: Path, offer_ids: set[str], tenant: Tenant, users: dict[str, User]) -> dict[str, Table]:
     """The fixture tables of a JSON world, each record checked, and each owner and offer known."""
     customers_file = _File(directory, CUSTOMERS_FILE)
     customers = customers_file.rows("customers", records.CustomerRecord)
@@ -440,4 +448,37 @@ def _json_tables(directory: Path, offer_ids: set[str]) -> dict[str, Table]:
         "invoices": invoices,
         "consents": consents,
     }
-    return {name: table(name, [doc for doc, _ in rows]) for name, rows in raw.items()}
+    tables = {name: table(name, [doc for doc, _ in rows]) for name, rows in raw.items()}
+    tables["roleMembers"] = table("roleMembers", _role_members(directory, tenant, users, customer_users))
+    return tables
+
+
+def _role_members(
+    directory: Path,
+    tenant: Tenant,
+    users: dict[str, User],
+    customer_users: list[tuple[dict[str, Any], records.CustomerUserRecord]],
+) -> list[dict[str, Any]]:
+    """role-members.json's rows, each a known role held by a user of its tenant: a customer's user holds one of
+    the customer directory roles, a partner user one of the partner's roles. No file: no members."""
+    if not (directory / ROLE_MEMBERS_FILE).exists():
+        return []
+    file = _File(directory, ROLE_MEMBERS_FILE)
+    members = file.rows("members", records.RoleMemberRecord)
+    partner_users = {u.object_id for u in users.values()}
+    user_tenant = {cu.id.lower(): cu.customer_id.lower() for _, cu in customer_users if cu.state == "active"}
+    for i, (_, m) in enumerate(members):
+        where, owner, role, member = f"members[{i}]", m.tenant_id.lower(), m.role_id.lower(), m.member_id.lower()
+        if owner == tenant.id:
+            if role not in PARTNER_ROLE_BY_ID:
+                raise file.error(f"{where}.roleId", f"no partner role with id {m.role_id}")
+            if member not in partner_users:
+                raise file.error(f"{where}.memberId", f"no user with objectId {m.member_id} in {USERS_FILE}")
+        else:
+            if role not in DIRECTORY_ROLE_BY_ID:
+                raise file.error(f"{where}.roleId", f"no directory role with id {m.role_id}")
+            if user_tenant.get(member) != owner:
+                raise file.error(f"{where}.memberId", f"no active user with id {m.member_id} in customer {m.tenant_id}")
+        if m.id != member_key(owner, role, member):
+            raise file.error(f"{where}.id", f"expected {member_key(owner, role, member)}")
+    return [raw for raw, _ in members]

@@ -23,7 +23,7 @@ from emulator.world import SPECS, World, WorldError, default_world_dir, load_wor
 from emulator.worldfile import WORLD_FILE, WorldFile, Writer
 from tests.helpers import NW, bearer, customer_body, user_token
 
-TABLES = ("customers", "subscriptions", "orders", "customerUsers", "invoices", "consents")
+TABLES = ("customers", "subscriptions", "orders", "customerUsers", "invoices", "consents", "roleMembers")
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,7 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         "customerUsers": 67,
         "invoices": 8,
         "consents": 20,
+        "roleMembers": 87,
     }
     paths = [
         "/v1/customers?size=500",
@@ -77,6 +78,7 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         "/v1/customers?filter=%7B%22Field%22%3A%22CompanyName%22%2C%22Value%22%3A%22w%22%2C%22Operator%22%3A%22starts_with%22%7D",
         "/v1/customers?filter=%7B%22Field%22%3A%22Domain%22%2C%22Value%22%3A%22CONTOSO%22%2C%22Operator%22%3A%22starts_with%22%7D",
         "/v1/invoices",
+        f"/v1/customers/{NW.CONTOSO}/directoryroles/62e90394-69f5-4237-9190-012177145e10/usermembers",
         "/v1/customers/00000000-0000-0000-0000-000000000001",
     ]
     answers: list[list[Any]] = []

@@ -63,6 +63,10 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.TransitionNotEligible: (400, 900236),
     e.MigrationNotEligible: (400, 900215),  # [I] 900215-900226 are documented without their cases
     e.MigrationNotFound: (404, 800002),  # [I]  # [I] which of 900236 and 900258-61 fits which case is not documented
+    # customer users, directory roles and partner roles (docs/sources/users.md)
+    e.RoleNotFound: (404, 1000),  # [I] error-codes.md's 404 "Not found"
+    e.RoleMemberExists: (409, 3000),  # [I] as ConsentExists
+    e.NotRoleMember: (404, 1000),  # [I]
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

@@ -23,6 +23,7 @@ from emulator.partner import (
     orders,
     products,
     profiles,
+    roles,
     subscriptions,
     users,
 )
@@ -31,6 +32,7 @@ from emulator.partner.schemas import commerce as c
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
+from emulator.partner.schemas import users as us
 from emulator.state import EmulatorState
 
 Handler = Callable[[EmulatorState, Request], Awaitable[Response]]
@@ -76,6 +78,13 @@ VIEW = param("targetView", "query", TEXT, "The catalogue view, such as OnlineSer
 AGREEMENT_TYPE = param(
     "agreementType", "query", {"enum": ["MicrosoftCustomerAgreement", "MicrosoftCloudAgreement", "All"]}, "Which."
 )
+# customer users, directory roles and partner roles (issue 15)
+USER_ID_QUERY = param("user_id", "query", GUID, "The user's object id.", required=True)
+ROLE_ID = param("role_id", "path", GUID, "The role's id (an Entra role template id for directory roles).")
+MEMBER_ID = param("member_id", "path", GUID, "The member's user object id.")
+ROLE_ID_QUERY = param("role_id", "query", GUID, "The role's id.")
+MEMBER_ID_QUERY = param("member_id", "query", GUID, "The member's user object id.", required=True)
+ROLE_ID_REQUIRED = param("role_id", "query", GUID, "The role's id.", required=True)
 SEEK = (
     param("seekOperation", "query", {"enum": ["Next", "next"]}, "With MS-ContinuationToken: the next page."),
     param("MS-ContinuationToken", "header", TEXT, "The token from links.next.headers of the previous page."),
@@ -288,6 +297,56 @@ OPERATIONS: list[Operation] = [
     _op("GET", "/v1/customers/relationshiprequests", commerce.relationship_request, "getRelationshipRequest",
         "The link a customer follows to accept the reseller relationship", c.RelationshipRequest, coverage="world"),
     # --- users, directory roles and partner roles (issue 15) ---
+    _op("PATCH", "/v1/customers/{customer_id}/users/{user_id}", users.update_user, "updateCustomerUser",
+        "Update a customer's user: its fields, a new password, or state active to restore a deleted user",
+        w.CustomerUser, body=us.CustomerUserUpdate, app_user_only=True, params=(CUSTOMER_ID, USER_ID)),
+    _op("PATCH", "/v1/customers/{customer_id}/users", users.update_user_by_query, "updateCustomerUserByQuery",
+        "Update a customer's user named by ?user_id= (the SDK's form of updateCustomerUser)", w.CustomerUser,
+        body=us.CustomerUserUpdate, app_user_only=True, params=(CUSTOMER_ID, USER_ID_QUERY)),
+    _op("DELETE", "/v1/customers/{customer_id}/users", users.delete_user_by_query, "deleteCustomerUserByQuery",
+        "Delete a customer's user named by ?user_id= (the SDK's form of deleteCustomerUser)", None, status=204,
+        app_user_only=True, params=(CUSTOMER_ID, USER_ID_QUERY)),
+    _op("GET", "/v1/customers/{customer_id}/users/{user_id}/directoryroles", users.user_directory_roles,
+        "listUserDirectoryRoles", "The directory roles a customer's user holds", w.Collection[us.DirectoryRole],
+        app_user_only=True, params=(CUSTOMER_ID, USER_ID)),
+    _op("GET", "/v1/customers/{customer_id}/directoryroles", roles.list_directory_roles, "listDirectoryRoles",
+        "The directory roles a customer's users can hold (?role_id=: only that one)", w.Collection[us.DirectoryRole],
+        app_user_only=True, params=(CUSTOMER_ID, ROLE_ID_QUERY), coverage="world"),
+    _op("POST", "/v1/customers/{customer_id}/directoryroles", roles.add_directory_role_member,
+        "addDirectoryRoleMemberByQuery", "Add a user to the directory role ?role_id= (the SDK's form)",
+        us.UserMember, status=201, body=us.UserMemberIn, app_user_only=True, errors=(*COMMON_ERRORS, "409"),
+        params=(CUSTOMER_ID, ROLE_ID_QUERY)),
+    _op("DELETE", "/v1/customers/{customer_id}/directoryroles", roles.remove_directory_role_member,
+        "removeDirectoryRoleMemberByQuery", "Remove ?member_id= from the directory role ?role_id= (the SDK's form)",
+        None, status=204, app_user_only=True, params=(CUSTOMER_ID, ROLE_ID_REQUIRED, MEMBER_ID_QUERY)),
+    _op("GET", "/v1/customers/{customer_id}/directoryroles/{role_id}/usermembers", roles.list_directory_role_members,
+        "listDirectoryRoleMembers", "The customer's users who hold a directory role", w.Collection[us.UserMember],
+        app_user_only=True, params=(CUSTOMER_ID, ROLE_ID, *PAGING[:1], *SEEK)),
+    _op("POST", "/v1/customers/{customer_id}/directoryroles/{role_id}/usermembers", roles.add_directory_role_member,
+        "addDirectoryRoleMember", "Add a customer's user to a directory role", us.UserMember, status=201,
+        body=us.UserMemberIn, app_user_only=True, errors=(*COMMON_ERRORS, "409"), params=(CUSTOMER_ID, ROLE_ID)),
+    _op("DELETE", "/v1/customers/{customer_id}/directoryroles/{role_id}/usermembers/{member_id}",
+        roles.remove_directory_role_member, "removeDirectoryRoleMember",
+        "Remove a customer's user from a directory role", None, status=204, app_user_only=True,
+        params=(CUSTOMER_ID, ROLE_ID, MEMBER_ID)),
+    _op("GET", "/v1/roles", roles.list_partner_roles, "listPartnerRoles",
+        "The partner's roles (?role_id=: only that one)", w.Collection[us.Role], app_user_only=True,
+        params=(ROLE_ID_QUERY,), coverage="world"),
+    _op("POST", "/v1/roles", roles.add_partner_role_member, "addPartnerRoleMemberByQuery",
+        "Add a partner user to the partner role ?role_id= (the SDK's form)", us.UserMember, status=201,
+        body=us.UserMemberIn, app_user_only=True, errors=(*COMMON_ERRORS, "409"), params=(ROLE_ID_QUERY,)),
+    _op("DELETE", "/v1/roles", roles.remove_partner_role_member, "removePartnerRoleMemberByQuery",
+        "Remove ?member_id= from the partner role ?role_id= (the SDK's form)", None, status=204, app_user_only=True,
+        params=(ROLE_ID_REQUIRED, MEMBER_ID_QUERY)),
+    _op("GET", "/v1/roles/{role_id}/usermembers", roles.list_partner_role_members, "listPartnerRoleMembers",
+        "The partner's users who hold a partner role", w.Collection[us.UserMember], app_user_only=True,
+        params=(ROLE_ID, *PAGING[:1], *SEEK)),
+    _op("POST", "/v1/roles/{role_id}/usermembers", roles.add_partner_role_member, "addPartnerRoleMember",
+        "Add a partner user to a partner role", us.UserMember, status=201, body=us.UserMemberIn,
+        app_user_only=True, errors=(*COMMON_ERRORS, "409"), params=(ROLE_ID,)),
+    _op("DELETE", "/v1/roles/{role_id}/usermembers/{member_id}", roles.remove_partner_role_member,
+        "removePartnerRoleMember", "Remove a partner user from a partner role", None, status=204,
+        app_user_only=True, params=(ROLE_ID, MEMBER_ID)),
     # (end of users)
     # --- service requests, service incidents and audit records (issue 15) ---
     # (end of service requests)

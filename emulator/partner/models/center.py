@@ -17,6 +17,7 @@ from emulator.partner.models.migrations import Migrations
 from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
 from emulator.partner.models.profiles import Profiles
+from emulator.partner.models.roles import DirectoryRoleMembers, PartnerRoleMembers
 from emulator.partner.models.subscriptions import Subscriptions
 from emulator.partner.models.transitions import Transitions
 from emulator.partner.models.users import CustomerUsers
@@ -47,3 +48,6 @@ class PartnerCenter:
         self.migrations = Migrations(world, clock, ids).on(self.subscriptions)
         for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations):
             model.provisioning_delay = provisioning_delay
+        # customer users, directory roles and partner roles (issue 15)
+        self.directory_roles = DirectoryRoleMembers(world, clock, ids).bind(self.users)
+        self.partner_roles = PartnerRoleMembers(world, clock, ids)

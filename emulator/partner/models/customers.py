@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from emulator.partner.models.base import Doc, Model, guid
 from emulator.partner.models.errors import CustomerNotFound, InvalidProperty, NotInSandbox
 from emulator.partner.schemas.requests import CustomerCreate
+from emulator.roles import GLOBAL_ADMINISTRATOR, member_key
 from emulator.store import Transaction
 
 DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
@@ -15,6 +16,7 @@ CULTURE = re.compile(r"^[a-z]{2,3}-[a-z]{2,4}$", re.IGNORECASE)
 # Deleting a customer deletes what belongs to it.
 OWNED_TABLES = (
     "subscriptions", "orders", "customerUsers", "consents", "agreements", "carts", "transitions", "migrations",
+    "roleMembers",
 )  # fmt: skip
 
 
@@ -135,6 +137,12 @@ class Customers(Model):
             }
             tx.put("customers", customer)
             tx.put("customerUsers", admin)
+            # The admin created with the tenant is its Global Administrator (emulator.roles).
+            key = member_key(customer_id, GLOBAL_ADMINISTRATOR, admin["id"])
+            tx.put(
+                "roleMembers",
+                {"id": key, "roleId": GLOBAL_ADMINISTRATOR, "memberId": admin["id"], "_tenantId": customer_id},
+            )
             return CreatedCustomer(customer, self.ids.password())
 
         # The check above runs under the store's lock: a concurrent creation of the same domain has committed

@@ -314,3 +314,21 @@ class MigrationNotEligible(DomainError):
 class MigrationNotFound(DomainError):
     def __init__(self, migration_id: str) -> None:
         super().__init__(f"Migration with id {migration_id[:64]} was not found.")  # [I]
+
+
+# --- customer users, directory roles and partner roles (issue 15) ---------------------------------------------------
+
+
+class RoleNotFound(DomainError):
+    def __init__(self, role_id: str, what: str = "directory role") -> None:
+        super().__init__(f"Not found: no {what} with id {role_id[:64].lower()}.")  # [I] the text; 1000 Not found
+
+
+class RoleMemberExists(DomainError):
+    def __init__(self, member_id: str, role_name: str) -> None:
+        super().__init__(f"Invalid property: user {member_id} is already a member of the role {role_name}.")  # [I]
+
+
+class NotRoleMember(DomainError):
+    def __init__(self, member_id: str, role_name: str) -> None:
+        super().__init__(f"Not found: user {member_id.lower()} is not a member of the role {role_name}.")  # [I]

@@ -240,6 +240,7 @@ class CustomerUser(Wire, kw_only=True):
     last_name: str | UnsetType = UNSET
     display_name: str
     immutable_id: str | UnsetType = UNSET
+    phone_number: str | UnsetType = UNSET  # user-resources.md
     user_domain_type: str | UnsetType = UNSET
     state: Literal["active", "inactive"]
     password_profile: PasswordProfile | UnsetType = UNSET
