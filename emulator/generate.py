@@ -111,11 +111,18 @@ _PLANS: list[list[tuple[str, int, str]]] = [
     [("C4D7E2B9-5A1F-4C3E-8B6D-2E9F0A7B3C14", 25, "deleted"), ("8BDBB60B-E526-43E9-92EF-AB760C8E0B72", 60, "active")],
     [("F1B2C3D4-5E6F-4A7B-8C9D-0E1F2A3B4C5D", 5, "active"), ("A28B9C7D-0F4E-4E2A-9C73-3D0D5A6C1B25", 2, "none")],
 ]
+# Every second round, the fifth plan's trial is still running: an Office 365 Business Premium trial that can be
+# converted to paid (convert-a-trial-subscription-to-paid.md's offers and quantity).
+_RUNNING_TRIAL = ("C0BD2E08-11AC-4836-BDC7-3712E744922F", 25, "active")
+# The partner's preferred offers (GET/PUT /v1/preferences/catalog/offers) [I: the emulator's choice].
+PREFERRED_OFFERS = ["8BDBB60B-E526-43E9-92EF-AB760C8E0B72", "031C9E47-4802-4248-838E-778FB1D2CC05"]
 
 
 def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(subscriptions, orders) of one customer: one order per plan, one subscription per line item."""
     plan = _PLANS[index % len(_PLANS)]
+    if index % (2 * len(_PLANS)) == 4 + len(_PLANS):
+        plan = [_RUNNING_TRIAL, *plan[1:]]
     cid = cust["id"]
     country = cust["companyProfile"]["address"]["country"]
     currency = CURRENCIES.get(country, ("USD", "$"))[0]
@@ -254,7 +261,7 @@ def write_world(
         all_subscriptions += subs
         all_orders += orders
         all_users += users(index, cust)
-    files = {
+    files: dict[str, dict[str, list[Any]]] = {
         "customers.json": {"customers": all_customers},
         "subscriptions.json": {"subscriptions": all_subscriptions},
         "orders.json": {"orders": all_orders},
@@ -262,6 +269,7 @@ def write_world(
         "invoices.json": {"invoices": invoices(invoice_count)},
         "offers.json": {"offers": OFFERS},
         "consents.json": {"consents": consents(all_customers, web["clientId"].lower(), web["displayName"])},
+        "catalog-preferences.json": {"offerIds": PREFERRED_OFFERS},
     }
     for name, data in files.items():
         # msgspec's C encoder: json.dump's pure-Python one took 80% of a 100,000-customer world's generation.

@@ -23,6 +23,7 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+CATALOG_PREFERENCES_FILE = "catalog-preferences.json"  # optional: older fixture directories have none
 
 
 class WorldError(Exception):
@@ -108,6 +109,11 @@ class World:
     carts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     transitions: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     migrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    # Legacy offers' state (issue 15): the partner's preferred offers (one document, id "offers"), and by
+    # subscription its support contact and its Azure reservation registration.
+    catalog_preferences: Table = field(default_factory=lambda: Table(()))
+    support_contacts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    registrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
@@ -157,6 +163,9 @@ class World:
             "carts": self.carts,
             "transitions": self.transitions,
             "migrations": self.migrations,
+            "catalogPreferences": self.catalog_preferences,
+            "supportContacts": self.support_contacts,
+            "registrations": self.registrations,
         }
 
     def reset(self) -> None:
@@ -344,6 +353,12 @@ def load_world(directory: Path | None = None) -> World:
         if o.minimum_quantity > o.maximum_quantity:
             raise offers_file.error(f"offers[{i}].maximumQuantity", "expected minimumQuantity <= maximumQuantity")
     offer_ids = {o.id.upper() for _, o in offers}
+    for i, (_, o) in enumerate(offers):
+        for name, targets in (("conversionTargetOffers", o.conversion_target_offers),
+                              ("_upgradeTargetOffers", o.upgrade_target_offers)):  # fmt: skip
+            for n, target in enumerate(targets):
+                if target.upper() not in offer_ids:
+                    raise offers_file.error(f"offers[{i}].{name}[{n}]", f"no offer with id {target}")
 
     def owned(file: _File, where: str, customer_id: str) -> None:
         if customer_id.lower() not in customer_ids:
@@ -373,6 +388,14 @@ def load_world(directory: Path | None = None) -> World:
     consents = consents_file.rows("consents", records.ConsentRecord)
     for i, (_, consent) in enumerate(consents):
         owned(consents_file, f"consents[{i}]._customerId", consent.customer_id)
+    preferences: list[dict[str, Any]] = []
+    if (directory / CATALOG_PREFERENCES_FILE).exists():
+        preferences_file = _File(directory, CATALOG_PREFERENCES_FILE)
+        preferred = preferences_file.whole(records.CatalogPreferencesRecord)
+        for i, offer_id in enumerate(preferred.offer_ids):
+            if offer_id.upper() not in offer_ids:
+                raise preferences_file.error(f"offerIds[{i}]", f"no offer with id {offer_id} in {OFFERS_FILE}")
+        preferences.append({"id": "offers", "offerIds": [o.upper() for o in preferred.offer_ids]})
 
     return World(
         partner=tenant,
@@ -389,4 +412,5 @@ def load_world(directory: Path | None = None) -> World:
         consents=Table((raw for raw, _ in consents), group_of=lambda d: d["_customerId"]),
         offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
+        catalog_preferences=Table(preferences),
     )
