@@ -63,6 +63,13 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.TransitionNotEligible: (400, 900236),
     e.MigrationNotEligible: (400, 900215),  # [I] 900215-900226 are documented without their cases
     e.MigrationNotFound: (404, 800002),  # [I]  # [I] which of 900236 and 900258-61 fits which case is not documented
+    # Legacy offers (issue 15): error-codes.md's codes; which case answers which code is inferred [I].
+    e.NotAzureSubscription: (400, 800011),
+    e.SubscriptionNotActive: (400, 800012),
+    e.MpnNotFound: (404, 800015),
+    e.OrderNotCancellable: (400, 800061),
+    e.OrderCancelledBySubscription: (400, 800063),
+    e.CancellationOutsideSandbox: (403, 800019),
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).
