@@ -200,8 +200,8 @@ def test_offer_categories_with_the_sdk(sdk: MicrosoftPartnerStoreApis) -> None:
     assert [(c.id, c.country) for c in mine.items] == [(i, "GB") for i, _, _ in CATEGORIES]
 
 
-def test_a_customers_offer_categories(client: TestClient, user: dict[str, str]) -> None:
-    body = client.get(f"/v1/customers/{TAILSPIN}/offercategories", headers=user).json()
+def test_a_customers_offer_categories(client: TestClient, app: dict[str, str]) -> None:
+    body = client.get(f"/v1/customers/{TAILSPIN}/offercategories", headers=app).json()
     assert body == {
         "totalCount": 5,
         "items": [category(i, n, r, "GB") for i, n, r in CATEGORIES],
