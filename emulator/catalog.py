@@ -9,9 +9,10 @@ from typing import Any
 from emulator.formats import day_start
 
 ENTERPRISE = {"id": "Enterprise_Key", "name": "Enterprise", "rank": 20}
-SMALL_BUSINESS = {"id": "SmallBusiness_Key", "name": "Small Business", "rank": 30}
+SMALL_BUSINESS = {"id": "SmallBusiness_Key", "name": "Small business", "rank": 30}  # as recorded (2019)
 GOVERNMENT = {"id": "Government_Key", "name": "Government", "rank": 40}
-NONPROFIT = {"id": "Nonprofit_Key", "name": "Nonprofit", "rank": 50}
+NONPROFIT = {"id": "Nonprofit_Key", "name": "Nonprofit", "rank": 60}  # as recorded (2019)
+TRIAL = {"id": "Trial_Key", "name": "Trial", "rank": 70}  # as recorded (GetPartnerOfferCategory.json, 2019)
 ADD_ON = {"id": "", "name": "", "rank": 0}
 
 
@@ -33,7 +34,12 @@ def _offer(
     trial: bool = False,
     limit: int = 0,
     available: bool = True,
+    conversions: tuple[str, ...] = (),
+    upgrades: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """`conversions`: the paid offers a trial converts to (conversionTargetOffers, on the wire); `upgrades`: the
+    offers a subscription can be upgraded to (offer-resources.md's upgradeTargetOffers, which the recorded 2019
+    offers do not carry: kept internal)."""
     return {
         "id": offer_id,
         "name": name,
@@ -57,6 +63,8 @@ def _offer(
         "acquisitionType": "trial" if trial else "purchase",
         "product": {"id": product_id, "name": name, "unit": unit},
         "unitType": unit,
+        "conversionTargetOffers": list(conversions),
+        "_upgradeTargetOffers": list(upgrades),
     }
 
 
@@ -70,6 +78,9 @@ EDISCOVERY_STORAGE = "1C410588-DA3B-4F88-B38F-707EB9DE46C0"
 AZURE_RMS_GOV = "E60E0348-1710-484B-992A-32B294D4CDE1"
 O365_E1_NONPROFIT = "A28B9C7D-0F4E-4E2A-9C73-3D0D5A6C1B25"
 M365_E3_TRIAL = "C4D7E2B9-5A1F-4C3E-8B6D-2E9F0A7B3C14"
+# The trial of convert-a-trial-subscription-to-paid.md and of the audit record in
+# get-a-record-of-partner-center-activity-by-user.md (named there "Office 365 Business Premium Trial").
+O365_BUSINESS_PREMIUM_TRIAL = "C0BD2E08-11AC-4836-BDC7-3712E744922F"
 AZURE = "MS-AZR-0145P"
 DYNAMICS_365_RETIRED = "F1B2C3D4-5E6F-4A7B-8C9D-0E1F2A3B4C5D"
 
@@ -93,6 +104,7 @@ OFFERS: list[dict[str, Any]] = [
         rank=160,
         product_id="2F4A4C5B-1A6E-4C28-9D4E-0C7A3E0A9B11",
         has_add_ons=True,
+        upgrades=(M365_E5,),
     ),
     _offer(
         O365_BUSINESS_PREMIUM,
@@ -104,6 +116,7 @@ OFFERS: list[dict[str, Any]] = [
         product_id="F245ECC8-75AF-4F8E-B61F-27D8114DE5F3",
         maximum=300,
         has_add_ons=True,
+        upgrades=(M365_E5,),
     ),
     _offer(
         O365_BUSINESS_ESSENTIALS,
@@ -113,6 +126,7 @@ OFFERS: list[dict[str, Any]] = [
         rank=55,
         product_id="9D2A6C1E-3F4B-4B8E-A6C7-5E1D0F2B3A40",
         maximum=300,
+        upgrades=(O365_BUSINESS_PREMIUM,),
     ),
     _offer(
         EXCHANGE_ONLINE_1,
@@ -122,6 +136,7 @@ OFFERS: list[dict[str, Any]] = [
         rank=120,
         product_id="4B9405B0-7788-4568-ADD1-99614E613B69",
         has_add_ons=True,
+        upgrades=(O365_E3,),
     ),
     _offer(
         EXCHANGE_ARCHIVING,
@@ -174,6 +189,18 @@ OFFERS: list[dict[str, Any]] = [
         maximum=25,
         trial=True,
         cycles=("none",),
+    ),
+    _offer(
+        O365_BUSINESS_PREMIUM_TRIAL,
+        "Office 365 Business Premium Trial",
+        "A 30-day trial of Office 365 Business Premium for up to 25 users.",
+        TRIAL,
+        rank=57,
+        product_id="F245ECC8-75AF-4F8E-B61F-27D8114DE5F3",  # [I] the paid offer's license, as trials assign it
+        maximum=25,
+        trial=True,
+        cycles=("none",),
+        conversions=(O365_BUSINESS_PREMIUM,),
     ),
     _offer(
         AZURE,

@@ -124,11 +124,18 @@ _PLANS: list[list[tuple[str, int, str]]] = [
     [("C4D7E2B9-5A1F-4C3E-8B6D-2E9F0A7B3C14", 25, "deleted"), ("8BDBB60B-E526-43E9-92EF-AB760C8E0B72", 60, "active")],
     [("F1B2C3D4-5E6F-4A7B-8C9D-0E1F2A3B4C5D", 5, "active"), ("A28B9C7D-0F4E-4E2A-9C73-3D0D5A6C1B25", 2, "none")],
 ]
+# Every second round, the fifth plan's trial is still running: an Office 365 Business Premium trial that can be
+# converted to paid (convert-a-trial-subscription-to-paid.md's offers and quantity).
+_RUNNING_TRIAL = ("C0BD2E08-11AC-4836-BDC7-3712E744922F", 25, "active")
+# The partner's preferred offers (GET/PUT /v1/preferences/catalog/offers) [I: the emulator's choice].
+PREFERRED_OFFERS = ["8BDBB60B-E526-43E9-92EF-AB760C8E0B72", "031C9E47-4802-4248-838E-778FB1D2CC05"]
 
 
 def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(subscriptions, orders) of one customer: one order per plan, one subscription per line item."""
     plan = _PLANS[index % len(_PLANS)]
+    if index % (2 * len(_PLANS)) == 4 + len(_PLANS):
+        plan = [_RUNNING_TRIAL, *plan[1:]]
     cid = cust["id"]
     country = cust["companyProfile"]["address"]["country"]
     currency = CURRENCIES.get(country, ("USD", "$"))[0]
@@ -374,6 +381,7 @@ def write_world(
         "roleMembers": partner_role_members(partner, partner_users),
     }
     _write_json(directory / OFFERS_FILE, {"offers": OFFERS}, indent=True)
+    _write_json(directory / "catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
     if form == "sqlite":
         return _write_world_file(directory, count, app, own)
     tables = _tables(0, count, app)
@@ -441,14 +449,17 @@ def write_tables(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> di
 
 def import_world(source: Path | None, directory: Path) -> dict[str, int]:
     """A JSON fixture world, checked as `serve` checks it (records, owners, offers), written as a world file."""
-    from emulator.world import APPS_FILE, OFFERS_FILE, PARTNER_FILE, USERS_FILE, default_world_dir, load_world
+    from emulator.world import default_world_dir, load_world
 
     source = (source or default_world_dir()).resolve()
     world = load_world(source)
     if world.source.joinpath("world.sqlite").exists():
         raise ValueError(f"{source} is a world file already")
     directory.mkdir(parents=True, exist_ok=True)
-    for name in (PARTNER_FILE, APPS_FILE, USERS_FILE, OFFERS_FILE):
-        (directory / name).write_bytes((source / name).read_bytes())
+    # The small files (partner, apps, users, offers, and the other optional ones) stay JSON beside the file.
+    large = {name for name, _, _ in _records().values()}
+    for path in sorted(source.glob("*.json")):
+        if path.name not in large:
+            (directory / path.name).write_bytes(path.read_bytes())
     tables = world.tables()
     return write_tables(directory, {name: list(tables[name]) for name in _records()})

@@ -283,6 +283,15 @@ class OfferRecord(Record, kw_only=True):
     acquisition_type: Text
     product: Product
     unit_type: Text
+    # Legacy trials' conversions and upgrade paths (issue 15); optional in older fixture directories.
+    conversion_target_offers: list[str] = []
+    upgrade_target_offers: list[str] = field(default_factory=list, name="_upgradeTargetOffers")
+
+
+class CatalogPreferencesRecord(Record, kw_only=True):
+    """catalog-preferences.json: the partner's preferred offers (GET/PUT /v1/preferences/catalog/offers)."""
+
+    offer_ids: list[Text]
 
 
 class ConsentRecord(Record, kw_only=True):

@@ -25,6 +25,7 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+CATALOG_PREFERENCES_FILE = "catalog-preferences.json"  # optional: older fixture directories have none
 ROLE_MEMBERS_FILE = "role-members.json"  # optional: a world without it has no role members
 
 
@@ -142,6 +143,11 @@ class World:
     migrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     # Who holds which role: customers' directory roles and the partner's roles, grouped by tenant (emulator.roles).
     role_members: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_tenantId"]))
+    # Legacy offers' state (issue 15): the partner's preferred offers (one document, id "offers"), and by
+    # subscription its support contact and its Azure reservation registration.
+    catalog_preferences: Table = field(default_factory=lambda: Table(()))
+    support_contacts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    registrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
@@ -192,6 +198,9 @@ class World:
             "transitions": self.transitions,
             "migrations": self.migrations,
             "roleMembers": self.role_members,
+            "catalogPreferences": self.catalog_preferences,
+            "supportContacts": self.support_contacts,
+            "registrations": self.registrations,
         }
 
     def reset(self) -> None:
@@ -372,6 +381,21 @@ def load_world(directory: Path | None = None) -> World:
     for i, (_, o) in enumerate(offers):
         if o.minimum_quantity > o.maximum_quantity:
             raise offers_file.error(f"offers[{i}].maximumQuantity", "expected minimumQuantity <= maximumQuantity")
+    offer_ids = {o.id.upper() for _, o in offers}
+    for i, (_, o) in enumerate(offers):
+        for name, targets in (("conversionTargetOffers", o.conversion_target_offers),
+                              ("_upgradeTargetOffers", o.upgrade_target_offers)):  # fmt: skip
+            for n, target in enumerate(targets):
+                if target.upper() not in offer_ids:
+                    raise offers_file.error(f"offers[{i}].{name}[{n}]", f"no offer with id {target}")
+    preferences: list[dict[str, Any]] = []
+    if (directory / CATALOG_PREFERENCES_FILE).exists():
+        preferences_file = _File(directory, CATALOG_PREFERENCES_FILE)
+        preferred = preferences_file.whole(records.CatalogPreferencesRecord)
+        for i, offer_id in enumerate(preferred.offer_ids):
+            if offer_id.upper() not in offer_ids:
+                raise preferences_file.error(f"offerIds[{i}]", f"no offer with id {offer_id} in {OFFERS_FILE}")
+        preferences.append({"id": "offers", "offerIds": [o.upper() for o in preferred.offer_ids]})
 
     if (directory / WORLD_FILE).exists():
         # A large world: checked when it was written, opened here without parsing it.
@@ -382,7 +406,7 @@ def load_world(directory: Path | None = None) -> World:
         except WorldFileError as exc:
             raise WorldError(str(exc)) from None
     else:
-        tables = _json_tables(directory, {o.id.upper() for _, o in offers}, tenant, users)
+        tables = _json_tables(directory, offer_ids, tenant, users)
 
     return World(
         partner=tenant,
@@ -400,6 +424,7 @@ def load_world(directory: Path | None = None) -> World:
         offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
         role_members=tables["roleMembers"],
+        catalog_preferences=Table(preferences),
     )
 
 

@@ -718,7 +718,7 @@ def test_offer_by_id_in_the_recorded_shape(client: TestClient, app: dict[str, st
 
 def test_offer_list_category_and_paging(client: TestClient, app: dict[str, str]) -> None:
     everything = client.get("/v1/offers?country=gb", headers={**app, "X-Locale": "en-GB"}).json()
-    assert everything["totalCount"] == 12
+    assert everything["totalCount"] == 13
     assert everything["links"] == {"self": {"uri": "/offers?country=GB", "method": "GET", "headers": []}}
     assert {o["country"] for o in everything["items"]} == {"GB"}
     assert {o["locale"] for o in everything["items"]} == {"en-GB"}

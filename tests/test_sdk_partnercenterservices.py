@@ -89,7 +89,7 @@ def test_create_customer(sdk: MicrosoftPartnerStoreApis, monkeypatch: pytest.Mon
 
 def test_offers(sdk: MicrosoftPartnerStoreApis) -> None:
     offers = sdk.getvversionofferscountrycountry.value(V, country="US")
-    assert offers.total_count == 12
+    assert offers.total_count == 13
     e5 = next(o for o in offers.items if o.id == M365_E5)
     assert e5.name == "Microsoft 365 E5"
     assert e5.minimum_quantity == 1

@@ -67,6 +67,13 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.RoleNotFound: (404, 1000),  # [I] error-codes.md's 404 "Not found"
     e.RoleMemberExists: (409, 3000),  # [I] as ConsentExists
     e.NotRoleMember: (404, 1000),  # [I]
+    # Legacy offers (issue 15): error-codes.md's codes; which case answers which code is inferred [I].
+    e.NotAzureSubscription: (400, 800011),
+    e.SubscriptionNotActive: (400, 800012),
+    e.MpnNotFound: (404, 800015),
+    e.OrderNotCancellable: (400, 800061),
+    e.OrderCancelledBySubscription: (400, 800063),
+    e.CancellationOutsideSandbox: (403, 800019),
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

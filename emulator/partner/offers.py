@@ -29,7 +29,7 @@ def offer_document(offer: dict[str, Any], country: str, locale: str) -> b.Offer:
         category=category,
         isInternal=False,
         isMicrosoftProduct=True,
-        conversionTargetOffers=[],
+        conversionTargetOffers=offer.get("conversionTargetOffers", []),
         reselleeQualifications=["Nonprofit"] if offer["category"].get("id") == "Nonprofit_Key" else [],
         resellerQualifications=[],
         salesGroupId="Default",

@@ -88,7 +88,7 @@ def _operation(op: Operation, answer: dict[str, Any] | None) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "Success."}
     if answer is not None:
         success["content"] = _json(answer)
-    errors = (*op.errors, "413") if op.body is not None else op.errors
+    errors = (*op.errors, "413") if op.body is not None and "413" not in op.errors else op.errors
     operation: dict[str, Any] = {
         "summary": op.summary,
         "description": "App+User tokens only; app-only tokens get 401 code 400."
@@ -100,6 +100,8 @@ def _operation(op: Operation, answer: dict[str, Any] | None) -> dict[str, Any]:
     }
     if op.body is not None:
         operation["requestBody"] = {"required": True, "content": _json({"$ref": REF.format(name=op.body.__name__)})}
+    elif op.raw_body is not None:
+        operation["requestBody"] = {"required": True, "content": _json(op.raw_body)}
     if op.method == "HEAD":  # a HEAD answer has no body, whatever its status (RFC 9110)
         for answer in operation["responses"].values():
             answer.pop("content", None)

@@ -18,6 +18,7 @@ from emulator.partner import (
     consents,
     customers,
     invoices,
+    legacy,
     mfa_reports,
     offers,
     orders,
@@ -29,6 +30,7 @@ from emulator.partner import (
 )
 from emulator.partner.schemas import billing as b
 from emulator.partner.schemas import commerce as c
+from emulator.partner.schemas import legacy as lg
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
@@ -68,6 +70,7 @@ SKU_ID = param("sku_id", "path", TEXT, "The SKU id (4 characters, such as 0001).
 AVAILABILITY_ID = param("availability_id", "path", TEXT, "The availability id (12 characters).")
 CART_ID = param("cart_id", "path", GUID, "The cart id.")
 ORDER_ID = param("order_id", "path", TEXT, "The order id.")
+OFFER_ID = param("offer_id", "path", TEXT, "The offer id.")
 SEGMENT = param(
     "targetSegment",
     "query",
@@ -110,6 +113,8 @@ class Operation:
     # error, or 501 naming the operation); `searched` is the documentation URL read for the decision.
     coverage: str = "stateful"
     searched: str = ""
+    # The JSON schema of a body that is not an object (PUT /v1/preferences/catalog/offers takes an array).
+    raw_body: dict[str, Any] | None = None
 
 
 def _op(
@@ -355,6 +360,56 @@ OPERATIONS: list[Operation] = [
     # --- usage, analytics, rate cards and invoice line items (issue 15) ---
     # (end of usage)
     # --- legacy offers, add-ons, conversions, upgrades and subscription support (issue 15) ---
+    _op("GET", "/v1/offercategories", legacy.offer_categories, "listOfferCategories",
+        "The offer categories of a market", w.Collection[b.OfferCategory], params=(COUNTRY,), coverage="world"),
+    _op("GET", "/v1/offers/{offer_id}/addons", legacy.offer_add_ons, "listOfferAddOns",
+        "The add-ons of an offer (the offers it is a prerequisite of)", w.Collection[b.Offer],
+        params=(OFFER_ID, COUNTRY), coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/offercategories", legacy.customer_offer_categories,
+        "listCustomerOfferCategories", "The categories of the offers a customer can buy",
+        w.Collection[b.OfferCategory], params=(CUSTOMER_ID,), coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/offers", legacy.customer_offers, "listCustomerOffers",
+        "The offers a customer can buy, in its market", w.Collection[b.Offer],
+        params=(CUSTOMER_ID, param("offer_category_id", "query", TEXT, "Category."), *PAGING), coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/offers/{offer_id}/addons", legacy.customer_offer_add_ons,
+        "listCustomerOfferAddOns", "The add-ons of an offer a customer can buy", w.Collection[b.Offer],
+        params=(CUSTOMER_ID, OFFER_ID), coverage="world"),
+    _op("GET", "/v1/preferences/catalog/offers", legacy.preferred_offers, "getPreferredOffers",
+        "The partner's preferred offer ids", list[str]),
+    _op("PUT", "/v1/preferences/catalog/offers", legacy.set_preferred_offers, "setPreferredOffers",
+        "Replace the partner's preferred offer ids (a JSON array)", list[str], errors=(*COMMON_ERRORS, "413"),
+        raw_body={"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 1000}),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/addons", legacy.subscription_add_ons,
+        "listSubscriptionAddOns", "A subscription's add-on subscriptions", w.Collection[w.Subscription],
+        params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/conversions", legacy.list_conversions,
+        "listTrialConversions", "The paid offers an active trial can convert to", w.Collection[lg.Conversion],
+        app_user_only=True, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("POST", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/conversions", legacy.convert,
+        "convertTrial", "Convert a trial to paid (the subscription keeps its id)", lg.ConversionResult,
+        body=lg.ConversionIn, app_user_only=True, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/upgrades", legacy.list_upgrades,
+        "listSubscriptionUpgrades", "The offers a legacy subscription can be upgraded to, with its eligibility",
+        w.Collection[lg.Upgrade], params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("POST", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/upgrades", legacy.create_upgrade,
+        "upgradeSubscription", "Upgrade a legacy subscription: its seats move to the target offer",
+        lg.UpgradeResult, body=lg.UpgradeIn, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/supportcontact",
+        legacy.get_support_contact, "getSupportContact", "A subscription's support contact", lg.SupportContact,
+        app_user_only=True, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("PUT", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/supportcontact",
+        legacy.update_support_contact, "updateSupportContact",
+        "Set a subscription's support contact (a partner of the MPN directory)", lg.SupportContact,
+        body=lg.SupportContactIn, app_user_only=True, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("POST", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/registrations", legacy.register,
+        "registerSubscription", "Register an Azure subscription for reservations: 202, Location of its status",
+        None, status=202, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/registrationstatus",
+        legacy.registration_status, "getRegistrationStatus", "An Azure subscription's registration status",
+        lg.SubscriptionRegistrationStatus, params=(CUSTOMER_ID, SUBSCRIPTION_ID)),
+    _op("PATCH", "/v1/customers/{customer_id}/orders/{order_id}", legacy.cancel_order, "cancelOrder",
+        "Cancel a software order or some of its line items (status cancelled)", w.Order, body=lg.OrderCancel,
+        errors=(*COMMON_ERRORS, "403"), params=(CUSTOMER_ID, ORDER_ID)),
     # (end of legacy offers)
     # --- devices, policies, batch jobs and syndication migrations (issue 15) ---
     # (end of devices)

@@ -12,6 +12,7 @@ from emulator.partner.models.catalog import Catalog
 from emulator.partner.models.consents import Consents
 from emulator.partner.models.customers import Customers
 from emulator.partner.models.invoices import Invoices
+from emulator.partner.models.legacy import Legacy
 from emulator.partner.models.licenses import Licenses
 from emulator.partner.models.migrations import Migrations
 from emulator.partner.models.offers import Offers
@@ -46,7 +47,8 @@ class PartnerCenter:
         self.licenses = Licenses(world, clock, ids).bind(self.catalog, self.subscriptions, self.users)
         self.transitions = Transitions(world, clock, ids).on(self.subscriptions)
         self.migrations = Migrations(world, clock, ids).on(self.subscriptions)
-        for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations):
+        self.legacy = Legacy(world, clock, ids).bind(self.subscriptions, self.orders, self.offers)
+        for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations, self.legacy):
             model.provisioning_delay = provisioning_delay
         # customer users, directory roles and partner roles (issue 15)
         self.directory_roles = DirectoryRoleMembers(world, clock, ids).bind(self.users)

@@ -17,6 +17,7 @@ CULTURE = re.compile(r"^[a-z]{2,3}-[a-z]{2,4}$", re.IGNORECASE)
 OWNED_TABLES = (
     "subscriptions", "orders", "customerUsers", "consents", "agreements", "carts", "transitions", "migrations",
     "roleMembers",
+    "supportContacts", "registrations",
 )  # fmt: skip
 
 

@@ -332,3 +332,42 @@ class RoleMemberExists(DomainError):
 class NotRoleMember(DomainError):
     def __init__(self, member_id: str, role_name: str) -> None:
         super().__init__(f"Not found: user {member_id.lower()} is not a member of the role {role_name}.")  # [I]
+
+
+# --- legacy offers: conversions, upgrades, support contacts, registrations, order cancellation (issue 15) ---------
+
+
+class NotAzureSubscription(DomainError):
+    def __init__(self) -> None:
+        super().__init__("This subscription is not a valid Azure subscription")
+
+
+class SubscriptionNotActive(DomainError):
+    def __init__(self, status: str) -> None:
+        super().__init__(f"This subscription is not an active subscription (it is {status}).")
+
+
+class MpnNotFound(DomainError):
+    def __init__(self, mpn_id: str) -> None:
+        super().__init__(f"MPN Id is not found: {mpn_id[:32]} is not a partner in this partner's directory.")
+
+
+class OrderNotCancellable(DomainError):
+    def __init__(self, why: str) -> None:
+        super().__init__(f"Order cannot be cancelled: {why}")
+
+
+class OrderCancelledBySubscription(DomainError):
+    def __init__(self, order_id: str, customer_id: str) -> None:
+        super().__init__(
+            f"This order {order_id} cannot be cancelled. Use PATCH /customers/{customer_id}/subscriptions/"
+            "<subscriptionId> to suspend subscriptions"
+        )
+
+
+class CancellationOutsideSandbox(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Non-Sandbox tenants are not allowed to cancel purchases other than software subscriptions and "
+            "perpetual software"
+        )
