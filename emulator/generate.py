@@ -3,6 +3,7 @@ large worlds (`pcemu world --generate N`) for paging and performance work."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import random
@@ -234,6 +235,92 @@ def consents(customers: list[dict[str, Any]], app_id: str, app_name: str) -> lis
     ]
 
 
+# --- devices.json and syndication.json (issue 15) -------------------------------------------------------------
+
+# The first customer's Autopilot data are the documented samples' (get-a-list-of-a-customer-s-policies.md,
+# get-a-list-of-devices-for-the-specified-batch-and-customer.md, get-the-list-of-device-batches-*.md), so that the
+# answers can be compared with them; other customers get generated ones.
+_SAMPLE_POLICIES = [
+    ("8c7d25aa-2dbb-409c-a1f0-f55bd9108fa9", "Windows 10 Enterprise E3", "P462017 description",
+     ["oobe_user_not_local_admin", "skip_express_settings"], "2017-04-27T11:30:34.1944704-07:00",
+     "2017-04-27T11:30:34.1944704-07:00"),
+    ("56edf752-ee77-4fd8-b7f5-df1f74a3a9ac", "Test policy", "Test policy creation from API 1",
+     ["skip_express_settings"], "2017-07-25T11:03:03.8457088-07:00", "2017-07-25T11:04:00.8150016-07:00"),
+    ("a96b5fd9-0f3a-419a-b55c-a8aecd6b1f00", "Windows 10 Enterprise E5", "test policy creation from API",
+     ["oobe_user_not_local_admin", "skip_express_settings"], "2017-07-25T11:07:36.1501184-07:00",
+     "2017-07-25T11:07:36.1501184-07:00"),
+]  # fmt: skip
+_SAMPLE_DEVICES = [
+    ("7c141ea9-2816-4e15-a819-53f6856499ff", "2R9-ZNP67", "00329-00000-0003-AA6069", "Precision WorkStation T7500",
+     "Dell Inc.", "2017-08-09T14:43:26.0092288-07:00"),
+    ("e528a62f-5031-49f4-bea7-5fafe47388fd", "1234567890", "12345-67890-09876-54321-13579", "HP Z420 Workstation",
+     "Hewlett-Packard", "2017-08-09T14:35:51.3126144-07:00"),
+]  # fmt: skip
+
+
+def _batch(cid: str, name: str, created: str) -> dict[str, Any]:
+    return {"id": f"{cid}:{name.lower()}", "_name": name, "creationDate": created, "_customerId": cid}
+
+
+def devices(index: int, cust: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """One customer's configuration policies, device batches and devices: the documented samples' for the first
+    customer, a policy and a batch of three devices for every tenth from the sixth, none for the others."""
+    cid = cust["id"]
+    found: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
+    if index == 0:
+        for pid, name, description, settings, made, modified in _SAMPLE_POLICIES:
+            found["policies"].append({"id": pid, "name": name, "category": "o_o_b_e", "description": description,
+                                      "policySettings": settings, "createdDate": made,
+                                      "lastModifiedDate": modified, "_customerId": cid})  # fmt: skip
+        batch = _batch(cid, "Test batch", "2017-07-25T01:51:00")
+        found["deviceBatches"].append(batch)
+        for did, serial, key, model, maker, uploaded in _SAMPLE_DEVICES:
+            found["devices"].append({"id": did, "serialNumber": serial, "productKey": key, "modelName": model,
+                                     "oemManufacturerName": maker, "policies": [{"key": "o_o_b_e", "value": None}],
+                                     "uploadedDate": uploaded, "_customerId": cid, "_batch": batch["id"]})  # fmt: skip
+    elif index % 10 == 5:
+        created = EPOCH + timedelta(days=index % 300, hours=1)
+        pid = gid(f"policy-{cid}-0")
+        found["policies"].append({"id": pid, "name": "Autopilot standard", "category": "o_o_b_e",
+                                  "description": "Standard user, no express settings",
+                                  "policySettings": ["oobe_user_not_local_admin", "skip_express_settings", "skip_eula"],
+                                  "createdDate": iso(created), "lastModifiedDate": iso(created),
+                                  "_customerId": cid})  # fmt: skip
+        batch = _batch(cid, "Batch-01", iso(created))
+        found["deviceBatches"].append(batch)
+        for n in range(3):
+            digest = hashlib.sha256(f"hardware-{cid}-{n}".encode()).digest() * 4
+            found["devices"].append({"id": gid(f"device-{cid}-{n}"), "serialNumber": f"NW{index:06d}{n}",
+                                     "_hardwareHash": base64.b64encode(digest).decode(),
+                                     "modelName": "Surface Laptop 5", "oemManufacturerName": "Microsoft Corporation",
+                                     "policies": [{"key": "o_o_b_e", "value": pid if n == 0 else None}],
+                                     "uploadedDate": iso(created + timedelta(minutes=5)), "_customerId": cid,
+                                     "_batch": batch["id"]})  # fmt: skip
+    return found
+
+
+# Syndication customers' seats: (offer id, quantity) per syndication subscription.
+_SYNDICATION_PLANS = [
+    [("796B6B5F-613C-4E24-A17C-EBA730D49C02", 15)],
+    [("BD938F12-058F-4927-BBA3-AE36B1D2501C", 6), ("195416C1-3447-423A-B37B-EE59A99A19C4", 2)],
+]
+
+
+def syndication(count: int) -> list[dict[str, Any]]:
+    """Two syndication (MOSI) customers, not yet the partner's: the companies that would follow the world's last."""
+    result = []
+    for n, plan in enumerate(_SYNDICATION_PLANS):
+        cust = customer(count + n)
+        slug = cust["companyProfile"]["domain"].split(".")[0]
+        result.append({
+            "id": gid(f"mosi-customer-{slug}"),
+            "customer": cust,
+            "subscriptions": [{"mosiSubscriptionId": gid(f"mosi-subscription-{slug}-{i}"), "offerId": offer,
+                               "quantity": quantity} for i, (offer, quantity) in enumerate(plan)],
+        })  # fmt: skip
+    return result
+
+
 def write_world(
     directory: Path, count: int, *, partner_dir: Path | None = None, invoice_count: int = 8
 ) -> dict[str, int]:
@@ -247,6 +334,7 @@ def write_world(
     apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
     web = next((a for a in apps if a["type"] == "confidential"), apps[0])
     all_customers, all_subscriptions, all_orders, all_users = [], [], [], []
+    all_devices: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
     for index in range(count):
         cust = customer(index)
         subs, orders = purchases(index, cust)
@@ -254,6 +342,8 @@ def write_world(
         all_subscriptions += subs
         all_orders += orders
         all_users += users(index, cust)
+        for key, rows in devices(index, cust).items():
+            all_devices[key] += rows
     files = {
         "customers.json": {"customers": all_customers},
         "subscriptions.json": {"subscriptions": all_subscriptions},
@@ -262,6 +352,8 @@ def write_world(
         "invoices.json": {"invoices": invoices(invoice_count)},
         "offers.json": {"offers": OFFERS},
         "consents.json": {"consents": consents(all_customers, web["clientId"].lower(), web["displayName"])},
+        "devices.json": all_devices,
+        "syndication.json": {"customers": syndication(count)},
     }
     for name, data in files.items():
         # msgspec's C encoder: json.dump's pure-Python one took 80% of a 100,000-customer world's generation.

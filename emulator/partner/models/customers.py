@@ -15,6 +15,7 @@ CULTURE = re.compile(r"^[a-z]{2,3}-[a-z]{2,4}$", re.IGNORECASE)
 # Deleting a customer deletes what belongs to it.
 OWNED_TABLES = (
     "subscriptions", "orders", "customerUsers", "consents", "agreements", "carts", "transitions", "migrations",
+    "devicePolicies", "deviceBatches", "devices", "deviceJobs",
 )  # fmt: skip
 
 
