@@ -19,6 +19,7 @@ from emulator.formats import dotnet_timestamp
 from emulator.partner.common import (
     MAX_BODY,
     collection,
+    create_once,
     decode_continuation,
     encode_continuation,
     lower_keys,
@@ -99,10 +100,9 @@ async def list_policies(state: EmulatorState, request: Request) -> Response:
 async def create_policy(state: EmulatorState, request: Request) -> Response:
     customer = path_customer(state, request)
     model = state.models.devices
-    key = request_key(request)
-    policy = model.replayed(key)
-    if policy is None:
-        policy = model.create_policy(customer, await read_body(request, d.PolicyCreate), request_key=key)
+    policy = await create_once(
+        request, model, d.PolicyCreate, lambda spec, key: model.create_policy(customer, spec, request_key=key)
+    )
     return JSON(policy_document(state, customer, policy))  # 200 OK, as the documented sample
 
 
@@ -138,10 +138,9 @@ async def create_batch(state: EmulatorState, request: Request) -> Response:
     # upload-a-list-of-devices-to-create-a-new-batch-for-the-specified-customer.md: App+User credentials.
     customer = path_customer(state, request, app_user=True)
     model = state.models.devices
-    key = request_key(request)
-    job = model.replayed(key)
-    if job is None:
-        job = model.create_batch(customer, await read_body(request, d.DeviceBatchCreate), request_key=key)
+    job = await create_once(
+        request, model, d.DeviceBatchCreate, lambda spec, key: model.create_batch(customer, spec, request_key=key)
+    )
     return accepted(customer, job)
 
 
@@ -208,10 +207,9 @@ async def delete_device(state: EmulatorState, request: Request) -> Response:
 async def update_device_policies(state: EmulatorState, request: Request) -> Response:
     customer = path_customer(state, request)
     model = state.models.devices
-    key = request_key(request)
-    job = model.replayed(key)
-    if job is None:
-        job = model.update_policies(customer, await read_body(request, d.DevicePolicyUpdate), request_key=key)
+    job = await create_once(
+        request, model, d.DevicePolicyUpdate, lambda spec, key: model.update_policies(customer, spec, request_key=key)
+    )
     return accepted(customer, job)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import read_body, request_key
+from emulator.partner.common import create_once
 from emulator.partner.models.base import Doc
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.schemas import devices as d
@@ -52,10 +52,9 @@ def status_document(state: EmulatorState, batch: Doc, entries: list[Doc]) -> d.S
 
 async def create_migration(state: EmulatorState, request: Request) -> Response:
     model = state.models.syndication
-    key = request_key(request)
-    batch = model.replayed(key)
-    if batch is None:
-        batch = model.create(await read_body(request, d.SyndicationMigrationCreate), request_key=key)
+    batch = await create_once(
+        request, model, d.SyndicationMigrationCreate, lambda spec, key: model.create(spec, request_key=key)
+    )
     return JSON(batch_document(batch), status_code=202)
 
 
