@@ -3,6 +3,7 @@ large worlds (`pcemu world --generate N`) for paging and performance work."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import multiprocessing
@@ -303,6 +304,9 @@ def _records() -> dict[str, tuple[str, str, Any]]:
         "invoices": ("invoices.json", "invoices", records.InvoiceRecord),
         "consents": ("consents.json", "consents", records.ConsentRecord),
         "roleMembers": ("role-members.json", "members", records.RoleMemberRecord),
+        "devicePolicies": ("devices.json", "policies", records.ConfigurationPolicyRecord),
+        "deviceBatches": ("devices.json", "deviceBatches", records.DeviceBatchRecord),
+        "devices": ("devices.json", "devices", records.DeviceRecord),
     }
 
 
@@ -312,6 +316,7 @@ CHUNK = 2000  # customers per piece of work (even: every second customer has a c
 def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[str, Any]]]:
     """Customers first..last-1 with what they own, in fixture order."""
     all_customers, all_subscriptions, all_orders, all_users, all_members = [], [], [], [], []
+    all_devices: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
     for index in range(first, last):
         cust = customer(index)
         subs, orders = purchases(index, cust)
@@ -321,6 +326,8 @@ def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[
         cust_users = users(index, cust)
         all_users += cust_users
         all_members += role_members(index, cust_users)
+        for key, rows in devices(index, cust).items():
+            all_devices[key] += rows
     return {
         "customers": all_customers,
         "subscriptions": all_subscriptions,
@@ -328,6 +335,9 @@ def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[
         "customerUsers": all_users,
         "consents": consents(all_customers, *app),
         "roleMembers": all_members,
+        "devicePolicies": all_devices["policies"],
+        "deviceBatches": all_devices["deviceBatches"],
+        "devices": all_devices["devices"],
     }
 
 
@@ -352,6 +362,92 @@ def _checked_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[Any
 
 def _chunk(first: int, last: int, app: tuple[str, str]) -> dict[str, list[Any]]:
     return _checked_rows(_tables(first, last, app))
+
+
+# --- devices.json and syndication.json (issue 15) -------------------------------------------------------------
+
+# The first customer's Autopilot data are the documented samples' (get-a-list-of-a-customer-s-policies.md,
+# get-a-list-of-devices-for-the-specified-batch-and-customer.md, get-the-list-of-device-batches-*.md), so that the
+# answers can be compared with them; other customers get generated ones.
+_SAMPLE_POLICIES = [
+    ("8c7d25aa-2dbb-409c-a1f0-f55bd9108fa9", "Windows 10 Enterprise E3", "P462017 description",
+     ["oobe_user_not_local_admin", "skip_express_settings"], "2017-04-27T11:30:34.1944704-07:00",
+     "2017-04-27T11:30:34.1944704-07:00"),
+    ("56edf752-ee77-4fd8-b7f5-df1f74a3a9ac", "Test policy", "Test policy creation from API 1",
+     ["skip_express_settings"], "2017-07-25T11:03:03.8457088-07:00", "2017-07-25T11:04:00.8150016-07:00"),
+    ("a96b5fd9-0f3a-419a-b55c-a8aecd6b1f00", "Windows 10 Enterprise E5", "test policy creation from API",
+     ["oobe_user_not_local_admin", "skip_express_settings"], "2017-07-25T11:07:36.1501184-07:00",
+     "2017-07-25T11:07:36.1501184-07:00"),
+]  # fmt: skip
+_SAMPLE_DEVICES = [
+    ("7c141ea9-2816-4e15-a819-53f6856499ff", "2R9-ZNP67", "00329-00000-0003-AA6069", "Precision WorkStation T7500",
+     "Dell Inc.", "2017-08-09T14:43:26.0092288-07:00"),
+    ("e528a62f-5031-49f4-bea7-5fafe47388fd", "1234567890", "12345-67890-09876-54321-13579", "HP Z420 Workstation",
+     "Hewlett-Packard", "2017-08-09T14:35:51.3126144-07:00"),
+]  # fmt: skip
+
+
+def _batch(cid: str, name: str, created: str) -> dict[str, Any]:
+    return {"id": f"{cid}:{name.lower()}", "_name": name, "creationDate": created, "_customerId": cid}
+
+
+def devices(index: int, cust: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """One customer's configuration policies, device batches and devices: the documented samples' for the first
+    customer, a policy and a batch of three devices for every tenth from the sixth, none for the others."""
+    cid = cust["id"]
+    found: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
+    if index == 0:
+        for pid, name, description, settings, made, modified in _SAMPLE_POLICIES:
+            found["policies"].append({"id": pid, "name": name, "category": "o_o_b_e", "description": description,
+                                      "policySettings": settings, "createdDate": made,
+                                      "lastModifiedDate": modified, "_customerId": cid})  # fmt: skip
+        batch = _batch(cid, "Test batch", "2017-07-25T01:51:00")
+        found["deviceBatches"].append(batch)
+        for did, serial, key, model, maker, uploaded in _SAMPLE_DEVICES:
+            found["devices"].append({"id": did, "serialNumber": serial, "productKey": key, "modelName": model,
+                                     "oemManufacturerName": maker, "policies": [{"key": "o_o_b_e", "value": None}],
+                                     "uploadedDate": uploaded, "_customerId": cid, "_batch": batch["id"]})  # fmt: skip
+    elif index % 10 == 5:
+        created = EPOCH + timedelta(days=index % 300, hours=1)
+        pid = gid(f"policy-{cid}-0")
+        found["policies"].append({"id": pid, "name": "Autopilot standard", "category": "o_o_b_e",
+                                  "description": "Standard user, no express settings",
+                                  "policySettings": ["oobe_user_not_local_admin", "skip_express_settings", "skip_eula"],
+                                  "createdDate": iso(created), "lastModifiedDate": iso(created),
+                                  "_customerId": cid})  # fmt: skip
+        batch = _batch(cid, "Batch-01", iso(created))
+        found["deviceBatches"].append(batch)
+        for n in range(3):
+            digest = hashlib.sha256(f"hardware-{cid}-{n}".encode()).digest() * 4
+            found["devices"].append({"id": gid(f"device-{cid}-{n}"), "serialNumber": f"NW{index:06d}{n}",
+                                     "_hardwareHash": base64.b64encode(digest).decode(),
+                                     "modelName": "Surface Laptop 5", "oemManufacturerName": "Microsoft Corporation",
+                                     "policies": [{"key": "o_o_b_e", "value": pid if n == 0 else None}],
+                                     "uploadedDate": iso(created + timedelta(minutes=5)), "_customerId": cid,
+                                     "_batch": batch["id"]})  # fmt: skip
+    return found
+
+
+# Syndication customers' seats: (offer id, quantity) per syndication subscription.
+_SYNDICATION_PLANS = [
+    [("796B6B5F-613C-4E24-A17C-EBA730D49C02", 15)],
+    [("BD938F12-058F-4927-BBA3-AE36B1D2501C", 6), ("195416C1-3447-423A-B37B-EE59A99A19C4", 2)],
+]
+
+
+def syndication(count: int) -> list[dict[str, Any]]:
+    """Two syndication (MOSI) customers, not yet the partner's: the companies that would follow the world's last."""
+    result = []
+    for n, plan in enumerate(_SYNDICATION_PLANS):
+        cust = customer(count + n)
+        slug = cust["companyProfile"]["domain"].split(".")[0]
+        result.append({
+            "id": gid(f"mosi-customer-{slug}"),
+            "customer": cust,
+            "subscriptions": [{"mosiSubscriptionId": gid(f"mosi-subscription-{slug}-{i}"), "offerId": offer,
+                               "quantity": quantity} for i, (offer, quantity) in enumerate(plan)],
+        })  # fmt: skip
+    return result
 
 
 def write_world(
@@ -382,16 +478,20 @@ def write_world(
     }
     _write_json(directory / OFFERS_FILE, {"offers": OFFERS}, indent=True)
     _write_json(directory / "catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
+    _write_json(directory / "syndication.json", {"customers": syndication(count)}, indent=True)
     if form == "sqlite":
         return _write_world_file(directory, count, app, own)
     tables = _tables(0, count, app)
     tables["roleMembers"] = own["roleMembers"] + tables["roleMembers"]
     tables["invoices"] = own["invoices"]
+    files: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for table, rows in tables.items():
         name, key, _ = _records()[table]
+        files.setdefault(name, {})[key] = rows  # devices.json holds three lists
+    for name, data in files.items():
         # Small worlds are indented as json.dump(indent=2) writes them (the same bytes); large ones are compact.
-        _write_json(directory / name, {key: rows}, indent=count <= 1000)
-    return {_records()[t][0]: len(rows) for t, rows in tables.items()} | {OFFERS_FILE: len(OFFERS)}
+        _write_json(directory / name, data, indent=count <= 1000)
+    return {name: sum(len(rows) for rows in data.values()) for name, data in files.items()} | {OFFERS_FILE: len(OFFERS)}
 
 
 def _write_world_file(

@@ -312,6 +312,64 @@ class RoleMemberRecord(Record, kw_only=True):
     tenant_id: Guid = field(name="_tenantId")  # a customer's id, or the partner tenant's
 
 
+# --- devices.json and syndication.json: device deployment and syndication customers (issue 15) ----------------
+
+
+class PolicyAssignmentRecord(Record, kw_only=True):
+    key: Literal["o_o_b_e"]
+    value: Guid | None
+
+
+class ConfigurationPolicyRecord(Record, kw_only=True):
+    id: Guid
+    name: Text
+    category: Literal["o_o_b_e"]
+    description: str | UnsetType = UNSET
+    policy_settings: Annotated[list[Text], Meta(min_length=1)]
+    created_date: Text
+    last_modified_date: Text
+    customer_id: Guid = field(name="_customerId")
+
+
+class DeviceBatchRecord(Record, kw_only=True):
+    id: Text  # "<customer id>:<batch id in lower case>"
+    name: Text = field(name="_name")
+    creation_date: Text
+    customer_id: Guid = field(name="_customerId")
+
+
+class DeviceRecord(Record, kw_only=True):
+    id: Guid
+    serial_number: Text | UnsetType = UNSET
+    product_key: Text | UnsetType = UNSET
+    hardware_hash: Text | UnsetType = field(default=UNSET, name="_hardwareHash")
+    model_name: Text | UnsetType = UNSET
+    oem_manufacturer_name: Text | UnsetType = UNSET
+    policies: list[PolicyAssignmentRecord]
+    uploaded_date: Text
+    customer_id: Guid = field(name="_customerId")
+    batch: Text = field(name="_batch")
+    visible: float = field(default=0.0, name="_visible")
+
+
+class DevicesFile(Record, kw_only=True):
+    policies: list[ConfigurationPolicyRecord] = []
+    device_batches: list[DeviceBatchRecord] = []
+    devices: list[DeviceRecord] = []
+
+
+class MosiSubscriptionRecord(Record, kw_only=True):
+    mosi_subscription_id: Text
+    offer_id: Text
+    quantity: Annotated[int, Meta(ge=1)]
+
+
+class SyndicationCustomerRecord(Record, kw_only=True):
+    id: Text  # the MOSI customer id
+    customer: CustomerRecord  # the customer as Partner Center will show it once migrated to CSP
+    subscriptions: list[MosiSubscriptionRecord]
+
+
 # --- checking a file's data against a record ---------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +26,8 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+DEVICES_FILE = "devices.json"  # optional: Windows Autopilot policies, device batches and devices (issue 15)
+SYNDICATION_FILE = "syndication.json"  # optional: syndication customers that may migrate to CSP (issue 15)
 CATALOG_PREFERENCES_FILE = "catalog-preferences.json"  # optional: older fixture directories have none
 ROLE_MEMBERS_FILE = "role-members.json"  # optional: a world without it has no role members
 
@@ -49,6 +52,9 @@ SPECS: dict[str, Spec] = {
     "invoices": Spec(),
     "consents": Spec(_owner),
     "roleMembers": Spec(lambda d: str(d["_tenantId"])),
+    "devicePolicies": Spec(_owner),
+    "deviceBatches": Spec(_owner),
+    "devices": Spec(_owner),
 }
 
 
@@ -148,6 +154,16 @@ class World:
     catalog_preferences: Table = field(default_factory=lambda: Table(()))
     support_contacts: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
     registrations: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    # Device deployment, managed by customer; insider programs; notification preferences, by partner user;
+    # syndication customers and their migrations to CSP (issue 15: devices.json and syndication.json, optional).
+    device_policies: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    device_batches: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    devices: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    device_jobs: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_customerId"]))
+    insider_programs: Table = field(default_factory=lambda: Table(()))
+    notification_preferences: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["_userId"]))
+    syndication_customers: Table = field(default_factory=lambda: Table(()))
+    syndication_migrations: Table = field(default_factory=lambda: Table(()))
     # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
@@ -201,6 +217,14 @@ class World:
             "catalogPreferences": self.catalog_preferences,
             "supportContacts": self.support_contacts,
             "registrations": self.registrations,
+            "devicePolicies": self.device_policies,
+            "deviceBatches": self.device_batches,
+            "devices": self.devices,
+            "deviceJobs": self.device_jobs,
+            "insiderPrograms": self.insider_programs,
+            "notificationPreferences": self.notification_preferences,
+            "syndicationCustomers": self.syndication_customers,
+            "syndicationMigrations": self.syndication_migrations,
         }
 
     def reset(self) -> None:
@@ -425,6 +449,10 @@ def load_world(directory: Path | None = None) -> World:
         source=directory,
         role_members=tables["roleMembers"],
         catalog_preferences=Table(preferences),
+        device_policies=tables["devicePolicies"],
+        device_batches=tables["deviceBatches"],
+        devices=tables["devices"],
+        syndication_customers=Table(_syndication(directory, lambda c: c in tables["customers"], offer_ids)),
     )
 
 
@@ -475,6 +503,10 @@ def _json_tables(directory: Path, offer_ids: set[str], tenant: Tenant, users: di
     }
     tables = {name: table(name, [doc for doc, _ in rows]) for name, rows in raw.items()}
     tables["roleMembers"] = table("roleMembers", _role_members(directory, tenant, users, customer_users))
+    devices = _devices(directory, customer_ids)
+    tables["devicePolicies"] = table("devicePolicies", devices["policies"])
+    tables["deviceBatches"] = table("deviceBatches", devices["deviceBatches"])
+    tables["devices"] = table("devices", devices["devices"])
     return tables
 
 
@@ -507,3 +539,56 @@ def _role_members(
         if m.id != member_key(owner, role, member):
             raise file.error(f"{where}.id", f"expected {member_key(owner, role, member)}")
     return [raw for raw, _ in members]
+
+
+def _optional(directory: Path, name: str) -> _File | None:
+    """A fixture file that older fixture directories do not have: missing means empty."""
+    return _File(directory, name) if (directory / name).is_file() else None
+
+
+def _devices(directory: Path, customer_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
+    file = _optional(directory, DEVICES_FILE)
+    if file is None:
+        return found
+    file.whole(records.DevicesFile)  # every list optional, every record checked
+    for key, kind in (
+        ("policies", records.ConfigurationPolicyRecord),
+        ("deviceBatches", records.DeviceBatchRecord),
+        ("devices", records.DeviceRecord),
+    ):
+        if key in file.data:
+            rows: list[tuple[dict[str, Any], Any]] = file.rows(key, kind)
+            for i, (raw, typed) in enumerate(rows):
+                if typed.customer_id.lower() not in customer_ids:
+                    raise file.error(f"{key}[{i}]._customerId", f"no customer with id {typed.customer_id}")
+                found[key].append(raw)
+    batches = {b["id"].lower() for b in found["deviceBatches"]}
+    for i, batch in enumerate(found["deviceBatches"]):
+        if batch["id"].lower() != f"{batch['_customerId']}:{batch['_name']}".lower():
+            raise file.error(f"deviceBatches[{i}].id", "must be the customer id, a colon and _name in lower case")
+    policies = {p["id"].lower(): p["_customerId"] for p in found["policies"]}
+    for i, device in enumerate(found["devices"]):
+        if device["_batch"].lower() not in batches or not device["_batch"].startswith(device["_customerId"]):
+            raise file.error(f"devices[{i}]._batch", f"no device batch {device['_batch']} of the device's customer")
+        for n, policy in enumerate(device["policies"]):
+            if policy["value"] is not None and policies.get(policy["value"].lower()) != device["_customerId"]:
+                raise file.error(f"devices[{i}].policies[{n}].value", "no policy with this id in the device's customer")
+    return found
+
+
+def _syndication(directory: Path, is_customer: Callable[[str], bool], offer_ids: set[str]) -> list[dict[str, Any]]:
+    file = _optional(directory, SYNDICATION_FILE)
+    if file is None:
+        return []
+    rows = file.rows("customers", records.SyndicationCustomerRecord)
+    for i, (_, typed) in enumerate(rows):
+        if is_customer(typed.customer.id.lower()):
+            raise file.error(f"customers[{i}].customer.id", "is already a customer of the partner")
+        if typed.customer.company_profile.tenant_id.lower() != typed.customer.id.lower():
+            raise file.error(f"customers[{i}].customer.companyProfile.tenantId", "must equal the customer id")
+        for n, subscription in enumerate(typed.subscriptions):
+            if subscription.offer_id.upper() not in offer_ids:
+                where = f"customers[{i}].subscriptions[{n}].offerId"
+                raise file.error(where, f"no offer with id {subscription.offer_id}")
+    return [raw for raw, _ in rows]

@@ -23,7 +23,18 @@ from emulator.world import SPECS, World, WorldError, default_world_dir, load_wor
 from emulator.worldfile import WORLD_FILE, WorldFile, Writer
 from tests.helpers import NW, bearer, customer_body, user_token
 
-TABLES = ("customers", "subscriptions", "orders", "customerUsers", "invoices", "consents", "roleMembers")
+TABLES = (
+    "customers",
+    "subscriptions",
+    "orders",
+    "customerUsers",
+    "invoices",
+    "consents",
+    "roleMembers",
+    "devicePolicies",
+    "deviceBatches",
+    "devices",
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +78,9 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         "invoices": 8,
         "consents": 20,
         "roleMembers": 87,
+        "devicePolicies": 7,
+        "deviceBatches": 5,
+        "devices": 14,
     }
     paths = [
         "/v1/customers?size=500",
@@ -79,6 +93,8 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         "/v1/customers?filter=%7B%22Field%22%3A%22Domain%22%2C%22Value%22%3A%22CONTOSO%22%2C%22Operator%22%3A%22starts_with%22%7D",
         "/v1/invoices",
         f"/v1/customers/{NW.CONTOSO}/directoryroles/62e90394-69f5-4237-9190-012177145e10/usermembers",
+        f"/v1/customers/{NW.CONTOSO}/policies",
+        f"/v1/customers/{NW.CONTOSO}/deviceBatches",
         "/v1/customers/00000000-0000-0000-0000-000000000001",
     ]
     answers: list[list[Any]] = []

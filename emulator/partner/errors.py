@@ -74,6 +74,18 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.OrderNotCancellable: (400, 800061),
     e.OrderCancelledBySubscription: (400, 800063),
     e.CancellationOutsideSandbox: (403, 800019),
+    # devices, policies, batch jobs and syndication migrations (issue 15): error-codes.md's generic 404 "Not
+    # found" (1000) and a 409 for a conflict; the device pages document no error bodies [I].
+    e.DeviceBatchNotFound: (404, 1000),
+    e.DeviceBatchExists: (409, 3000),
+    e.DeviceNotFound: (404, 1000),
+    e.PolicyNotFound: (404, 1000),
+    e.PolicyInUse: (409, 3000),
+    e.BatchJobNotFound: (404, 1000),
+    e.FlightNotFound: (404, 1000),
+    e.SyndicationBatchNotFound: (404, 1000),
+    e.MosiCustomerNotFound: (404, 1000),
+    e.MosiCustomerMigrated: (409, 3000),
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

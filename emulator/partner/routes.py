@@ -17,19 +17,23 @@ from emulator.partner import (
     commerce,
     consents,
     customers,
+    devices,
     invoices,
     legacy,
     mfa_reports,
     offers,
     orders,
+    preferences,
     products,
     profiles,
     roles,
     subscriptions,
+    syndication,
     users,
 )
 from emulator.partner.schemas import billing as b
 from emulator.partner.schemas import commerce as c
+from emulator.partner.schemas import devices as dv
 from emulator.partner.schemas import legacy as lg
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
@@ -88,6 +92,14 @@ MEMBER_ID = param("member_id", "path", GUID, "The member's user object id.")
 ROLE_ID_QUERY = param("role_id", "query", GUID, "The role's id.")
 MEMBER_ID_QUERY = param("member_id", "query", GUID, "The member's user object id.", required=True)
 ROLE_ID_REQUIRED = param("role_id", "query", GUID, "The role's id.", required=True)
+# Devices, policies, batch jobs and syndication migrations (issue 15).
+POLICY_ID = param("policy_id", "path", GUID, "The configuration policy id.")
+BATCH_ID = param("deviceBatch_id", "path", TEXT, "The device batch id (the name given at upload).")
+DEVICE_ID = param("device_id", "path", GUID, "The device id.")
+PARTNER_USER_ID = param("user_id", "path", GUID, "A partner user's object id.")
+AREA = param("notificationArea", "path", {"enum": ["ratedUsage", "serviceHealth"]}, "The notification area.")
+CHANNEL = param("channelType", "path", {"enum": ["none", "email", "web"]}, "The channel (none: every channel).")
+SYNDICATION_BATCH = param("migrationBatchId", "path", GUID, "The migration batch id.")
 SEEK = (
     param("seekOperation", "query", {"enum": ["Next", "next"]}, "With MS-ContinuationToken: the next page."),
     param("MS-ContinuationToken", "header", TEXT, "The token from links.next.headers of the previous page."),
@@ -412,5 +424,71 @@ OPERATIONS: list[Operation] = [
         errors=(*COMMON_ERRORS, "403"), params=(CUSTOMER_ID, ORDER_ID)),
     # (end of legacy offers)
     # --- devices, policies, batch jobs and syndication migrations (issue 15) ---
+    # docs/sources/devices.md. Uploads and policy updates answer 202 with a Location header and no body.
+    _op("GET", "/v1/customers/{customer_id}/policies", devices.list_policies, "listConfigurationPolicies",
+        "A customer's Windows Autopilot configuration policies", w.Collection[dv.ConfigurationPolicy],
+        params=(CUSTOMER_ID,)),
+    _op("POST", "/v1/customers/{customer_id}/policies", devices.create_policy, "createConfigurationPolicy",
+        "Create a configuration policy", dv.ConfigurationPolicy, body=dv.PolicyCreate, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/policies/{policy_id}", devices.get_policy, "getConfigurationPolicy",
+        "Get a configuration policy", dv.ConfigurationPolicy, params=(CUSTOMER_ID, POLICY_ID)),
+    _op("PUT", "/v1/customers/{customer_id}/policies/{policy_id}", devices.replace_policy,
+        "updateConfigurationPolicy", "Update a configuration policy (name, description, settings)",
+        dv.ConfigurationPolicy, body=dv.PolicyReplace, errors=(*COMMON_ERRORS, "409"),
+        params=(CUSTOMER_ID, POLICY_ID)),
+    _op("DELETE", "/v1/customers/{customer_id}/policies/{policy_id}", devices.delete_policy,
+        "deleteConfigurationPolicy", "Delete a configuration policy no device has", None, status=204,
+        errors=(*COMMON_ERRORS, "409"), params=(CUSTOMER_ID, POLICY_ID)),
+    _op("GET", "/v1/customers/{customer_id}/deviceBatches", devices.list_batches, "listDeviceBatches",
+        "A customer's device batches", w.Collection[dv.DeviceBatch], params=(CUSTOMER_ID,)),
+    _op("POST", "/v1/customers/{customer_id}/deviceBatches", devices.create_batch, "createDeviceBatch",
+        "Upload devices in a new batch: 202, Location: the batch job", None, status=202, app_user_only=True,
+        body=dv.DeviceBatchCreate, errors=(*COMMON_ERRORS, "409"), params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/deviceBatches/{deviceBatch_id}/devices", devices.list_devices,
+        "listDevices", "A batch's devices, 100 a page (MS-ContinuationToken for the next)",
+        w.Collection[dv.Device], params=(CUSTOMER_ID, BATCH_ID, param(
+            "MS-ContinuationToken", "header", TEXT, "The continuationToken of the previous page."))),
+    # The body is a bare JSON array of devices (not describable by the request-body definitions).
+    _op("POST", "/v1/customers/{customer_id}/deviceBatches/{deviceBatch_id}/devices", devices.add_devices,
+        "addDevices", "Upload devices to an existing batch: 202, Location: the batch job", None, status=202,
+        errors=(*COMMON_ERRORS, "413"), params=(CUSTOMER_ID, BATCH_ID)),
+    _op("PUT", "/v1/customers/{customer_id}/deviceBatches/{deviceBatch_id}/devices/{device_id}",
+        devices.replace_device, "updateDevice", "Set a device's policies", dv.Device, body=dv.DeviceIn,
+        params=(CUSTOMER_ID, BATCH_ID, DEVICE_ID)),
+    _op("DELETE", "/v1/customers/{customer_id}/deviceBatches/{deviceBatch_id}/devices/{device_id}",
+        devices.delete_device, "deleteDevice", "Delete a device", None, status=204,
+        params=(CUSTOMER_ID, BATCH_ID, DEVICE_ID)),
+    _op("PATCH", "/v1/customers/{customer_id}/DevicePolicyUpdates", devices.update_device_policies,
+        "updateDevicesPolicy", "Assign a policy to devices: 202, Location: the batch job", None, status=202,
+        body=dv.DevicePolicyUpdate, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/batchJobStatus/{batchUploadTracking_id}", devices.job_status,
+        "getBatchJobStatus", "The status of an upload or a policy update, device by device",
+        dv.BatchUploadDetails, params=(CUSTOMER_ID, param(
+            "batchUploadTracking_id", "path", GUID, "The tracking id of the Location header."))),
+    _op("GET", "/v1/customers/{customer_id}/managedservices", devices.managed_services, "listManagedServices",
+        "The customer's managed services and their admin links", w.Collection[dv.ManagedService],
+        app_user_only=True, params=(CUSTOMER_ID,), coverage="world"),
+    _op("GET", "/v1/insiderprograms", preferences.get_insider_program, "getInsiderProgram",
+        "The insider program the partner can join, and whether it has", dv.InsiderProgram),
+    _op("PUT", "/v1/insiderprograms", preferences.update_insider_program, "updateInsiderProgram",
+        "Join or leave the insider program", dv.InsiderProgram, body=dv.InsiderProgramIn),
+    _op("GET", "/v1/users/{user_id}/preferences/notifications/{notificationArea}/{channelType}",
+        preferences.get_notification_preference, "getNotificationPreference",
+        "A partner user's notification preference of an area and channel", dv.NotificationPreference,
+        params=(PARTNER_USER_ID, AREA, CHANNEL)),
+    _op("PUT", "/v1/users/{user_id}/preferences/notifications/{notificationArea}/{channelType}",
+        preferences.update_notification_preference, "updateNotificationPreference",
+        "Set a partner user's notification preference: the user's areas", list[dv.NotificationPreference],
+        body=dv.CommunicationPreferenceIn, params=(PARTNER_USER_ID, AREA, CHANNEL)),
+    _op("POST", "/v1/migrations/syndication", syndication.create_migration, "createSyndicationMigration",
+        "Migrate syndication customers to CSP (a batch)", dv.SyndicationMigration, status=202,
+        body=dv.SyndicationMigrationCreate, errors=(*COMMON_ERRORS, "409")),
+    _op("GET", "/v1/migrations/syndication/{migrationBatchId}", syndication.get_migration,
+        "getSyndicationMigration", "A syndication migration batch's status", dv.SyndicationMigrationStatus,
+        params=(SYNDICATION_BATCH,)),
+    _op("GET", "/v1/migrations/syndication/{migrationBatchId}/{mosiCustomerId}", syndication.get_customer_migration,
+        "getSyndicationCustomerMigration", "One customer's status in a syndication migration batch",
+        dv.SyndicationMigrationStatus, params=(SYNDICATION_BATCH, param(
+            "mosiCustomerId", "path", TEXT, "The syndication (MOSI) customer id."))),
     # (end of devices)
 ]  # fmt: skip

@@ -11,15 +11,19 @@ from emulator.partner.models.carts import Carts
 from emulator.partner.models.catalog import Catalog
 from emulator.partner.models.consents import Consents
 from emulator.partner.models.customers import Customers
+from emulator.partner.models.devices import Devices
 from emulator.partner.models.invoices import Invoices
 from emulator.partner.models.legacy import Legacy
 from emulator.partner.models.licenses import Licenses
+from emulator.partner.models.managed_services import ManagedServices
 from emulator.partner.models.migrations import Migrations
 from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
+from emulator.partner.models.preferences import Preferences
 from emulator.partner.models.profiles import Profiles
 from emulator.partner.models.roles import DirectoryRoleMembers, PartnerRoleMembers
 from emulator.partner.models.subscriptions import Subscriptions
+from emulator.partner.models.syndication import Syndication
 from emulator.partner.models.transitions import Transitions
 from emulator.partner.models.users import CustomerUsers
 from emulator.world import World
@@ -53,3 +57,9 @@ class PartnerCenter:
         # customer users, directory roles and partner roles (issue 15)
         self.directory_roles = DirectoryRoleMembers(world, clock, ids).bind(self.users)
         self.partner_roles = PartnerRoleMembers(world, clock, ids)
+        # Devices, policies, batch jobs and syndication migrations (issue 15): jobs finish after the same delay.
+        self.devices = Devices(world, clock, ids)
+        self.managed_services = ManagedServices(world, clock, ids).bind(self.licenses)
+        self.preferences = Preferences(world, clock, ids)
+        self.syndication = Syndication(world, clock, ids).bind(self.customers)
+        self.devices.provisioning_delay = self.syndication.provisioning_delay = provisioning_delay

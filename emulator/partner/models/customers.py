@@ -18,6 +18,7 @@ OWNED_TABLES = (
     "subscriptions", "orders", "customerUsers", "consents", "agreements", "carts", "transitions", "migrations",
     "roleMembers",
     "supportContacts", "registrations",
+    "devicePolicies", "deviceBatches", "devices", "deviceJobs",
 )  # fmt: skip
 
 

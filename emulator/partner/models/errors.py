@@ -371,3 +371,56 @@ class CancellationOutsideSandbox(DomainError):
             "Non-Sandbox tenants are not allowed to cancel purchases other than software subscriptions and "
             "perpetual software"
         )
+
+
+# --- devices, policies, batch jobs and syndication migrations (issue 15; docs/sources/devices.md) ---------------
+
+
+class DeviceBatchNotFound(DomainError):
+    def __init__(self, batch_id: str) -> None:
+        super().__init__(f"Not found: the customer has no device batch '{batch_id[:128]}'.")  # [I] the text
+
+
+class DeviceBatchExists(DomainError):
+    def __init__(self, batch_id: str) -> None:
+        super().__init__(f"A device batch with id '{batch_id[:128]}' already exists for this customer.")  # [I]
+
+
+class DeviceNotFound(DomainError):
+    def __init__(self, device_id: str) -> None:
+        super().__init__(f"Not found: the customer has no device with id {device_id[:64]}.")  # [I] the text
+
+
+class PolicyNotFound(DomainError):
+    def __init__(self, policy_id: str) -> None:
+        super().__init__(f"Not found: the customer has no configuration policy with id {policy_id[:64]}.")  # [I]
+
+
+class PolicyInUse(DomainError):
+    def __init__(self, policy_id: str, devices: int) -> None:
+        super().__init__(f"The configuration policy {policy_id} is assigned to {devices} device(s).")  # [I]
+
+
+class BatchJobNotFound(DomainError):
+    def __init__(self, tracking_id: str) -> None:
+        super().__init__(f"Not found: no batch job with tracking id {tracking_id[:64]} for this customer.")  # [I]
+
+
+class FlightNotFound(DomainError):
+    def __init__(self, flight_id: str) -> None:
+        super().__init__(f"Not found: there is no insider program '{flight_id[:64]}'.")  # [I] the text
+
+
+class SyndicationBatchNotFound(DomainError):
+    def __init__(self, batch_id: str) -> None:
+        super().__init__(f"Not found: no syndication migration batch with id {batch_id[:64]}.")  # [I] the text
+
+
+class MosiCustomerNotFound(DomainError):
+    def __init__(self, mosi_customer_id: str) -> None:
+        super().__init__(f"Not found: no syndication customer with id {mosi_customer_id[:64]}.")  # [I] the text
+
+
+class MosiCustomerMigrated(DomainError):
+    def __init__(self, mosi_customer_id: str) -> None:
+        super().__init__(f"The syndication customer {mosi_customer_id[:64]} is already being migrated.")  # [I]
