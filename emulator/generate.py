@@ -234,6 +234,39 @@ def consents(customers: list[dict[str, Any]], app_id: str, app_name: str) -> lis
     ]
 
 
+# The partner's indirect resellers: the two of retrieve-a-list-of-indirect-resellers.md's sample, as documented.
+RESELLERS = [
+    {
+        "id": "484e548c-f5f3-4528-93a9-c16c6373cb59",
+        "name": "First Up Consultants",
+        "relationshipType": "is_indirect_cloud_solution_provider_of",
+        "state": "Active",
+        "mpnId": "4847383",
+        "location": "US",
+    },
+    {
+        "id": "b01b1487-b36e-4e6d-9b5e-0b58974c4b28",
+        "name": "ReleCloud",
+        "relationshipType": "is_indirect_cloud_solution_provider_of",
+        "state": "Active",
+        "mpnId": "4847433",
+        "location": "BR",
+    },
+]
+
+
+def relationships(customers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Two customers in thirteen are served through an indirect reseller: in the default world Wingtip Toys and
+    Fourth Coffee through First Up Consultants (as in get-customers-of-an-indirect-reseller.md), Relecloud and
+    others through ReleCloud."""
+    served = []
+    for index, cust in enumerate(customers):
+        if index % 13 in (3, 10):
+            reseller = RESELLERS[0 if index % 13 == 3 else 1]
+            served.append({"id": cust["id"], "resellerId": reseller["id"]})
+    return {"partners": RESELLERS, "customers": served}
+
+
 def write_world(
     directory: Path, count: int, *, partner_dir: Path | None = None, invoice_count: int = 8
 ) -> dict[str, int]:
@@ -262,6 +295,7 @@ def write_world(
         "invoices.json": {"invoices": invoices(invoice_count)},
         "offers.json": {"offers": OFFERS},
         "consents.json": {"consents": consents(all_customers, web["clientId"].lower(), web["displayName"])},
+        "relationships.json": relationships(all_customers),
     }
     for name, data in files.items():
         # msgspec's C encoder: json.dump's pure-Python one took 80% of a 100,000-customer world's generation.

@@ -176,6 +176,7 @@ class EmulatorState:
         """Back to the state at start: fixtures, profile, clock; issued refresh tokens are forgotten."""
         self.world.reset()  # the store's reset hook empties the saved state when the emulator persists
         self.models.customers.forget()
+        self.models.addresses.forget()
         self.caches.clear()
         self.profile = self.start_profile
         self.clock.reset()

@@ -23,6 +23,7 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+RELATIONSHIPS_FILE = "relationships.json"  # optional: a missing file is no indirect resellers
 
 
 class WorldError(Exception):
@@ -111,10 +112,17 @@ class World:
     # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
+    # Relationships and the partner's profiles (issue 15): indirect resellers, the customers each one serves (by
+    # customer id), and the profiles as the PUTs leave them ({"id": name, "profile": {...}}, built from `profiles`).
+    partner_relationships: Table = field(default_factory=lambda: Table(()))
+    reseller_customers: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["resellerId"]))
+    partner_profiles: Table = field(init=False)
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
     def __post_init__(self) -> None:
+        editable = ("organization", "billing", "legalbusiness", "support")
+        self.partner_profiles = Table({"id": name, "profile": self.profiles[name]} for name in editable)
         self.store = Store(self.tables())
 
     def consented(self, app: App) -> bool:
@@ -157,6 +165,9 @@ class World:
             "carts": self.carts,
             "transitions": self.transitions,
             "migrations": self.migrations,
+            "partnerRelationships": self.partner_relationships,
+            "resellerCustomers": self.reseller_customers,
+            "partnerProfiles": self.partner_profiles,
         }
 
     def reset(self) -> None:
@@ -374,6 +385,8 @@ def load_world(directory: Path | None = None) -> World:
     for i, (_, consent) in enumerate(consents):
         owned(consents_file, f"consents[{i}]._customerId", consent.customer_id)
 
+    partners, served = _relationships(directory, customer_ids)
+
     return World(
         partner=tenant,
         profiles=profiles,
@@ -389,4 +402,31 @@ def load_world(directory: Path | None = None) -> World:
         consents=Table((raw for raw, _ in consents), group_of=lambda d: d["_customerId"]),
         offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
+        partner_relationships=Table(partners),
+        reseller_customers=Table(served, group_of=lambda d: d["resellerId"]),
     )
+
+
+def _relationships(directory: Path, customer_ids: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """relationships.json, when the directory has one: the indirect resellers, and the customers each serves."""
+    if not (directory / RELATIONSHIPS_FILE).exists():
+        return [], []
+    file = _File(directory, RELATIONSHIPS_FILE)
+    whole = file.whole(records.RelationshipsFile)
+    raw: dict[str, Any] = file.data
+    partners = [dict(row, id=row["id"].lower()) for row in raw.get("partners", [])]
+    seen: set[str] = set()
+    for i, partner in enumerate(whole.partners):
+        if partner.id.lower() in seen:
+            raise file.error(f"partners[{i}].id", f"duplicate id {partner.id}")
+        seen.add(partner.id.lower())
+    served: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(whole.customers):
+        if row.id.lower() not in customer_ids:
+            raise file.error(f"customers[{i}].id", f"no customer with id {row.id}")
+        if row.reseller_id.lower() not in seen:
+            raise file.error(f"customers[{i}].resellerId", f"no partner with id {row.reseller_id}")
+        if row.id.lower() in served:
+            raise file.error(f"customers[{i}].id", f"duplicate id {row.id}")
+        served[row.id.lower()] = {"id": row.id.lower(), "resellerId": row.reseller_id.lower()}
+    return partners, list(served.values())

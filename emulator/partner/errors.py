@@ -63,6 +63,12 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.TransitionNotEligible: (400, 900236),
     e.MigrationNotEligible: (400, 900215),  # [I] 900215-900226 are documented without their cases
     e.MigrationNotFound: (404, 800002),  # [I]  # [I] which of 900236 and 900258-61 fits which case is not documented
+    # relationships, profiles, validations and domains (docs/sources/relationships.md)
+    e.RelationshipNotFound: (400, 3000),  # Partner-Center-PowerShell#51 shows the code and text; [I] the status
+    e.ActiveSubscriptions: (400, 3000),  # [I]
+    e.IndirectResellerNotFound: (404, 1000),  # [I]
+    e.MarketNotFound: (404, 1000),  # [I]
+    e.DomainNotFound: (404, 1000),  # [I]
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from emulator.clock import Clock
+from emulator.partner.models.addresses import Addresses
 from emulator.partner.models.agreements import Agreements
 from emulator.partner.models.base import Ids
 from emulator.partner.models.carts import Carts
@@ -17,6 +18,7 @@ from emulator.partner.models.migrations import Migrations
 from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
 from emulator.partner.models.profiles import Profiles
+from emulator.partner.models.relations import Relations
 from emulator.partner.models.subscriptions import Subscriptions
 from emulator.partner.models.transitions import Transitions
 from emulator.partner.models.users import CustomerUsers
@@ -45,5 +47,8 @@ class PartnerCenter:
         self.licenses = Licenses(world, clock, ids).bind(self.catalog, self.subscriptions, self.users)
         self.transitions = Transitions(world, clock, ids).on(self.subscriptions)
         self.migrations = Migrations(world, clock, ids).on(self.subscriptions)
+        # relationships, profiles, validations and domains (issue 15)
+        self.relations = Relations(world, clock, ids).bind(self.customers)
+        self.addresses = Addresses(world, clock, ids)
         for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations):
             model.provisioning_delay = provisioning_delay

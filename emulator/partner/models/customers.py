@@ -46,8 +46,11 @@ class Customers(Model):
     _domains: set[str] | None = None  # the domains in use, built on first need (a scan per creation was O(n))
 
     def domains(self) -> set[str]:
+        """Every customer's initial domain and verified (custom) domains, lower-cased."""
         if self._domains is None:
-            self._domains = {c["companyProfile"]["domain"].lower() for c in self.world.customers}
+            domains = {c["companyProfile"]["domain"].lower() for c in self.world.customers}
+            domains.update(d.lower() for c in self.world.customers for d in c.get("customDomains", ()))
+            self._domains = domains
         return self._domains
 
     def forget(self) -> None:
@@ -157,4 +160,5 @@ class Customers(Model):
                 for doc in tx.group(table, cid):
                     tx.delete(table, doc["id"])
             tx.delete("customers", cid)
+            tx.delete("resellerCustomers", cid)  # served through an indirect reseller: no longer
         self.forget()
