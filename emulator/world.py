@@ -115,7 +115,7 @@ class World:
     # Relationships and the partner's profiles (issue 15): indirect resellers, the customers each one serves (by
     # customer id), and the profiles as the PUTs leave them ({"id": name, "profile": {...}}, built from `profiles`).
     partner_relationships: Table = field(default_factory=lambda: Table(()))
-    reseller_customers: Table = field(default_factory=lambda: Table((), group_of=lambda d: d["resellerId"]))
+    reseller_customers: Table = field(default_factory=lambda: Table(()))  # by customer id (a row's reseller changes)
     partner_profiles: Table = field(init=False)
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
@@ -403,7 +403,7 @@ def load_world(directory: Path | None = None) -> World:
         offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
         partner_relationships=Table(partners),
-        reseller_customers=Table(served, group_of=lambda d: d["resellerId"]),
+        reseller_customers=Table(served),
     )
 
 
@@ -418,15 +418,15 @@ def _relationships(directory: Path, customer_ids: set[str]) -> tuple[list[dict[s
     seen: set[str] = set()
     for i, partner in enumerate(whole.partners):
         if partner.id.lower() in seen:
-            raise file.error(f"partners[{i}].id", f"duplicate id {partner.id}")
+            raise file.error(f"$.partners[{i}].id", f"duplicate id {partner.id}")
         seen.add(partner.id.lower())
     served: dict[str, dict[str, Any]] = {}
     for i, row in enumerate(whole.customers):
         if row.id.lower() not in customer_ids:
-            raise file.error(f"customers[{i}].id", f"no customer with id {row.id}")
+            raise file.error(f"$.customers[{i}].id", f"no customer with id {row.id}")
         if row.reseller_id.lower() not in seen:
-            raise file.error(f"customers[{i}].resellerId", f"no partner with id {row.reseller_id}")
+            raise file.error(f"$.customers[{i}].resellerId", f"no partner with id {row.reseller_id}")
         if row.id.lower() in served:
-            raise file.error(f"customers[{i}].id", f"duplicate id {row.id}")
+            raise file.error(f"$.customers[{i}].id", f"duplicate id {row.id}")
         served[row.id.lower()] = {"id": row.id.lower(), "resellerId": row.reseller_id.lower()}
     return partners, list(served.values())

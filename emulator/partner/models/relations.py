@@ -137,9 +137,8 @@ class Relations(Model):
 
     def customers_of(self, partner_id: str) -> list[Doc]:
         """The customers an indirect reseller serves (the customer list's IndirectReseller filter)."""
-        if not re.fullmatch(r"[0-9a-fA-F-]{36}", partner_id.strip()):
-            return []
-        rows = self.world.reseller_customers.group(partner_id.strip().lower())
+        wanted = partner_id.strip().lower()
+        rows = [row for row in self.world.reseller_customers if row["resellerId"] == wanted]
         customers = (self.world.customers.get(row["id"]) for row in rows)
         return [c for c in customers if c is not None]
 
