@@ -307,6 +307,7 @@ def _records() -> dict[str, tuple[str, str, Any]]:
         "devicePolicies": ("devices.json", "policies", records.ConfigurationPolicyRecord),
         "deviceBatches": ("devices.json", "deviceBatches", records.DeviceBatchRecord),
         "devices": ("devices.json", "devices", records.DeviceRecord),
+        "resellerCustomers": ("relationships.json", "customers", records.ResellerCustomerRecord),
     }
 
 
@@ -315,7 +316,7 @@ CHUNK = 2000  # customers per piece of work (even: every second customer has a c
 
 def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[str, Any]]]:
     """Customers first..last-1 with what they own, in fixture order."""
-    all_customers, all_subscriptions, all_orders, all_users, all_members = [], [], [], [], []
+    all_customers, all_subscriptions, all_orders, all_users, all_members, served = [], [], [], [], [], []
     all_devices: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
     for index in range(first, last):
         cust = customer(index)
@@ -328,6 +329,7 @@ def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[
         all_members += role_members(index, cust_users)
         for key, rows in devices(index, cust).items():
             all_devices[key] += rows
+        served += reseller_customers(index, cust)
     return {
         "customers": all_customers,
         "subscriptions": all_subscriptions,
@@ -338,6 +340,7 @@ def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[
         "devicePolicies": all_devices["policies"],
         "deviceBatches": all_devices["deviceBatches"],
         "devices": all_devices["devices"],
+        "resellerCustomers": served,
     }
 
 
@@ -450,6 +453,36 @@ def syndication(count: int) -> list[dict[str, Any]]:
     return result
 
 
+# The partner's indirect resellers: the two of retrieve-a-list-of-indirect-resellers.md's sample, as documented.
+RESELLERS = [
+    {
+        "id": "484e548c-f5f3-4528-93a9-c16c6373cb59",
+        "name": "First Up Consultants",
+        "relationshipType": "is_indirect_cloud_solution_provider_of",
+        "state": "Active",
+        "mpnId": "4847383",
+        "location": "US",
+    },
+    {
+        "id": "b01b1487-b36e-4e6d-9b5e-0b58974c4b28",
+        "name": "ReleCloud",
+        "relationshipType": "is_indirect_cloud_solution_provider_of",
+        "state": "Active",
+        "mpnId": "4847433",
+        "location": "BR",
+    },
+]
+
+
+def reseller_customers(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
+    """Two customers in thirteen are served through an indirect reseller: in the default world Wingtip Toys and
+    Fourth Coffee through First Up Consultants (as in get-customers-of-an-indirect-reseller.md), Relecloud and
+    others through ReleCloud."""
+    if index % 13 not in (3, 10):
+        return []
+    return [{"id": cust["id"], "resellerId": RESELLERS[0 if index % 13 == 3 else 1]["id"]}]
+
+
 def write_world(
     directory: Path,
     count: int,
@@ -480,11 +513,13 @@ def write_world(
     _write_json(directory / "catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
     _write_json(directory / "syndication.json", {"customers": syndication(count)}, indent=True)
     if form == "sqlite":
+        # The indirect resellers stay JSON; the customers they serve are in the world file.
+        _write_json(directory / "relationships.json", {"partners": RESELLERS}, indent=True)
         return _write_world_file(directory, count, app, own)
     tables = _tables(0, count, app)
     tables["roleMembers"] = own["roleMembers"] + tables["roleMembers"]
     tables["invoices"] = own["invoices"]
-    files: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    files: dict[str, dict[str, list[dict[str, Any]]]] = {"relationships.json": {"partners": RESELLERS}}
     for table, rows in tables.items():
         name, key, _ = _records()[table]
         files.setdefault(name, {})[key] = rows  # devices.json holds three lists
@@ -559,7 +594,9 @@ def import_world(source: Path | None, directory: Path) -> dict[str, int]:
     # The small files (partner, apps, users, offers, and the other optional ones) stay JSON beside the file.
     large = {name for name, _, _ in _records().values()}
     for path in sorted(source.glob("*.json")):
-        if path.name not in large:
+        if path.name == "relationships.json":  # the resellers stay here; the customers they serve go to the file
+            _write_json(directory / path.name, {"partners": json.loads(path.read_bytes())["partners"]}, indent=True)
+        elif path.name not in large:
             (directory / path.name).write_bytes(path.read_bytes())
     tables = world.tables()
     return write_tables(directory, {name: list(tables[name]) for name in _records()})

@@ -370,6 +370,32 @@ class SyndicationCustomerRecord(Record, kw_only=True):
     subscriptions: list[MosiSubscriptionRecord]
 
 
+# --- relationships.json (optional): the partner's indirect resellers and the customers each one serves ---------
+
+
+class PartnerRelationshipRecord(Record, kw_only=True):
+    """An indirect reseller of the partner (the partner being its indirect provider), as /v1/relationships shows it."""
+
+    id: Guid  # the reseller's tenant id
+    name: Text
+    relationship_type: Literal["is_indirect_cloud_solution_provider_of", "is_indirect_reseller_of"]
+    state: Text
+    mpn_id: Text
+    location: Text
+
+
+class ResellerCustomerRecord(Record, kw_only=True):
+    """A customer served through an indirect reseller (the customer's associatedPartnerId)."""
+
+    id: Guid  # the customer's id
+    reseller_id: Guid
+
+
+class RelationshipsFile(Record, kw_only=True):
+    partners: list[PartnerRelationshipRecord] = []
+    customers: list[ResellerCustomerRecord] = []
+
+
 # --- checking a file's data against a record ---------------------------------------------------------------------
 
 

@@ -175,6 +175,7 @@ class EmulatorState:
     def reset(self) -> None:
         """Back to the state at start: fixtures, profile, clock; issued refresh tokens are forgotten."""
         self.world.reset()  # the store's reset hook empties the saved state when the emulator persists
+        self.models.addresses.forget()
         self.caches.clear()
         self.profile = self.start_profile
         self.clock.reset()

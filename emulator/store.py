@@ -37,7 +37,13 @@ class Base(Protocol):
     def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]: ...
 
 
-Index = Callable[[Doc], str]  # a document's lower-cased value under a named index (a customer's domain)
+# A document's lower-cased values under a named index: one (a customer's company name) or several (its initial and
+# verified domains).
+Index = Callable[[Doc], tuple[str, ...]]
+
+
+def _starts(values: tuple[str, ...], prefix: str) -> bool:
+    return any(v.startswith(prefix) for v in values)
 
 
 class MemoryBase:
@@ -85,7 +91,8 @@ class MemoryBase:
             value = self._indexes[index]
             built = self._built[index] = {}
             for key in self._order:
-                built.setdefault(value(self._docs[key]), []).append(key)
+                for one in value(self._docs[key]):
+                    built.setdefault(one, []).append(key)
         return built
 
     def find(self, index: str, value: str) -> str | None:
@@ -94,7 +101,7 @@ class MemoryBase:
 
     def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]:
         value = self._indexes[index]
-        return [(i, k) for i, k in enumerate(self._order) if value(self._docs[k]).startswith(prefix)]
+        return [(i, k) for i, k in enumerate(self._order) if _starts(value(self._docs[k]), prefix)]
 
 
 class Table:
@@ -163,15 +170,16 @@ class Table:
 
     def group(self, name: str) -> list[Doc]:
         name = name.lower()
-        ids = [*self._base.group(name), *self._added_groups.get(name, ())]
+        ids = dict.fromkeys([*self._base.group(name), *self._added_groups.get(name, ())])
         docs = (self.get(k) for k in ids)
-        return [d for d in docs if d is not None]
+        # A document that moved to another group (a customer served by another reseller) is listed in its new one.
+        return [d for d in docs if d is not None and (self.group_of is None or self.group_of(d).lower() == name)]
 
     def find(self, index: str, value: str) -> Doc | None:
         """The document whose `index` value is `value` (lower-case), through the index: no scan."""
         key = self._indexed[index].get(value)
         doc = self.get(key) if key is not None else None
-        if doc is not None and self.indexes[index](doc) == value:
+        if doc is not None and value in self.indexes[index](doc):
             return doc
         key = self._base.find(index, value)
         if key is None or key in self._changed or key in self._deleted:
@@ -186,10 +194,10 @@ class Table:
             (p, k) for p, k in self._base.prefixed(index, prefix) if k not in self._deleted and k not in self._changed
         ]
         # Base documents changed since: checked as they are now, in their base place.
-        moved = [k for k, doc in self._changed.items() if k in self._base and value(doc).startswith(prefix)]
+        moved = [k for k, doc in self._changed.items() if k in self._base and _starts(value(doc), prefix)]
         if moved:
             hits = sorted(hits + [(self._base.position(k), k) for k in moved if k not in self._deleted])
-        added = [k for k in self._added if k not in self._deleted and value(self._changed[k]).startswith(prefix)]
+        added = [k for k in self._added if k not in self._deleted and _starts(value(self._changed[k]), prefix)]
         return [k for _, k in hits] + added
 
     # --- changing (only through Store.transaction) ----------------------------------------------------------
@@ -207,9 +215,15 @@ class Table:
                 self._live.append(key)
             if self.group_of is not None:
                 self._added_groups.setdefault(self.group_of(doc).lower(), []).append(key)
+        elif self.group_of is not None:
+            previous = self._changed.get(key) or self._base.get(key)
+            group = self.group_of(doc).lower()
+            if previous is not None and self.group_of(previous).lower() != group:
+                self._added_groups.setdefault(group, []).append(key)
         self._changed[key] = doc
         for name, value in self.indexes.items():
-            self._indexed[name][value(doc)] = key
+            for one in value(doc):
+                self._indexed[name][one] = key
 
     def delete(self, key: str) -> bool:
         key = key.lower()

@@ -26,6 +26,7 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+RELATIONSHIPS_FILE = "relationships.json"  # optional: a missing file is no indirect resellers
 DEVICES_FILE = "devices.json"  # optional: Windows Autopilot policies, device batches and devices (issue 15)
 SYNDICATION_FILE = "syndication.json"  # optional: syndication customers that may migrate to CSP (issue 15)
 CATALOG_PREFERENCES_FILE = "catalog-preferences.json"  # optional: older fixture directories have none
@@ -37,24 +38,27 @@ def _owner(doc: Doc) -> str:
 
 
 # How each fixture table is grouped and indexed, in memory and in a world file. Unique keys have indexes: a
-# customer's domain (checked at every creation) and a user's principal name; the company name serves the
-# documented prefix filter.
+# customer's domains, initial and verified (checked at every creation), and a user's principal name; the company
+# name serves the documented prefix filter.
 SPECS: dict[str, Spec] = {
     "customers": Spec(
         indexes={
-            "domain": lambda d: str(d["companyProfile"]["domain"]).lower(),
-            "companyName": lambda d: str(d["companyProfile"]["companyName"]).lower(),
+            "domain": lambda d: tuple(
+                {str(d["companyProfile"]["domain"]).lower(), *(str(x).lower() for x in d.get("customDomains", ()))}
+            ),
+            "companyName": lambda d: (str(d["companyProfile"]["companyName"]).lower(),),
         }
     ),
     "subscriptions": Spec(_owner),
     "orders": Spec(lambda d: str(d["referenceCustomerId"])),
-    "customerUsers": Spec(_owner, {"upn": lambda d: str(d["userPrincipalName"]).lower()}),
+    "customerUsers": Spec(_owner, {"upn": lambda d: (str(d["userPrincipalName"]).lower(),)}),
     "invoices": Spec(),
     "consents": Spec(_owner),
     "roleMembers": Spec(lambda d: str(d["_tenantId"])),
     "devicePolicies": Spec(_owner),
     "deviceBatches": Spec(_owner),
     "devices": Spec(_owner),
+    "resellerCustomers": Spec(lambda d: str(d["resellerId"])),  # by customer id: the customers a reseller serves
 }
 
 
@@ -167,10 +171,17 @@ class World:
     # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
+    # Relationships and the partner's profiles (issue 15): indirect resellers, the customers each one serves (by
+    # customer id), and the profiles as the PUTs leave them ({"id": name, "profile": {...}}, built from `profiles`).
+    partner_relationships: Table = field(default_factory=lambda: Table(()))
+    reseller_customers: Table = field(default_factory=lambda: Table(()))  # by customer id (a row's reseller changes)
+    partner_profiles: Table = field(init=False)
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
     def __post_init__(self) -> None:
+        editable = ("organization", "billing", "legalbusiness", "support")
+        self.partner_profiles = Table({"id": name, "profile": self.profiles[name]} for name in editable)
         self.store = Store(self.tables())
 
     def consented(self, app: App) -> bool:
@@ -225,6 +236,9 @@ class World:
             "notificationPreferences": self.notification_preferences,
             "syndicationCustomers": self.syndication_customers,
             "syndicationMigrations": self.syndication_migrations,
+            "partnerRelationships": self.partner_relationships,
+            "resellerCustomers": self.reseller_customers,
+            "partnerProfiles": self.partner_profiles,
         }
 
     def reset(self) -> None:
@@ -421,6 +435,7 @@ def load_world(directory: Path | None = None) -> World:
                 raise preferences_file.error(f"offerIds[{i}]", f"no offer with id {offer_id} in {OFFERS_FILE}")
         preferences.append({"id": "offers", "offerIds": [o.upper() for o in preferred.offer_ids]})
 
+    partners = _partners(directory)
     if (directory / WORLD_FILE).exists():
         # A large world: checked when it was written, opened here without parsing it.
         try:
@@ -430,7 +445,7 @@ def load_world(directory: Path | None = None) -> World:
         except WorldFileError as exc:
             raise WorldError(str(exc)) from None
     else:
-        tables = _json_tables(directory, offer_ids, tenant, users)
+        tables = _json_tables(directory, offer_ids, tenant, users, partners)
 
     return World(
         partner=tenant,
@@ -453,10 +468,14 @@ def load_world(directory: Path | None = None) -> World:
         device_batches=tables["deviceBatches"],
         devices=tables["devices"],
         syndication_customers=Table(_syndication(directory, lambda c: c in tables["customers"], offer_ids)),
+        partner_relationships=Table(partners),
+        reseller_customers=tables["resellerCustomers"],
     )
 
 
-def _json_tables(directory: Path, offer_ids: set[str], tenant: Tenant, users: dict[str, User]) -> dict[str, Table]:
+def _json_tables(
+    directory: Path, offer_ids: set[str], tenant: Tenant, users: dict[str, User], partners: list[dict[str, Any]]
+) -> dict[str, Table]:
     """The fixture tables of a JSON world, each record checked, and each owner and offer known."""
     customers_file = _File(directory, CUSTOMERS_FILE)
     customers = customers_file.rows("customers", records.CustomerRecord)
@@ -507,6 +526,7 @@ def _json_tables(directory: Path, offer_ids: set[str], tenant: Tenant, users: di
     tables["devicePolicies"] = table("devicePolicies", devices["policies"])
     tables["deviceBatches"] = table("deviceBatches", devices["deviceBatches"])
     tables["devices"] = table("devices", devices["devices"])
+    tables["resellerCustomers"] = table("resellerCustomers", _reseller_customers(directory, partners, customer_ids))
     return tables
 
 
@@ -592,3 +612,38 @@ def _syndication(directory: Path, is_customer: Callable[[str], bool], offer_ids:
                 where = f"customers[{i}].subscriptions[{n}].offerId"
                 raise file.error(where, f"no offer with id {subscription.offer_id}")
     return [raw for raw, _ in rows]
+
+
+def _partners(directory: Path) -> list[dict[str, Any]]:
+    """relationships.json's indirect resellers, when the directory has the file (in both forms of a world)."""
+    if not (directory / RELATIONSHIPS_FILE).exists():
+        return []
+    file = _File(directory, RELATIONSHIPS_FILE)
+    whole = file.whole(records.RelationshipsFile)
+    seen: set[str] = set()
+    for i, partner in enumerate(whole.partners):
+        if partner.id.lower() in seen:
+            raise file.error(f"$.partners[{i}].id", f"duplicate id {partner.id}")
+        seen.add(partner.id.lower())
+    return [dict(row, id=row["id"].lower()) for row in file.data.get("partners", [])]
+
+
+def _reseller_customers(
+    directory: Path, partners: list[dict[str, Any]], customer_ids: set[str]
+) -> list[dict[str, Any]]:
+    """relationships.json's customers served through an indirect reseller (a world file holds them itself)."""
+    if not (directory / RELATIONSHIPS_FILE).exists():
+        return []
+    file = _File(directory, RELATIONSHIPS_FILE)
+    whole = file.whole(records.RelationshipsFile)
+    known = {p["id"] for p in partners}
+    served: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(whole.customers):
+        if row.id.lower() not in customer_ids:
+            raise file.error(f"$.customers[{i}].id", f"no customer with id {row.id}")
+        if row.reseller_id.lower() not in known:
+            raise file.error(f"$.customers[{i}].resellerId", f"no partner with id {row.reseller_id}")
+        if row.id.lower() in served:
+            raise file.error(f"$.customers[{i}].id", f"duplicate id {row.id}")
+        served[row.id.lower()] = {"id": row.id.lower(), "resellerId": row.reseller_id.lower()}
+    return list(served.values())

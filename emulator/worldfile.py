@@ -5,8 +5,9 @@ fraction of a millisecond, while parsing a 100,000-customer world's JSON took 12
 checked against the fixture records when the file is written (`pcemu world --generate` or `--import`), not at
 every start. Memory holds what is hot: the documents last read (a bounded cache), never the whole table.
 
-Layout: per table `docs_<table>(pos INTEGER PRIMARY KEY, key, grp, doc, v_<index>…)`, positions dense from 1 in
-fixture order, unique on key, indexed on (grp, pos) and on each index's (value, pos).
+Layout: per table `docs_<table>(pos INTEGER PRIMARY KEY, key, grp, doc)`, positions dense from 1 in fixture order,
+unique on key, indexed on (grp, pos); per named index `idx_<table>_<name>(value, pos)`, a row per value (a
+customer's initial and verified domains), indexed on (value, pos).
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ class Spec:
         """The world file's row of a document: no position yet (SQLite numbers rows in the order they are added),
         its key, its group, its JSON and its index values."""
         group = self.group_of(doc).lower() if self.group_of is not None else None
-        return (None, doc["id"].lower(), group, encoded, *(value(doc) for value in self.indexes.values()))
+        return (None, doc["id"].lower(), group, encoded), [value(doc) for value in self.indexes.values()]
 
 
-Row = tuple[Any, ...]
+# A document's row (no position yet: SQLite numbers rows in the order they are added) and its index values.
+Row = tuple[tuple[Any, ...], list[tuple[str, ...]]]
 
 
 class Writer:
@@ -65,15 +67,21 @@ class Writer:
         self._db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self.counts: dict[str, int] = {}
         for table, spec in specs.items():
-            columns = "".join(f', "v_{name}" TEXT' for name in spec.indexes)
             self._db.execute(
-                f'CREATE TABLE "docs_{table}" (pos INTEGER PRIMARY KEY, key TEXT NOT NULL, grp TEXT, doc BLOB{columns})'
+                f'CREATE TABLE "docs_{table}" (pos INTEGER PRIMARY KEY, key TEXT NOT NULL, grp TEXT, doc BLOB)'
             )
+            for name in spec.indexes:
+                self._db.execute(f'CREATE TABLE "idx_{table}_{name}" (value TEXT NOT NULL, pos INTEGER NOT NULL)')
             self.counts[table] = 0
 
     def add(self, table: str, rows: list[Row]) -> None:
-        marks = ", ?" * len(self.specs[table].indexes)
-        self._db.executemany(f'INSERT INTO "docs_{table}" VALUES (?, ?, ?, ?{marks})', rows)
+        start = self.counts[table] + 1  # the rowids SQLite gives these rows
+        self._db.executemany(f'INSERT INTO "docs_{table}" VALUES (?, ?, ?, ?)', [row for row, _ in rows])
+        for n, name in enumerate(self.specs[table].indexes):
+            self._db.executemany(
+                f'INSERT INTO "idx_{table}_{name}" VALUES (?, ?)',
+                [(value, start + i) for i, (_, values) in enumerate(rows) for value in values[n]],
+            )
         self.counts[table] += len(rows)
 
     def close(self) -> dict[str, int]:
@@ -87,7 +95,7 @@ class Writer:
                 if spec.group_of is not None:
                     db.execute(f'CREATE INDEX "docs_{table}_grp" ON "docs_{table}" (grp, pos)')
                 for name in spec.indexes:
-                    db.execute(f'CREATE INDEX "docs_{table}_{name}" ON "docs_{table}" ("v_{name}", pos)')
+                    db.execute(f'CREATE INDEX "idx_{table}_{name}_value" ON "idx_{table}_{name}" (value, pos)')
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [("format", FORMAT), *((f"count:{t}", str(n)) for t, n in self.counts.items())],
@@ -184,21 +192,23 @@ class SqliteBase:
     def group(self, name: str) -> list[str]:
         return [k for (k,) in self._file.rows(f"SELECT key FROM {self._docs} WHERE grp = ? ORDER BY pos", name)]
 
-    def _column(self, index: str) -> str:
+    def _lookup(self, index: str) -> str:
         if index not in self._indexes:
             raise KeyError(index)
-        return f'"v_{index}"'
+        return f'"idx_{self._table}_{index}"'
 
     def find(self, index: str, value: str) -> str | None:
         found = self._file.rows(
-            f"SELECT key FROM {self._docs} WHERE {self._column(index)} = ? ORDER BY pos LIMIT 1", value
+            f"SELECT d.key FROM {self._lookup(index)} i JOIN {self._docs} d ON d.pos = i.pos "
+            "WHERE i.value = ? ORDER BY i.pos LIMIT 1",
+            value,
         )
         return found[0][0] if found else None
 
     def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]:
-        column = self._column(index)
         found: list[tuple[int, str]] = self._file.rows(
-            f"SELECT pos - 1, key FROM {self._docs} WHERE {column} >= ? AND {column} < ? ORDER BY pos",
+            f"SELECT DISTINCT d.pos - 1, d.key FROM {self._lookup(index)} i JOIN {self._docs} d ON d.pos = i.pos "
+            "WHERE i.value >= ? AND i.value < ? ORDER BY d.pos",
             prefix,
             prefix + "\U0010ffff",
         )

@@ -1117,7 +1117,7 @@ def test_support_contact_with_the_sdk(sdk: MicrosoftPartnerStoreApis) -> None:
         support_tenant_id="3b33e682-00c3-41ee-9dd2-a548adf56438", support_mpn_id="4847383", name="Fabrikam"
     )
     saved = sdk.putvversioncustomerscustomer.idsupportcontact(FABRIKAM, FABRIKAM_PREMIUM, new, V)
-    assert (saved.support_mpn_id, saved.name) == ("4847383", "Fabrikam Reseller Network")
+    assert (saved.support_mpn_id, saved.name) == ("4847383", "First Up Consultants")
     read = sdk.getvversioncustomerscustomer.idsupportcontact(FABRIKAM, FABRIKAM_PREMIUM, V)
     assert (read.support_tenant_id, read.support_mpn_id) == ("3b33e682-00c3-41ee-9dd2-a548adf56438", "4847383")
 

@@ -201,7 +201,7 @@ def test_filtered_seek_paging_keeps_the_filter(client: TestClient, app: dict[str
         (
             "filter=" + urllib.parse.quote('{"Field":"Email","Value":"a","Operator":"starts_with"}'),
             {},
-            "Invalid request input: filter 'Field' must be CompanyName or Domain.",
+            "Invalid request input: filter 'Field' must be CompanyName, Domain or IndirectReseller.",
         ),
         (
             "filter=" + urllib.parse.quote('{"Field":"Domain","Value":"a","Operator":"equals"}'),

@@ -34,6 +34,7 @@ TABLES = (
     "devicePolicies",
     "deviceBatches",
     "devices",
+    "resellerCustomers",
 )
 
 
@@ -81,6 +82,7 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         "devicePolicies": 7,
         "deviceBatches": 5,
         "devices": 14,
+        "resellerCustomers": 6,
     }
     paths = [
         "/v1/customers?size=500",
@@ -95,6 +97,7 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         f"/v1/customers/{NW.CONTOSO}/directoryroles/62e90394-69f5-4237-9190-012177145e10/usermembers",
         f"/v1/customers/{NW.CONTOSO}/policies",
         f"/v1/customers/{NW.CONTOSO}/deviceBatches",
+        "/v1/customers?filter=%7B%22Field%22%3A%22IndirectReseller%22%2C%22Value%22%3A%22484e548c-f5f3-4528-93a9-c16c6373cb59%22%2C%22Operator%22%3A%22starts_with%22%7D",
         "/v1/customers/00000000-0000-0000-0000-000000000001",
     ]
     answers: list[list[Any]] = []
@@ -240,3 +243,17 @@ def test_saved_changes_over_a_world_file_survive_a_restart(tmp_path: Path, signi
     assert restarted.get(gone["id"]) is None
     assert restarted.page(0, 1)[0]["companyProfile"]["companyName"] == "Renamed"
     assert restarted.starting_with("companyName", "ren") == [changed["id"]]
+
+
+def test_a_document_moved_to_another_group_is_listed_there(tmp_path: Path) -> None:
+    rows = [{"id": f"c{n}", "resellerId": "r1" if n < 2 else "r2"} for n in range(3)]
+    writer = Writer(tmp_path / WORLD_FILE, {"resellerCustomers": SPECS["resellerCustomers"]})
+    writer.add("resellerCustomers", [SPECS["resellerCustomers"].row(r, json.dumps(r).encode()) for r in rows])
+    writer.close()
+    for served in (table("resellerCustomers", rows), table("resellerCustomers", file=WorldFile(tmp_path / WORLD_FILE))):
+        served.put({"id": "c0", "resellerId": "r2"})
+        assert [r["id"] for r in served.group("r1")] == ["c1"]
+        assert [r["id"] for r in served.group("r2")] == ["c2", "c0"]
+        served.put({"id": "c0", "resellerId": "r1"})
+        assert [r["id"] for r in served.group("r1")] == ["c0", "c1"]
+        assert [r["id"] for r in served.group("r2")] == ["c2"]

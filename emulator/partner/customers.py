@@ -20,7 +20,8 @@ from emulator.partner.schemas.requests import CustomerCreate
 from emulator.state import EmulatorState
 
 MAX_PAGE_SIZE = 500  # "This API pulls up to 500 records" (Partner-Center-SDK-Samples#5)
-FILTER_FIELDS = {"companyname": "companyName", "domain": "domain"}
+# IndirectReseller: the customers an indirect reseller serves (get-customers-of-an-indirect-reseller.md).
+FILTER_FIELDS = {"companyname": "companyName", "domain": "domain", "indirectreseller": "indirectReseller"}
 
 
 def _billing_profile(customer: Doc, *, created: bool) -> w.CustomerBillingProfile:
@@ -84,7 +85,7 @@ def _parse_filter(raw: str) -> tuple[str, str]:
     lowered = {str(k).lower(): v for k, v in data.items()}
     field, value, operator = lowered.get("field"), lowered.get("value"), lowered.get("operator")
     if not isinstance(field, str) or field.lower() not in FILTER_FIELDS:
-        raise InvalidInput("filter 'Field' must be CompanyName or Domain.")
+        raise InvalidInput("filter 'Field' must be CompanyName, Domain or IndirectReseller.")
     if not isinstance(value, str) or not value:
         raise InvalidInput("filter 'Value' must be a non-empty string.")
     if not isinstance(operator, str) or operator.lower() != "starts_with":
@@ -149,7 +150,11 @@ async def list_customers(state: EmulatorState, request: Request) -> Response:
                 pages[key] = (page.offset, page.size, tail)
         else:
             # The case of the value is ignored (get-a-customer-by-name.md); a filter scans, a plain page does not.
-            matches = customers.starting_with(*_parse_filter(page.filter_raw))
+            field, value = _parse_filter(page.filter_raw)
+            if field == "indirectReseller":
+                matches = state.models.relations.customers_of(value)
+            else:
+                matches = customers.starting_with(field, value)
             chosen = customers.of_ids(matches[page.offset : page.offset + page.size])
             tail = _tail(request, page, len(matches))
     body = b"".join(

@@ -86,6 +86,12 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.SyndicationBatchNotFound: (404, 1000),
     e.MosiCustomerNotFound: (404, 1000),
     e.MosiCustomerMigrated: (409, 3000),
+    # relationships, profiles, validations and domains (docs/sources/relationships.md)
+    e.RelationshipNotFound: (400, 3000),  # Partner-Center-PowerShell#51 shows the code and text; [I] the status
+    e.ActiveSubscriptions: (400, 3000),  # [I]
+    e.IndirectResellerNotFound: (404, 1000),  # [I]
+    e.MarketNotFound: (404, 1000),  # [I]
+    e.DomainNotFound: (404, 1000),  # [I]
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

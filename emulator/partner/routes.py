@@ -26,6 +26,7 @@ from emulator.partner import (
     preferences,
     products,
     profiles,
+    relations,
     roles,
     subscriptions,
     syndication,
@@ -35,6 +36,7 @@ from emulator.partner.schemas import billing as b
 from emulator.partner.schemas import commerce as c
 from emulator.partner.schemas import devices as dv
 from emulator.partner.schemas import legacy as lg
+from emulator.partner.schemas import relations as rel
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
@@ -100,6 +102,16 @@ PARTNER_USER_ID = param("user_id", "path", GUID, "A partner user's object id.")
 AREA = param("notificationArea", "path", {"enum": ["ratedUsage", "serviceHealth"]}, "The notification area.")
 CHANNEL = param("channelType", "path", {"enum": ["none", "email", "web"]}, "The channel (none: every channel).")
 SYNDICATION_BATCH = param("migrationBatchId", "path", GUID, "The migration batch id.")
+# relationships, profiles, validations and domains (issue 15)
+PARTNER_ID = param("partner_id", "path", GUID, "The partner's (indirect reseller's) tenant id.")
+RELATIONSHIP_TYPE = param(
+    "relationship_type", "query", TEXT, "IsIndirectCloudSolutionProviderOf or IsIndirectResellerOf.", required=True
+)
+RELATIONSHIP_FILTER = param(
+    "filter", "query", TEXT, 'URL-encoded {"Field":"Name","Value":…,"Operator":"starts_with"|"substring"}.'
+)
+DOMAIN_PARAM = param("domain", "path", TEXT, "The domain, such as contoso.onmicrosoft.com.")
+IF_MATCH = param("If-Match", "header", TEXT, "The profile's etag (or attributes.etag in the body).")
 SEEK = (
     param("seekOperation", "query", {"enum": ["Next", "next"]}, "With MS-ContinuationToken: the next page."),
     param("MS-ContinuationToken", "header", TEXT, "The token from links.next.headers of the previous page."),
@@ -368,6 +380,72 @@ OPERATIONS: list[Operation] = [
     # --- service requests, service incidents and audit records (issue 15) ---
     # (end of service requests)
     # --- relationships, profiles, validations and domains (issue 15) ---
+    _op("GET", "/v1/relationships", relations.list_partner_relationships, "listPartnerRelationships",
+        "The partner's indirect resellers (or indirect providers)", w.Collection[rel.PartnerRelationship],
+        app_user_only=True, params=(RELATIONSHIP_TYPE, RELATIONSHIP_FILTER)),
+    _op("GET", "/v1/relationships/{partner_id}/customer", relations.partner_relationship, "getPartnerRelationship",
+        "The partner's relationship with one partner, as a collection [I]", w.Collection[rel.PartnerRelationship],
+        app_user_only=True, params=(PARTNER_ID, param("relationship_type", "query", TEXT, "As /v1/relationships."),
+                                    RELATIONSHIP_FILTER)),
+    _op("PATCH", "/v1/relationships/{partner_id}/customer/{customer_id}", relations.associate_customer,
+        "associateCustomerWithIndirectReseller", "Serve a customer through an indirect reseller [I]", None,
+        status=204, app_user_only=True, params=(PARTNER_ID, CUSTOMER_ID)),
+    _op("GET", "/v1/customers/{customer_id}/relationships", relations.customer_relationships,
+        "listCustomerRelationships", "The indirect resellers a customer is served through",
+        w.Collection[rel.PartnerRelationship], app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("PATCH", "/v1/customers/{customer_id}", relations.patch_customer, "removeResellerRelationship",
+        "Remove the reseller relationship (relationshipToPartner none)", rel.RemovedRelationship,
+        body=rel.CustomerPatch, app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("DELETE", "/v1/customers/{customer_id}/CustomerPartnerRelationships/reseller",
+        relations.delete_reseller_relationship, "deleteResellerRelationship",
+        "Remove the reseller relationship [I]", None, status=204, app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("DELETE", "/v1/customers/{customer_id}/relationships/partner", relations.delete_partner_relationship,
+        "deletePartnerRelationship", "Remove the partner's relationship with a customer [I]", None, status=204,
+        app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/profiles/billing", relations.customer_billing,
+        "getCustomerBillingProfile", "Get a customer's billing profile", w.CustomerBillingProfile,
+        params=(CUSTOMER_ID,)),
+    _op("PUT", "/v1/customers/{customer_id}/profiles/billing", relations.update_customer_billing,
+        "updateCustomerBillingProfile", "Replace a customer's billing profile (If-Match required)",
+        w.CustomerBillingProfile, body=rel.CustomerBillingUpdate, errors=(*COMMON_ERRORS, "412"),
+        params=(CUSTOMER_ID, param("If-Match", "header", TEXT, "The billing profile's etag."))),
+    _op("GET", "/v1/customers/{customer_id}/profiles/company", relations.customer_company,
+        "getCustomerCompanyProfile", "Get a customer's company profile", w.CustomerCompanyProfile,
+        app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("POST", "/v1/customers/{customer_id}/verifieddomain", relations.add_verified_domain, "addVerifiedDomain",
+        "Add a verified domain to a customer", rel.Domain, status=201, body=rel.VerifiedDomainBody,
+        params=(CUSTOMER_ID,)),
+    _op("HEAD", "/v1/customers/{customer_id}/verifieddomain", relations.has_verified_domain,
+        "hasVerifiedDomain", "Whether a domain is one of a customer's verified domains: 200 yes, 404 no [I]", None,
+        errors=("400", "401", "404", "429"),
+        params=(CUSTOMER_ID, param("domain", "query", TEXT, "The domain.", required=True))),
+    _op("POST", "/v1/domains/{domain}", relations.add_domain, "addDomainToCustomer",
+        "Add a verified domain to the customer of ?customer_id= [I]", rel.Domain, status=201,
+        body=rel.VerifiedDomainBody, params=(DOMAIN_PARAM, param("customer_id", "query", GUID, "The customer.",
+                                                                 required=True))),
+    _op("GET", "/v1/validations/checkdomainavailability/{domain_prefix}", relations.domain_prefix_available,
+        "checkDomainAvailability", "Whether {prefix}.onmicrosoft.com is free: true or false [I]", bool,
+        params=(param("domain_prefix", "path", TEXT, "The prefix, such as contoso."),)),
+    _op("GET", "/v1/countryvalidationrules/{country}", relations.country_rules, "getCountryValidationRules",
+        "A market's address formatting rules", rel.CountryValidationRules,
+        params=(param("country", "path", TEXT, "Two-letter ISO country code."),), coverage="world"),
+    _op("POST", "/v1/validations/address", relations.validate_address, "validateAddress",
+        "Validate an address: status and suggested addresses", rel.AddressValidationResponse,
+        body=rel.AddressToValidate, coverage="world"),
+    _op("PUT", "/v1/profiles/organization", profiles.update_organization, "updateOrganizationProfile",
+        "Replace the organization profile", w.OrganizationProfile, body=rel.OrganizationProfileUpdate,
+        app_user_only=True, errors=(*COMMON_ERRORS, "412"), params=(IF_MATCH,)),
+    _op("PUT", "/v1/profiles/billing", profiles.update_billing, "updateBillingProfile",
+        "Replace the partner billing profile", w.BillingProfile, body=rel.PartnerBillingUpdate,
+        app_user_only=True, errors=(*COMMON_ERRORS, "412"), params=(IF_MATCH,)),
+    _op("PUT", "/v1/profiles/legalbusiness", profiles.update_legal_business, "updateLegalBusinessProfile",
+        "Replace the legal business profile", w.LegalBusinessProfile, body=rel.LegalBusinessUpdate,
+        app_user_only=True),
+    _op("PUT", "/v1/profiles/support", profiles.update_support, "updateSupportProfile",
+        "Replace the support profile", w.SupportProfile, body=rel.SupportProfileUpdate, app_user_only=True),
+    _op("GET", "/v1/profiles/partnernetworkprofile", profiles.partner_network, "getPartnerNetworkProfile",
+        "The partner network (MPN) profile, or another partner's by mpnId", w.MpnProfile, app_user_only=True,
+        params=(param("mpnId", "query", {"type": "string", "pattern": "^[0-9]+$"}, "MPN id."),), coverage="world"),
     # (end of relationships)
     # --- usage, analytics, rate cards and invoice line items (issue 15) ---
     # (end of usage)

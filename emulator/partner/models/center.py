@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from emulator.clock import Clock
+from emulator.partner.models.addresses import Addresses
 from emulator.partner.models.agreements import Agreements
 from emulator.partner.models.base import Ids
 from emulator.partner.models.carts import Carts
@@ -21,6 +22,7 @@ from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
 from emulator.partner.models.preferences import Preferences
 from emulator.partner.models.profiles import Profiles
+from emulator.partner.models.relations import Relations
 from emulator.partner.models.roles import DirectoryRoleMembers, PartnerRoleMembers
 from emulator.partner.models.subscriptions import Subscriptions
 from emulator.partner.models.syndication import Syndication
@@ -52,6 +54,9 @@ class PartnerCenter:
         self.transitions = Transitions(world, clock, ids).on(self.subscriptions)
         self.migrations = Migrations(world, clock, ids).on(self.subscriptions)
         self.legacy = Legacy(world, clock, ids).bind(self.subscriptions, self.orders, self.offers)
+        # relationships, profiles, validations and domains (issue 15)
+        self.relations = Relations(world, clock, ids).bind(self.customers)
+        self.addresses = Addresses(world, clock, ids)
         for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations, self.legacy):
             model.provisioning_delay = provisioning_delay
         # customer users, directory roles and partner roles (issue 15)

@@ -161,3 +161,4 @@ class Customers(Model):
                 for doc in tx.group(table, cid):
                     tx.delete(table, doc["id"])
             tx.delete("customers", cid)
+            tx.delete("resellerCustomers", cid)  # served through an indirect reseller: no longer

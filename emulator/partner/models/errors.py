@@ -424,3 +424,39 @@ class MosiCustomerNotFound(DomainError):
 class MosiCustomerMigrated(DomainError):
     def __init__(self, mosi_customer_id: str) -> None:
         super().__init__(f"The syndication customer {mosi_customer_id[:64]} is already being migrated.")  # [I]
+
+
+# --- relationships, profiles, validations and domains (issue 15) ----------------------------------------------
+
+
+class RelationshipNotFound(DomainError):
+    """Microsoft/Partner-Center-PowerShell#51: removing a relationship that is already gone."""
+
+    def __init__(self) -> None:
+        super().__init__("The relationship between the partner and customer does not exist")
+
+
+class ActiveSubscriptions(DomainError):
+    """remove-a-reseller-relationship-with-a-customer.md: active subscriptions are suspended first [I] the text."""
+
+    def __init__(self, subscription_ids: list[str]) -> None:
+        super().__init__(
+            "The reseller relationship cannot be removed while the customer has active subscriptions; suspend "
+            f"them first: {', '.join(subscription_ids[:10])}"
+        )
+        self.data = tuple(subscription_ids)
+
+
+class IndirectResellerNotFound(DomainError):
+    def __init__(self, partner_id: str) -> None:
+        super().__init__(f"Not found: {partner_id.lower()[:64]} is not an indirect reseller of this partner.")
+
+
+class MarketNotFound(DomainError):
+    def __init__(self, country: str) -> None:
+        super().__init__(f"Not found: no address formatting rules for the market '{country}'.")
+
+
+class DomainNotFound(DomainError):
+    def __init__(self, domain: str, customer_id: str) -> None:
+        super().__init__(f"Not found: {domain[:256]} is not a verified domain of customer {customer_id}.")

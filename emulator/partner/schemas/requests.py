@@ -46,6 +46,7 @@ Text8 = Annotated[str, Meta(max_length=8)]
 Text3 = Annotated[str, Meta(max_length=3)]
 Text2 = Annotated[str, Meta(max_length=2)]
 Guid = Annotated[str, Meta(pattern=GUID_PATTERN)]
+Blank = Annotated[str, Meta(min_length=0, max_length=256)]  # text that may be empty ("")
 
 
 # --- customers ------------------------------------------------------------------------------------------------
@@ -270,6 +271,8 @@ def _unwrap(kind: inspect.Type) -> tuple[inspect.Type, bool]:
 
 def _value(value: Any, kind: inspect.Type, root: type[Body], path: str) -> Any:
     if isinstance(kind, inspect.StrType):
+        if isinstance(value, str) and kind.min_length == 0 and not value.strip():
+            return ""  # a field that may be blank (Blank): addressLine2 "" in the documented profiles
         if not isinstance(value, str) or not value.strip():
             raise InvalidProperty(f"'{path}' must be a non-empty string.")
         if kind.max_length is not None and len(value) > kind.max_length:
@@ -337,7 +340,7 @@ def _schema(kind: inspect.Type) -> dict[str, Any]:
     if isinstance(kind, inspect.StrType):
         if kind.pattern == GUID_PATTERN:
             return {"type": "string", "format": "uuid"}
-        result = {"type": "string", "minLength": 1}
+        result = {"type": "string", "minLength": 0 if kind.min_length == 0 else 1}
         if kind.max_length is not None:
             result["maxLength"] = kind.max_length
         return result
