@@ -293,6 +293,13 @@ class ConsentRecord(Record, kw_only=True):
     customer_id: Guid = field(name="_customerId")
 
 
+class UsageBudgetRecord(Record, kw_only=True):
+    """A customer's Azure spending budget (SpendingBudget.amount), in the currency of its usage summary."""
+
+    id: Guid  # the customer's id
+    amount: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0)]
+
+
 # --- checking a file's data against a record ---------------------------------------------------------------------
 
 

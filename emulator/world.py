@@ -23,6 +23,7 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+USAGE_BUDGETS_FILE = "usage-budgets.json"  # optional: worlds written before it load with no budgets
 
 
 class WorldError(Exception):
@@ -101,6 +102,8 @@ class World:
     consents: Table  # grouped by customer
     offers: dict[str, dict[str, Any]]  # by upper-case id, catalogue order
     source: Path
+    # Customers' Azure spending budgets, by customer id (usage-budgets.json; update-customer-usage-spending-budget).
+    usage_budgets: Table = field(default_factory=lambda: Table(()))
     # Apps consented to at run time, through the consent step of an interactive sign-in.
     granted: set[str] = field(default_factory=set)
     # New Commerce state that fixtures do not hold: confirmed customer agreements and carts, by customer.
@@ -157,6 +160,7 @@ class World:
             "carts": self.carts,
             "transitions": self.transitions,
             "migrations": self.migrations,
+            "usageBudgets": self.usage_budgets,
         }
 
     def reset(self) -> None:
@@ -344,6 +348,8 @@ def load_world(directory: Path | None = None) -> World:
         if o.minimum_quantity > o.maximum_quantity:
             raise offers_file.error(f"offers[{i}].maximumQuantity", "expected minimumQuantity <= maximumQuantity")
     offer_ids = {o.id.upper() for _, o in offers}
+    # A subscription or order line may also name a New Commerce catalog item: the Azure plans of the generated worlds.
+    offer_ids |= catalog_item_ids()
 
     def owned(file: _File, where: str, customer_id: str) -> None:
         if customer_id.lower() not in customer_ids:
@@ -373,6 +379,12 @@ def load_world(directory: Path | None = None) -> World:
     consents = consents_file.rows("consents", records.ConsentRecord)
     for i, (_, consent) in enumerate(consents):
         owned(consents_file, f"consents[{i}]._customerId", consent.customer_id)
+    budgets: list[tuple[dict[str, Any], records.UsageBudgetRecord]] = []
+    if (directory / USAGE_BUDGETS_FILE).is_file():
+        budgets_file = _File(directory, USAGE_BUDGETS_FILE)
+        budgets = budgets_file.rows("budgets", records.UsageBudgetRecord)
+        for i, (_, budget) in enumerate(budgets):
+            owned(budgets_file, f"budgets[{i}].id", budget.id)
 
     return World(
         partner=tenant,
@@ -389,4 +401,18 @@ def load_world(directory: Path | None = None) -> World:
         consents=Table((raw for raw, _ in consents), group_of=lambda d: d["_customerId"]),
         offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
+        usage_budgets=Table({**raw, "id": raw["id"].lower()} for raw, _ in budgets),
     )
+
+
+def catalog_item_ids() -> set[str]:
+    """Every New Commerce catalog item id (productId:skuId:availabilityId) of the catalogue, upper-case."""
+    from emulator.nce import availability_id
+    from emulator.nce_products import PRODUCTS
+
+    return {
+        f"{p.id}:{s.id}:{availability_id(p, s, segment)}".upper()
+        for p in PRODUCTS
+        for s in p.skus
+        for segment in s.segments
+    }
