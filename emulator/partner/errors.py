@@ -63,6 +63,11 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.TransitionNotEligible: (400, 900236),
     e.MigrationNotEligible: (400, 900215),  # [I] 900215-900226 are documented without their cases
     e.MigrationNotFound: (404, 800002),  # [I]  # [I] which of 900236 and 900258-61 fits which case is not documented
+    # usage and invoice line items (issue 15); the statuses are inferred [I], the codes cited on each error class
+    e.NoUsageData: (404, 3000),
+    e.SubscriptionWithoutUsage: (404, 3000),  # [I]
+    e.LegacyAzureOnly: (404, 20003),  # [I] the code of a subscription not found
+    e.LineItemsNotOnInvoice: (400, 800002),  # [I]
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

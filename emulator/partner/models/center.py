@@ -6,6 +6,7 @@ import random
 
 from emulator.clock import Clock
 from emulator.partner.models.agreements import Agreements
+from emulator.partner.models.analytics import Analytics
 from emulator.partner.models.base import Ids
 from emulator.partner.models.carts import Carts
 from emulator.partner.models.catalog import Catalog
@@ -13,12 +14,14 @@ from emulator.partner.models.consents import Consents
 from emulator.partner.models.customers import Customers
 from emulator.partner.models.invoices import Invoices
 from emulator.partner.models.licenses import Licenses
+from emulator.partner.models.lineitems import LineItems
 from emulator.partner.models.migrations import Migrations
 from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
 from emulator.partner.models.profiles import Profiles
 from emulator.partner.models.subscriptions import Subscriptions
 from emulator.partner.models.transitions import Transitions
+from emulator.partner.models.usage import Usage
 from emulator.partner.models.users import CustomerUsers
 from emulator.world import World
 
@@ -45,5 +48,9 @@ class PartnerCenter:
         self.licenses = Licenses(world, clock, ids).bind(self.catalog, self.subscriptions, self.users)
         self.transitions = Transitions(world, clock, ids).on(self.subscriptions)
         self.migrations = Migrations(world, clock, ids).on(self.subscriptions)
+        # usage, license analytics and invoice line items (issue 15)
+        self.usage = Usage(world, clock, ids).bind(self.subscriptions)
+        self.analytics = Analytics(world, clock, ids).bind(self.subscriptions, self.licenses)
+        self.line_items = LineItems(world, clock, ids).bind(self.subscriptions, self.catalog)
         for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations):
             model.provisioning_delay = provisioning_delay
