@@ -216,6 +216,33 @@ def test_customer_usage_summary_refusals(client: TestClient, user: dict[str, str
     assert (malformed.status_code, malformed.json()["code"]) == (400, 800002)
 
 
+def test_an_azure_subscription_bought_today_consumes_from_tomorrow(
+    client: TestClient, state: EmulatorState, user: dict[str, str]
+) -> None:
+    """Usage follows the subscriptions table: an order makes a customer a usage customer, its usage is rated the
+    day after it runs, and a suspended subscription consumes nothing."""
+    order = {"LineItems": [{"LineItemNumber": 0, "OfferId": "MS-AZR-0145P", "FriendlyName": "Azure", "Quantity": 1}]}
+    created = client.post(f"/v1/customers/{CONTOSO}/orders", json=order, headers=user)
+    assert created.status_code == 201, created.text
+    azure = created.json()["lineItems"][0]["subscriptionId"]
+    summary = get(client, f"/v1/customers/{CONTOSO}/usagesummary", user)  # was 3000: no usage data
+    assert (summary["totalCost"], summary["currencyLocale"]) == (0.0, "en-US")
+    assert get(client, "/v1/usagesummary", user)["customersWithUsageBasedSubscription"] == 15
+    state.clock.advance(2 * 86400)  # November 17: the 15th and the 16th are rated
+    later = bearer(user_token(state, NW.ADMIN, ["pwd", "mfa"]))
+    base = f"/v1/customers/{CONTOSO}/subscriptions/{azure}"
+    daily = get(client, f"{base}/usagerecords/daily", later)["items"]
+    assert [d["dateUsed"] for d in daily] == ["2026-11-15T00:00:00+00:00", "2026-11-16T00:00:00+00:00"]
+    resources = get(client, f"{base}/usagerecords/resources", later)["items"]
+    total = get(client, f"/v1/customers/{CONTOSO}/usagesummary", later)["totalCost"]
+    assert total > 0
+    assert total == pytest.approx(sum(r["totalCost"] for r in resources), abs=1e-5)
+    assert total == pytest.approx(sum(d["totalCost"] for d in daily), abs=1e-5)
+    suspended = client.patch(f"{base}", json={"status": "suspended"}, headers=later)
+    assert suspended.status_code == 200, suspended.text
+    assert get(client, f"/v1/customers/{CONTOSO}/usagesummary", later)["totalCost"] == 0.0
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -536,6 +563,10 @@ def test_utilization_agrees_with_the_resource_records(client: TestClient, user: 
         ("start_time=2026-11-01T00:00:00Z", "'end_time' is required (a date and time such as 2026-01-01T00:00:00Z)."),
         ("start_time=yesterday&end_time=2026-11-02", "'start_time' is not a date and time: 'yesterday'."),
         ("start_time=2026-11-01&end_time=2026-13-40", "'end_time' is not a date and time: '2026-13-40'."),
+        (
+            "start_time=0001-01-01T00:00:00%2B14:00&end_time=2026-11-01",
+            "'start_time' is not a date and time: '0001-01-01T00:00:00+14:00'.",
+        ),
         ("start_time=2026-11-02&end_time=2026-11-01", "'end_time' must be later than 'start_time'."),
         ("start_time=2026-11-02&end_time=2026-11-02", "'end_time' must be later than 'start_time'."),
         (f"{NOVEMBER}&granularity=weekly", "'granularity' must be one of daily, hourly, got 'weekly'."),

@@ -265,8 +265,8 @@ def _time(params: Mapping[str, str], name: str) -> datetime:
     if not raw:
         raise InvalidInput(f"'{name}' is required (a date and time such as 2026-01-01T00:00:00Z).")
     try:
-        return datetime.fromisoformat(raw)
-    except ValueError:
+        return as_utc(datetime.fromisoformat(raw))  # a time without an offset is UTC [I]
+    except (ValueError, OverflowError):  # not a time, or one that leaves the calendar once in UTC
         raise InvalidInput(f"'{name}' is not a date and time: '{raw[:40]}'.") from None
 
 
@@ -303,7 +303,6 @@ async def azure_utilization(state: EmulatorState, request: Request) -> Response:
     subscription = usage.subscription(customer, request.path_params["subscription_id"], legacy_only=True)
     params = _raw_query(request)
     start, end = _time(params, "start_time"), _time(params, "end_time")
-    start, end = as_utc(start), as_utc(end)  # a time without an offset is UTC [I]
     if end <= start:
         raise InvalidInput("'end_time' must be later than 'start_time'.")
     granularity = _choice(params, "granularity", ("daily", "hourly"), "daily")
