@@ -130,6 +130,23 @@ def test_office_line_items_page_by_offset(client: TestClient, app: dict[str, str
         assert item["amount"] == pytest.approx(item["unitPrice"] * item["quantity"])
 
 
+def test_the_invoices_links_lead_to_their_line_items(client: TestClient, user: dict[str, str]) -> None:
+    """An invoice's invoiceDetails link to /invoices/{type}-{id}/lineitems/{provider}/{type}: each answers."""
+    kinds = {
+        ("billing_line_items", "office"): "LicenseBasedLineItem",
+        ("billing_line_items", "azure"): "UsageBasedLineItem",
+        ("usage_line_items", "azure"): "DailyUsageLineItem",
+        ("billing_line_items", "one_time"): "OneTimeInvoiceLineItem",
+    }
+    for invoice_id in ("D000030004", "G000024132"):
+        invoice = get(client, f"/v1/invoices/{invoice_id}", user)
+        for detail in invoice["invoiceDetails"]:
+            items = get(client, "/v1" + detail["links"]["self"]["uri"], user)["items"]
+            expected = kinds[(detail["invoiceLineItemType"], detail["billingProvider"])]
+            assert items and {i["attributes"]["objectType"] for i in items} == {expected}
+            assert {i["billingProvider"] for i in items} == {detail["billingProvider"]}
+
+
 def test_each_license_cycle_is_billed_once(client: TestClient, app: dict[str, str]) -> None:
     billed: list[tuple[str, str]] = []
     for invoice in ("D000030001", "D000030002", "D000030004", "D000030005", "D000030007", "D000030008"):
