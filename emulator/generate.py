@@ -185,6 +185,70 @@ def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], l
     return subscriptions, [order]
 
 
+AZURE_PLAN_ITEM = "DZH318Z0BPS6:0001:DZH318Z0BML6"  # the New Commerce Azure plan (emulator.nce_products)
+
+
+def azure_plan(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(subscriptions, orders): every sixth customer from the third (Tailspin Toys, Coho Winery, …) has an Azure
+    plan, bought in a New Commerce order of its own a day after its other purchases. Usage-based: no end
+    ("9999-12-14", subscription-resources.md), one unit, billed one_time as its SKU [I]."""
+    if index % len(_PLANS) != 2:
+        return [], []
+    cid = cust["id"]
+    country = cust["companyProfile"]["address"]["country"]
+    created = EPOCH + timedelta(days=index % 300 + 1, hours=index % 24, minutes=index % 60)
+    sid = gid(f"azure-plan-{cid}")
+    order_id = gid(f"azure-plan-order-{cid}").replace("-", "")[:12]  # New Commerce order ids: twelve hex digits
+    subscription = {
+        "id": sid,
+        "offerId": AZURE_PLAN_ITEM,
+        "entitlementId": sid,
+        "offerName": "Microsoft Azure plan",
+        "friendlyName": "Azure plan",
+        "quantity": 1,
+        "unitType": "Usage-based",
+        "hasPurchasableAddons": False,
+        "creationDate": iso(created),
+        "effectiveStartDate": day(created),
+        "commitmentEndDate": "9999-12-14T00:00:00Z",
+        "status": "active",
+        "autoRenewEnabled": False,
+        "isTrial": False,
+        "billingType": "usage",
+        "billingCycle": "one_time",
+        "termDuration": "P1M",
+        "actions": ["Cancel"],
+        "contractType": "subscription",
+        "orderId": order_id,
+        "_customerId": cid,
+        "_version": 1,
+    }
+    order = {
+        "id": order_id,
+        "referenceCustomerId": cid,
+        "billingCycle": "one_time",
+        "currencyCode": CURRENCIES.get(country, ("USD", "$"))[0],
+        "lineItems": [
+            {
+                "lineItemNumber": 0,
+                "offerId": AZURE_PLAN_ITEM,
+                "subscriptionId": sid,
+                "friendlyName": "Azure plan",
+                "quantity": 1,
+            }
+        ],
+        "creationDate": iso(created),
+        "status": "completed",
+    }
+    return [subscription], [order]
+
+
+def usage_budget(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
+    """Azure spending budgets: every second customer with Azure usage has one (in its summary's currency) [I]."""
+    amounts = {1: 100, 2: 120}  # the plans with Microsoft Azure (MS-AZR-0145P) and with an Azure plan
+    return [{"id": cust["id"], "amount": amounts[index % 12]}] if index % 12 in amounts else []
+
+
 def users(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
     domain = cust["companyProfile"]["domain"]
     bp = cust["billingProfile"]
@@ -308,6 +372,7 @@ def _records() -> dict[str, tuple[str, str, Any]]:
         "deviceBatches": ("devices.json", "deviceBatches", records.DeviceBatchRecord),
         "devices": ("devices.json", "devices", records.DeviceRecord),
         "resellerCustomers": ("relationships.json", "customers", records.ResellerCustomerRecord),
+        "usageBudgets": ("usage-budgets.json", "budgets", records.UsageBudgetRecord),
     }
 
 
@@ -316,14 +381,16 @@ CHUNK = 2000  # customers per piece of work (even: every second customer has a c
 
 def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[str, Any]]]:
     """Customers first..last-1 with what they own, in fixture order."""
-    all_customers, all_subscriptions, all_orders, all_users, all_members, served = [], [], [], [], [], []
+    all_customers, all_subscriptions, all_orders, all_users, all_members, served, budgets = [], [], [], [], [], [], []
     all_devices: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
     for index in range(first, last):
         cust = customer(index)
         subs, orders = purchases(index, cust)
+        plan_subscriptions, plan_orders = azure_plan(index, cust)
         all_customers.append(cust)
-        all_subscriptions += subs
-        all_orders += orders
+        all_subscriptions += subs + plan_subscriptions
+        all_orders += orders + plan_orders
+        budgets += usage_budget(index, cust)
         cust_users = users(index, cust)
         all_users += cust_users
         all_members += role_members(index, cust_users)
@@ -341,6 +408,7 @@ def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[
         "deviceBatches": all_devices["deviceBatches"],
         "devices": all_devices["devices"],
         "resellerCustomers": served,
+        "usageBudgets": budgets,
     }
 
 

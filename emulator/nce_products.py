@@ -274,6 +274,14 @@ PRODUCTS: tuple[Product, ...] = (
            license=INTUNE_SKU, terms=ANNUAL_ONLY),
     _seats("CFQ7TTC0MM8R", "Microsoft 365 Copilot", "AI assistance in the Microsoft 365 apps.", 30.0, sku="0002",
            license=COPILOT, prerequisites=SUITES, terms=ANNUAL_ONLY),
+    # The Azure plan (get-a-list-of-products-by-customer.md, get-a-list-of-skus-for-a-product-by-customer.md,
+    # get-a-list-of-availabilities-for-a-sku-by-customer.md; its catalog item id in the usage record samples):
+    # listed under MicrosoftAzure, bought once (one_time), its usage billed monthly (emulator.consumption). A cart
+    # checkout of it makes an order but, as perpetual software, no subscription here [I].
+    Product("DZH318Z0BPS6", "Microsoft Azure plan", "Gain access to Azure Services.", ("MicrosoftAzure",),
+            (Sku("0001", "Microsoft Azure plan", "Microsoft Azure plan (MS-AZR-0017G)", ONE_TIME, 0.0,
+                 availability="DZH318Z0BML6", maximum=1, consumption="usage"),),
+            product_type="Azure"),
     _software("DG7GMGF0PN5F", "Office LTSC Professional Plus 2024",
               (("0002", "Office LTSC Professional Plus 2024", 600.0),)),
     _software("DG7GMGF0PN5D", "Office LTSC Standard 2024", (("0002", "Office LTSC Standard 2024", 450.0),)),

@@ -396,6 +396,13 @@ class RelationshipsFile(Record, kw_only=True):
     customers: list[ResellerCustomerRecord] = []
 
 
+class UsageBudgetRecord(Record, kw_only=True):
+    """A customer's Azure spending budget (SpendingBudget.amount), in the currency of its usage summary."""
+
+    id: Guid  # the customer's id
+    amount: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0)]
+
+
 # --- checking a file's data against a record ---------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+USAGE_BUDGETS_FILE = "usage-budgets.json"  # optional: worlds written before it load with no budgets
 RELATIONSHIPS_FILE = "relationships.json"  # optional: a missing file is no indirect resellers
 DEVICES_FILE = "devices.json"  # optional: Windows Autopilot policies, device batches and devices (issue 15)
 SYNDICATION_FILE = "syndication.json"  # optional: syndication customers that may migrate to CSP (issue 15)
@@ -59,6 +60,7 @@ SPECS: dict[str, Spec] = {
     "deviceBatches": Spec(_owner),
     "devices": Spec(_owner),
     "resellerCustomers": Spec(lambda d: str(d["resellerId"])),  # by customer id: the customers a reseller serves
+    "usageBudgets": Spec(),  # by customer id
 }
 
 
@@ -144,6 +146,8 @@ class World:
     consents: Table  # grouped by customer
     offers: dict[str, dict[str, Any]]  # by upper-case id, catalogue order
     source: Path
+    # Customers' Azure spending budgets, by customer id (usage-budgets.json; update-customer-usage-spending-budget).
+    usage_budgets: Table = field(default_factory=lambda: Table(()))
     # Apps consented to at run time, through the consent step of an interactive sign-in.
     granted: set[str] = field(default_factory=set)
     # New Commerce state that fixtures do not hold: confirmed customer agreements and carts, by customer.
@@ -239,6 +243,7 @@ class World:
             "partnerRelationships": self.partner_relationships,
             "resellerCustomers": self.reseller_customers,
             "partnerProfiles": self.partner_profiles,
+            "usageBudgets": self.usage_budgets,
         }
 
     def reset(self) -> None:
@@ -420,6 +425,8 @@ def load_world(directory: Path | None = None) -> World:
         if o.minimum_quantity > o.maximum_quantity:
             raise offers_file.error(f"offers[{i}].maximumQuantity", "expected minimumQuantity <= maximumQuantity")
     offer_ids = {o.id.upper() for _, o in offers}
+    # A subscription or order line may also name a New Commerce catalog item: the Azure plans of the generated worlds.
+    offer_ids |= catalog_item_ids()
     for i, (_, o) in enumerate(offers):
         for name, targets in (("conversionTargetOffers", o.conversion_target_offers),
                               ("_upgradeTargetOffers", o.upgrade_target_offers)):  # fmt: skip
@@ -470,6 +477,7 @@ def load_world(directory: Path | None = None) -> World:
         syndication_customers=Table(_syndication(directory, lambda c: c in tables["customers"], offer_ids)),
         partner_relationships=Table(partners),
         reseller_customers=tables["resellerCustomers"],
+        usage_budgets=tables["usageBudgets"],
     )
 
 
@@ -527,6 +535,13 @@ def _json_tables(
     tables["deviceBatches"] = table("deviceBatches", devices["deviceBatches"])
     tables["devices"] = table("devices", devices["devices"])
     tables["resellerCustomers"] = table("resellerCustomers", _reseller_customers(directory, partners, customer_ids))
+    budgets: list[tuple[dict[str, Any], records.UsageBudgetRecord]] = []
+    if (directory / USAGE_BUDGETS_FILE).is_file():
+        budgets_file = _File(directory, USAGE_BUDGETS_FILE)
+        budgets = budgets_file.rows("budgets", records.UsageBudgetRecord)
+        for i, (_, budget) in enumerate(budgets):
+            owned(budgets_file, f"budgets[{i}].id", budget.id)
+    tables["usageBudgets"] = table("usageBudgets", [{**raw, "id": raw["id"].lower()} for raw, _ in budgets])
     return tables
 
 
@@ -647,3 +662,16 @@ def _reseller_customers(
             raise file.error(f"$.customers[{i}].id", f"duplicate id {row.id}")
         served[row.id.lower()] = {"id": row.id.lower(), "resellerId": row.reseller_id.lower()}
     return list(served.values())
+
+
+def catalog_item_ids() -> set[str]:
+    """Every New Commerce catalog item id (productId:skuId:availabilityId) of the catalogue, upper-case."""
+    from emulator.nce import availability_id
+    from emulator.nce_products import PRODUCTS
+
+    return {
+        f"{p.id}:{s.id}:{availability_id(p, s, segment)}".upper()
+        for p in PRODUCTS
+        for s in p.skus
+        for segment in s.segments
+    }

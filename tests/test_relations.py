@@ -28,7 +28,7 @@ V = "1"
 WINGTIP = "72df8664-689f-50a3-9f34-c0f099b9f1c5"  # served through First Up Consultants
 FOURTH_COFFEE = "a76b7554-f733-525f-98ca-d338cb36bfdc"  # served through First Up Consultants
 BELLOWS = "7db56342-2df3-53b2-b5ec-da4a4330da9b"  # served through First Up Consultants
-TAILSPIN = "ef0b8fc9-03a9-5660-a812-afdcb0ec6c6f"  # no active subscription (one suspended)
+TAILSPIN = "ef0b8fc9-03a9-5660-a812-afdcb0ec6c6f"  # an active Azure plan only (suspended by _without_active)
 COHO_WINERY = "c972b348-26d6-5bb2-98df-bdd4ad6330cc"  # no active subscription
 LAMNA = "863b3bca-1b67-55df-8d6c-3f7f6df0c928"  # no active subscription
 FIRST_UP = "484e548c-f5f3-4528-93a9-c16c6373cb59"
@@ -624,9 +624,19 @@ REMOVED = (
 NOT_RELATED = error(3000, "The relationship between the partner and customer does not exist")
 
 
+def _without_active(state: EmulatorState, *customer_ids: str) -> None:
+    """The customers' active subscriptions suspended: a relationship ends only without them."""
+    with state.world.store.transaction() as tx:
+        for customer_id in customer_ids:
+            for sub in tx.group("subscriptions", customer_id):
+                if sub["status"] in ("active", "pending"):
+                    tx.put("subscriptions", {**sub, "status": "suspended"})
+
+
 def test_remove_the_reseller_relationship_as_documented(
     client: TestClient, user: dict[str, str], state: EmulatorState
 ) -> None:
+    _without_active(state, TAILSPIN)
     # Tailspin Toys is served through an indirect reseller first; the relationship's removal ends that too [I].
     assert client.patch(f"/v1/relationships/{FIRST_UP}/customer/{TAILSPIN}", headers=user).status_code == 204
     body = {"relationshipToPartner": "none", "attributes": {"objectType": "Customer"}}  # the documented request
@@ -671,8 +681,9 @@ def test_active_subscriptions_are_suspended_first(client: TestClient, user: dict
 
 
 def test_the_delete_forms_remove_the_relationship(
-    client: TestClient, user: dict[str, str], app: dict[str, str]
+    client: TestClient, user: dict[str, str], app: dict[str, str], state: EmulatorState
 ) -> None:
+    _without_active(state, COHO_WINERY, LAMNA)
     path = f"/v1/customers/{COHO_WINERY}/CustomerPartnerRelationships/reseller"
     refused_app_only(client.delete(path, headers=app))
     response = client.delete(path, headers=user)
@@ -732,7 +743,8 @@ def test_patch_customer_refuses_app_only_and_unknown_customers(
     assert (missing.status_code, missing.json()) == (404, error(60003, CUSTOMER_NOT_FOUND))
 
 
-def test_remove_with_the_sdk(sdk: MicrosoftPartnerStoreApis) -> None:
+def test_remove_with_the_sdk(sdk: MicrosoftPartnerStoreApis, state: EmulatorState) -> None:
+    _without_active(state, TAILSPIN, COHO_WINERY, LAMNA)
     raw = sdk.patchvversioncustomerscustomer.id(
         TAILSPIN, m.MicrosoftPartnerSdkContractsV1Customer(relationship_to_partner="none"), V, raw=True
     )

@@ -35,6 +35,7 @@ TABLES = (
     "deviceBatches",
     "devices",
     "resellerCustomers",
+    "usageBudgets",
 )
 
 
@@ -73,8 +74,8 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
     counts = import_world(None, tmp_path / "imported")
     assert counts == {
         "customers": 40,
-        "subscriptions": 73,
-        "orders": 40,
+        "subscriptions": 80,
+        "orders": 47,
         "customerUsers": 67,
         "invoices": 8,
         "consents": 20,
@@ -83,6 +84,7 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         "deviceBatches": 5,
         "devices": 14,
         "resellerCustomers": 6,
+        "usageBudgets": 8,
     }
     paths = [
         "/v1/customers?size=500",
@@ -97,6 +99,7 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         f"/v1/customers/{NW.CONTOSO}/directoryroles/62e90394-69f5-4237-9190-012177145e10/usermembers",
         f"/v1/customers/{NW.CONTOSO}/policies",
         f"/v1/customers/{NW.CONTOSO}/deviceBatches",
+        "/v1/customers/ef0b8fc9-03a9-5660-a812-afdcb0ec6c6f/usagebudget",
         "/v1/customers?filter=%7B%22Field%22%3A%22IndirectReseller%22%2C%22Value%22%3A%22484e548c-f5f3-4528-93a9-c16c6373cb59%22%2C%22Operator%22%3A%22starts_with%22%7D",
         "/v1/customers/00000000-0000-0000-0000-000000000001",
     ]

@@ -92,6 +92,11 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.IndirectResellerNotFound: (404, 1000),  # [I]
     e.MarketNotFound: (404, 1000),  # [I]
     e.DomainNotFound: (404, 1000),  # [I]
+    # usage and invoice line items (issue 15); the statuses are inferred [I], the codes cited on each error class
+    e.NoUsageData: (404, 3000),
+    e.SubscriptionWithoutUsage: (404, 3000),  # [I]
+    e.LegacyAzureOnly: (404, 20003),  # [I] the code of a subscription not found
+    e.LineItemsNotOnInvoice: (400, 800002),  # [I]
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

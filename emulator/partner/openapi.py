@@ -56,9 +56,16 @@ def _names(text: str) -> str:
 def _components() -> tuple[dict[str, Any], dict[str, Any]]:
     """(answer schema by operation id, component schemas) for every wire shape the operations use."""
     answered = [op for op in OPERATIONS if op.answer is not None]
-    types = [op.answer for op in answered] + [resources.Error, resources.GatewayError, commerce.ExtendedError]
+    # An answer of one of several shapes (invoice line items: one collection type per provider) is a tuple of them.
+    shapes = [op.answer if isinstance(op.answer, tuple) else (op.answer,) for op in answered]
+    types = [shape for each in shapes for shape in each]
+    types += [resources.Error, resources.GatewayError, commerce.ExtendedError]
     schemas, components = msgspec.json.schema_components(types, ref_template=REF)
-    answers = {op.operation_id: schema for op, schema in zip(answered, schemas, strict=False)}
+    found = iter(schemas)
+    answers = {}
+    for op, each in zip(answered, shapes, strict=True):
+        alternatives = [next(found) for _ in each]
+        answers[op.operation_id] = alternatives[0] if len(alternatives) == 1 else {"anyOf": alternatives}
     for op in OPERATIONS:
         if op.body is not None:
             components[op.body.__name__] = requests.schema(op.body)

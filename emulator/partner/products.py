@@ -44,6 +44,10 @@ def _market(state: EmulatorState, request: Request) -> Market:
 def product_document(product: Product, market: Market) -> c.CatalogProduct:
     if product.product_type == "OnlineServicesNCE":
         kind = c.ProductType(id="OnlineServicesNCE", display_name="OnlineServicesNCE")
+    elif product.product_type == "Azure":  # the Azure plan (get-a-list-of-skus-for-a-product-by-customer.md)
+        kind = c.ProductType(
+            id="Azure", display_name="Azure", sub_type=c.ProductSubType(id="Azure", display_name="Azure")
+        )
     else:
         kind = c.ProductType(id=SOFTWARE_TYPE[0], display_name=SOFTWARE_TYPE[1])
     base = f"/products/{product.id}"
@@ -60,7 +64,9 @@ def product_document(product: Product, market: Market) -> c.CatalogProduct:
 
 def sku_document(product: Product, sku: Sku, market: Market) -> c.CatalogSku:
     base = f"/products/{product.id}/skus/{sku.id}"
-    software = product.product_type != "OnlineServicesNCE"
+    software = product.product_type not in ("OnlineServicesNCE", "Azure")
+    # The Azure plan's SKU needs the Microsoft Customer Agreement (get-a-list-of-skus-for-a-product-by-customer.md).
+    agreement = "MicrosoftCustomerAgreement" if product.product_type == "Azure" else "MicrosoftCloudAgreement"
     dynamic: dict[str, Any] = {
         "hasConstraints": False,
         "isAddon": sku.add_on,
@@ -77,7 +83,7 @@ def sku_document(product: Product, sku: Sku, market: Market) -> c.CatalogSku:
         maximum_quantity=sku.maximum,
         is_trial=sku.trial,
         supported_billing_cycles=list(dict.fromkeys(cycle for _, cycle in sku.terms)),
-        purchase_prerequisites=[] if software else ["MicrosoftCloudAgreement"],
+        purchase_prerequisites=[] if software else [agreement],
         inventory_variables=[],
         provisioning_variables=[],
         actions=[] if software or sku.trial else ["Refund"],

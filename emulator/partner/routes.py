@@ -20,6 +20,7 @@ from emulator.partner import (
     devices,
     invoices,
     legacy,
+    lineitems,
     mfa_reports,
     offers,
     orders,
@@ -30,16 +31,19 @@ from emulator.partner import (
     roles,
     subscriptions,
     syndication,
+    usage,
     users,
 )
 from emulator.partner.schemas import billing as b
 from emulator.partner.schemas import commerce as c
 from emulator.partner.schemas import devices as dv
 from emulator.partner.schemas import legacy as lg
+from emulator.partner.schemas import lineitems as li
 from emulator.partner.schemas import relations as rel
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
+from emulator.partner.schemas import usage as ug
 from emulator.partner.schemas import users as us
 from emulator.state import EmulatorState
 
@@ -115,6 +119,20 @@ IF_MATCH = param("If-Match", "header", TEXT, "The profile's etag (or attributes.
 SEEK = (
     param("seekOperation", "query", {"enum": ["Next", "next"]}, "With MS-ContinuationToken: the next page."),
     param("MS-ContinuationToken", "header", TEXT, "The token from links.next.headers of the previous page."),
+)
+
+
+# Invoice line items (issue 15): one collection type per provider and line item type; the query that names them.
+LINE_ITEMS = (
+    w.Collection[li.LicenseBasedLineItem],
+    w.Collection[li.UsageBasedLineItem],
+    w.Collection[li.DailyUsageLineItem],
+    w.Collection[li.OneTimeInvoiceLineItem],
+    w.Collection[li.DailyRatedUsageLineItem],
+)
+LINE_ITEM_QUERY = (
+    param("provider", "query", TEXT, "office, azure or onetime (any case).", required=True),
+    param("invoicelineitemtype", "query", TEXT, "billinglineitems or usagelineitems (any case).", required=True),
 )
 
 
@@ -448,6 +466,95 @@ OPERATIONS: list[Operation] = [
         params=(param("mpnId", "query", {"type": "string", "pattern": "^[0-9]+$"}, "MPN id."),), coverage="world"),
     # (end of relationships)
     # --- usage, analytics, rate cards and invoice line items (issue 15) ---
+    _op("GET", "/v1/usagesummary", usage.partner_usage_summary, "getPartnerUsageSummary",
+        "The partner's Microsoft Azure (MS-AZR-0145P) usage this month and its customers' budgets",
+        ug.PartnerUsageSummary, app_user_only=True, errors=REPORT_ERRORS),
+    _op("GET", "/v1/customers/usagerecords", usage.customers_usage_records, "listCustomerUsageRecords",
+        "Every usage customer's estimated cost this month, against its budget",
+        w.Collection[ug.CustomerMonthlyUsageRecord], app_user_only=True, errors=REPORT_ERRORS),
+    _op("GET", "/v1/customers/{customer_id}/usagesummary", usage.customer_usage_summary, "getCustomerUsageSummary",
+        "A customer's Azure usage this billing period (3000 without usage-based subscriptions)",
+        ug.CustomerUsageSummary, app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/usagebudget", usage.get_usage_budget, "getCustomerUsageBudget",
+        "A customer's Azure spending budget", ug.SpendingBudget, params=(CUSTOMER_ID,)),
+    _op("PATCH", "/v1/customers/{customer_id}/usagebudget", usage.update_usage_budget, "updateCustomerUsageBudget",
+        "Set a customer's Azure spending budget (a null amount removes it)", ug.SpendingBudget,
+        body=rq.SpendingBudgetIn, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/usagerecords", usage.subscriptions_usage_records,
+        "listSubscriptionUsageRecords", "A customer's Azure subscriptions and Azure plans with their cost this month",
+        w.Collection[ug.SubscriptionMonthlyUsageRecord], app_user_only=True, params=(CUSTOMER_ID,),
+        coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/usagesummary",
+        usage.subscription_usage_summary, "getSubscriptionUsageSummary",
+        "An Azure subscription's or Azure plan's usage this billing period", ug.SubscriptionUsageSummary,
+        app_user_only=True, params=(CUSTOMER_ID, SUBSCRIPTION_ID), coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/usagerecords/daily",
+        usage.subscription_daily_records, "listSubscriptionDailyUsageRecords",
+        "An Azure subscription's cost day by day this billing period (obsolete in Partner Center)",
+        w.Collection[ug.SubscriptionDailyUsageRecord], app_user_only=True, params=(CUSTOMER_ID, SUBSCRIPTION_ID),
+        coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/usagerecords/resources",
+        usage.subscription_resource_records, "listSubscriptionResourceUsageRecords",
+        "A Microsoft Azure (MS-AZR-0145P) subscription's usage by resource this month",
+        w.Collection[ug.AzureResourceMonthlyUsageRecord], params=(CUSTOMER_ID, SUBSCRIPTION_ID), coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/subscriptions/{subscription_id}/utilizations/azure",
+        usage.azure_utilization, "listAzureUtilizationRecords",
+        "A Microsoft Azure (MS-AZR-0145P) subscription's unrated usage by day or hour",
+        w.Collection[ug.AzureUtilizationRecord], coverage="world", params=(
+            CUSTOMER_ID, SUBSCRIPTION_ID,
+            param("start_time", "query", {"type": "string"}, "Start, ISO 8601 (UTC without an offset).",
+                  required=True),
+            param("end_time", "query", {"type": "string"}, "End (exclusive), ISO 8601.", required=True),
+            param("granularity", "query", {"enum": ["daily", "hourly", "Daily", "Hourly"]}, "Default daily."),
+            param("show_details", "query", {"enum": ["true", "false", "True", "False"]}, "Instance data (default on)."),
+            param("size", "query", {"type": "integer", "minimum": 1, "maximum": 1000}, "Page size (default 1000)."),
+            param("seek_operation", "query", {"enum": ["next", "Next"]}, "With MS-ContinuationToken: the next page."),
+            SEEK[1])),
+    _op("GET", "/v1/ratecards/azure", usage.azure_rate_card, "getAzureRateCard",
+        "Azure meters and their prices in a currency", ug.AzureRateCard, coverage="world", params=(
+            param("currency", "query", {"type": "string"}, "Three-letter ISO code (default USD)."),
+            param("region", "query", {"type": "string"}, "Two-letter market (default US)."),
+            param("X-Locale", "header", TEXT, "With neither currency nor region: decides both."))),
+    _op("GET", "/v1/ratecards/azure-shared", usage.azure_shared_rate_card, "getAzureSharedRateCard",
+        "Azure Partner Shared Services prices", ug.AzureRateCard, coverage="world", params=(
+            param("currency", "query", {"type": "string"}, "Three-letter ISO code (default: the partner's market's)."),
+            param("region", "query", {"type": "string"}, "Two-letter market (default: the partner's country)."))),
+    _op("GET", "/v1/analytics/licenses/deployment", usage.partner_licenses_deployment,
+        "getPartnerLicensesDeployment", "Seats sold and assigned per service, all customers",
+        w.Collection[ug.PartnerLicensesDeploymentInsights], app_user_only=True, errors=REPORT_ERRORS),
+    _op("GET", "/v1/analytics/licenses/usage", usage.partner_licenses_usage, "getPartnerLicensesUsage",
+        "Share of seats in active use per workload, all customers", w.Collection[ug.PartnerLicensesUsageInsights],
+        app_user_only=True, errors=REPORT_ERRORS),
+    _op("GET", "/v1/customers/{customer_id}/analytics/licenses/deployment", usage.customer_licenses_deployment,
+        "getCustomerLicensesDeployment", "A customer's seats sold and assigned per product",
+        w.Collection[ug.CustomerLicensesDeploymentInsights], app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/analytics/licenses/usage", usage.customer_licenses_usage,
+        "getCustomerLicensesUsage", "A customer's seats in active use per product and workload",
+        w.Collection[ug.CustomerLicensesUsageInsights], app_user_only=True, params=(CUSTOMER_ID,)),
+    _op("GET", "/v1/invoices/{invoice_id}/lineitems", lineitems.invoice_line_items, "listInvoiceLineItems",
+        "An invoice's line items of one billing provider and type (office, azure, onetime)", LINE_ITEMS,
+        coverage="world", params=(
+            param("invoice_id", "path", TEXT, "The invoice id."), *LINE_ITEM_QUERY,
+            param("currencycode", "query", TEXT, "OneTime usage line items: the billing currency (required)."),
+            *PAGING, *SEEK)),
+    _op("GET", "/v1/invoices/{invoice_id}/lineitems/{provider}/{kind}", lineitems.invoice_line_items,
+        "listInvoiceLineItemsByPath", "An invoice's line items, provider and type in the path (the invoices' links)",
+        LINE_ITEMS, coverage="world", params=(
+            param("invoice_id", "path", TEXT, "The invoice id."),
+            param("provider", "path", TEXT, "Office, Azure or OneTime."),
+            param("kind", "path", TEXT, "BillingLineItems or UsageLineItems."),
+            param("currencycode", "query", TEXT, "OneTime usage line items: the billing currency (required)."),
+            *PAGING, *SEEK)),
+    _op("GET", "/v1/invoices/unbilled/lineitems", lineitems.unbilled_line_items, "listUnbilledLineItems",
+        "New Commerce charges not invoiced yet (current or previous month)",
+        (w.Collection[li.OneTimeInvoiceLineItem], w.Collection[li.DailyRatedUsageLineItem]), params=(
+            *LINE_ITEM_QUERY,
+            param("currencycode", "query", TEXT, "The billing currency, such as USD.", required=True),
+            param("period", "query", {"enum": ["current", "previous", "Current", "Previous"]}, "Which month.",
+                  required=True),
+            param("hasPartnerEarnedCredit", "query", {"enum": ["true", "false"]}, "Only lines with it applied."),
+            param("size", "query", {"type": "integer", "minimum": 0}, "Page size (at most 2000)."),
+            *SEEK)),
     # (end of usage)
     # --- legacy offers, add-ons, conversions, upgrades and subscription support (issue 15) ---
     _op("GET", "/v1/offercategories", legacy.offer_categories, "listOfferCategories",

@@ -19,7 +19,8 @@ def subscription_document(customer: dict[str, Any], subscription: dict[str, Any]
     country = customer["companyProfile"]["address"]["country"]
     cid = customer["id"]
     self_link = w.Link(f"/customers/{cid}/subscriptions/{subscription['id']}")
-    if "_lots" in subscription:  # New Commerce: the catalogue item, not an offer (get-a-subscription-by-id.md)
+    # New Commerce (and the Azure plan): the catalogue item, not an offer (get-a-subscription-by-id.md)
+    if "_lots" in subscription or subscription["offerId"].count(":") == 2:
         product, sku, availability = subscription["offerId"].split(":")
         base = f"/products/{product}/skus/{sku}"
         links = w.Links(

@@ -26,12 +26,13 @@ from emulator.partner.models.errors import (
 )
 from emulator.partner.models.purchases import DAY, Purchases
 from emulator.partner.schemas.requests import CartCreate, CartLineItemIn
+from emulator.ratecard import USD_TO
 from emulator.store import Transaction
 
 CART_DAYS = 7  # facts §2: expirationTimestamp is seven days after creation in the 2023 samples
 CART_CAP = 10_000  # [I] unexpired carts kept; the emulator's own store limit
 # Illustrative exchange rates from the catalogue's USD prices [I]: the currency is the customer's market's.
-RATES = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CAD": 1.36, "AUD": 1.52, "JPY": 150.0}
+RATES = USD_TO  # emulator.ratecard: one table of exchange rates for prices, usage and line items
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import random
 from emulator.clock import Clock
 from emulator.partner.models.addresses import Addresses
 from emulator.partner.models.agreements import Agreements
+from emulator.partner.models.analytics import Analytics
 from emulator.partner.models.base import Ids
 from emulator.partner.models.carts import Carts
 from emulator.partner.models.catalog import Catalog
@@ -16,6 +17,7 @@ from emulator.partner.models.devices import Devices
 from emulator.partner.models.invoices import Invoices
 from emulator.partner.models.legacy import Legacy
 from emulator.partner.models.licenses import Licenses
+from emulator.partner.models.lineitems import LineItems
 from emulator.partner.models.managed_services import ManagedServices
 from emulator.partner.models.migrations import Migrations
 from emulator.partner.models.offers import Offers
@@ -27,6 +29,7 @@ from emulator.partner.models.roles import DirectoryRoleMembers, PartnerRoleMembe
 from emulator.partner.models.subscriptions import Subscriptions
 from emulator.partner.models.syndication import Syndication
 from emulator.partner.models.transitions import Transitions
+from emulator.partner.models.usage import Usage
 from emulator.partner.models.users import CustomerUsers
 from emulator.world import World
 
@@ -57,6 +60,10 @@ class PartnerCenter:
         # relationships, profiles, validations and domains (issue 15)
         self.relations = Relations(world, clock, ids).bind(self.customers)
         self.addresses = Addresses(world, clock, ids)
+        # usage, license analytics and invoice line items (issue 15)
+        self.usage = Usage(world, clock, ids).bind(self.subscriptions)
+        self.analytics = Analytics(world, clock, ids).bind(self.subscriptions, self.licenses)
+        self.line_items = LineItems(world, clock, ids).bind(self.subscriptions, self.catalog)
         for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations, self.legacy):
             model.provisioning_delay = provisioning_delay
         # customer users, directory roles and partner roles (issue 15)

@@ -460,3 +460,37 @@ class MarketNotFound(DomainError):
 class DomainNotFound(DomainError):
     def __init__(self, domain: str, customer_id: str) -> None:
         super().__init__(f"Not found: {domain[:256]} is not a verified domain of customer {customer_id}.")
+
+
+# --- usage, rate cards and invoice line items (issue 15) -----------------------------------------------------------
+
+
+class NoUsageData(DomainError):
+    """A customer without a usage-based (Azure) subscription: Partner-Center-PowerShell issue #76 shows the text
+    and code 3000 of get-a-customer-usage-summary's answer."""
+
+    def __init__(self) -> None:
+        super().__init__("Customer does not have usage data.")
+
+
+class SubscriptionWithoutUsage(DomainError):
+    """A usage route for a license-based subscription [I]: the customer's text, said of the subscription."""
+
+    def __init__(self, subscription_id: str) -> None:
+        super().__init__(f"Subscription {subscription_id.upper()} does not have usage data.")
+
+
+class LegacyAzureOnly(DomainError):
+    """A route for Microsoft Azure (MS-AZR-0145P) subscriptions only, asked about an Azure plan: the text the
+    utilization API answers for a plan (Partner-Center-PowerShell issue #305)."""
+
+    def __init__(self, subscription_id: str) -> None:
+        super().__init__(f"Subscription id '{subscription_id}' provided was not found under this customer.")
+
+
+class LineItemsNotOnInvoice(DomainError):
+    def __init__(self, invoice_id: str, provider: str, kind: str) -> None:
+        super().__init__(
+            f"Invalid request input: invoice {invoice_id} has no {provider} {kind} line items; its invoiceDetails "
+            "name the billing providers and line item types it has."
+        )

@@ -37,7 +37,7 @@ class Licenses(Model):
         self.catalog, self.subscriptions, self.users = catalog, subscriptions, users
         return self
 
-    def _sku_of(self, subscription: Doc) -> LicenseSku | None:
+    def sku_of(self, subscription: Doc) -> LicenseSku | None:
         offer = subscription["offerId"]
         item = self.catalog.item(offer)
         if item is not None:
@@ -49,7 +49,7 @@ class Licenses(Model):
     def subscribed(self, customer: Doc) -> list[Subscribed]:
         found: dict[str, Subscribed] = {}
         for subscription in self.subscriptions.of(customer):
-            sku = self._sku_of(subscription)
+            sku = self.sku_of(subscription)
             if sku is None or subscription["status"] not in ("active", "suspended"):
                 continue
             entry = found.setdefault(sku.id, Subscribed(sku))

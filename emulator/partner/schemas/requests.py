@@ -15,6 +15,7 @@ These codes are inferred [I]: no capture of a real answer to such a body is know
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Annotated, Any, ClassVar, TypeVar
 
@@ -224,6 +225,17 @@ class MigrationIn(Body, kw_only=True):
     custom_term_end_date: Text64 | None = None
 
 
+# --- usage budgets (update-a-customer-s-usage-spending-budget.md) -------------------------------------------------
+
+
+class SpendingBudgetIn(Body, kw_only=True):
+    """{"Amount": 100, "Attributes": {"ObjectType": "SpendingBudget"}}; a null amount removes the budget."""
+
+    SPELLING = "Pascal"
+    PROBLEM = InvalidInput
+    amount: Annotated[float, Meta(ge=0, le=1e12)] | None = None  # [I] the bounds: a budget is not negative
+
+
 # --- the reader ---------------------------------------------------------------------------------------------------
 
 B = TypeVar("B", bound=Body)
@@ -288,6 +300,14 @@ def _value(value: Any, kind: inspect.Type, root: type[Body], path: str) -> Any:
         if not isinstance(value, bool):
             raise InvalidInput(f"'{path}' must be true or false, got {_shown(value)}.")
         return value
+    if isinstance(kind, inspect.FloatType):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise InvalidInput(f"'{path}' must be a number, got {_shown(value)}.")
+        low = kind.ge if kind.ge is not None else -math.inf
+        high = kind.le if kind.le is not None else math.inf
+        if not low <= value <= high:
+            raise InvalidInput(f"'{path}' must be a number from {low:g} to {high:g}, got {_shown(value)}.")
+        return value
     if isinstance(kind, inspect.StructType):
         if not isinstance(value, dict):
             raise root.PROBLEM(f"'{path}' is required and must be an object.")
@@ -348,6 +368,9 @@ def _schema(kind: inspect.Type) -> dict[str, Any]:
         return {"type": "integer"}
     if isinstance(kind, inspect.BoolType):
         return {"type": "boolean"}
+    if isinstance(kind, inspect.FloatType):
+        bounds = {"minimum": kind.ge, "maximum": kind.le}
+        return {"type": "number", **{k: v for k, v in bounds.items() if v is not None}}
     if isinstance(kind, inspect.DictType):
         return {"type": "object", "additionalProperties": {"type": "string"}}
     raise TypeError(f"no schema for {kind!r}")
