@@ -238,6 +238,7 @@ def write_world(
     directory: Path, count: int, *, partner_dir: Path | None = None, invoice_count: int = 8
 ) -> dict[str, int]:
     """Write a world of `count` customers to `directory` (partner, apps and users copied from `partner_dir`)."""
+    from emulator.generate_support import service_incidents, service_requests
     from emulator.world import APPS_FILE, PARTNER_FILE, USERS_FILE, default_world_dir
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -245,6 +246,7 @@ def write_world(
     for name in (PARTNER_FILE, APPS_FILE, USERS_FILE):
         (directory / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
     apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
+    partner = json.loads((source / PARTNER_FILE).read_text(encoding="utf-8"))
     web = next((a for a in apps if a["type"] == "confidential"), apps[0])
     all_customers, all_subscriptions, all_orders, all_users = [], [], [], []
     for index in range(count):
@@ -262,6 +264,9 @@ def write_world(
         "invoices.json": {"invoices": invoices(invoice_count)},
         "offers.json": {"offers": OFFERS},
         "consents.json": {"consents": consents(all_customers, web["clientId"].lower(), web["displayName"])},
+        # issue 15: optional files (a world without them has none)
+        "service-requests.json": {"serviceRequests": service_requests(partner, all_customers)},
+        "service-incidents.json": {"incidents": service_incidents(all_customers)},
     }
     for name, data in files.items():
         # msgspec's C encoder: json.dump's pure-Python one took 80% of a 100,000-customer world's generation.

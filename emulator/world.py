@@ -12,6 +12,8 @@ from emulator.appcerts import AppCertificate, CertificateError, from_key_credent
 from emulator.identity.federation import FederatedCredential
 from emulator.jsonfiles import JsonFileError, read_json
 from emulator.store import Store, Table
+from emulator.trail import TABLE as AUDIT_TABLE
+from emulator.trail import AuditTable
 
 PARTNER_FILE = "partner.json"
 APPS_FILE = "apps.json"
@@ -23,6 +25,8 @@ CUSTOMER_USERS_FILE = "customer-users.json"
 INVOICES_FILE = "invoices.json"
 OFFERS_FILE = "offers.json"
 CONSENTS_FILE = "consents.json"
+SERVICE_REQUESTS_FILE = "service-requests.json"  # optional (issue 15): a missing file is an empty list
+SERVICE_INCIDENTS_FILE = "service-incidents.json"  # optional (issue 15)
 
 
 class WorldError(Exception):
@@ -111,6 +115,11 @@ class World:
     # Certificates and federated credentials registered through the control API, by client id: a reset removes them.
     registered: dict[str, list[AppCertificate]] = field(default_factory=dict)
     registered_federated: dict[str, list[FederatedCredential]] = field(default_factory=dict)
+    # Service requests (the partner's own: group ""; a customer's: its id), Office service incidents (read-only,
+    # each with the customers it affects) and the audit trail (issue 15).
+    service_requests: Table = field(default_factory=lambda: Table((), group_of=lambda d: d.get("_customerId", "")))
+    service_incidents: list[dict[str, Any]] = field(default_factory=list)
+    audit_records: AuditTable = field(default_factory=AuditTable)
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
@@ -157,6 +166,8 @@ class World:
             "carts": self.carts,
             "transitions": self.transitions,
             "migrations": self.migrations,
+            "serviceRequests": self.service_requests,
+            AUDIT_TABLE: self.audit_records,
         }
 
     def reset(self) -> None:
@@ -374,6 +385,8 @@ def load_world(directory: Path | None = None) -> World:
     for i, (_, consent) in enumerate(consents):
         owned(consents_file, f"consents[{i}]._customerId", consent.customer_id)
 
+    service_requests, service_incidents = _support(directory, customer_ids)
+
     return World(
         partner=tenant,
         profiles=profiles,
@@ -389,4 +402,26 @@ def load_world(directory: Path | None = None) -> World:
         consents=Table((raw for raw, _ in consents), group_of=lambda d: d["_customerId"]),
         offers={raw["id"].upper(): raw for raw, _ in offers},
         source=directory,
+        service_requests=Table(service_requests, group_of=lambda d: d.get("_customerId", "")),
+        service_incidents=service_incidents,
     )
+
+
+def _support(directory: Path, customer_ids: set[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """service-requests.json and service-incidents.json, each optional (older fixture directories have neither)."""
+    requests: list[dict[str, Any]] = []
+    if (directory / SERVICE_REQUESTS_FILE).exists():
+        file = _File(directory, SERVICE_REQUESTS_FILE)
+        for i, (raw, request) in enumerate(file.rows("serviceRequests", records.ServiceRequestRecord)):
+            if isinstance(request.customer_id, str) and request.customer_id.lower() not in customer_ids:
+                raise file.error(f"serviceRequests[{i}]._customerId", f"no customer with id {request.customer_id}")
+            requests.append(raw)
+    incidents: list[dict[str, Any]] = []
+    if (directory / SERVICE_INCIDENTS_FILE).exists():
+        file = _File(directory, SERVICE_INCIDENTS_FILE)
+        for i, (raw, incident) in enumerate(file.rows("incidents", records.ServiceIncidentRecord)):
+            for n, customer_id in enumerate(incident.customer_ids):
+                if customer_id.lower() not in customer_ids:
+                    raise file.error(f"incidents[{i}]._customerIds[{n}]", f"no customer with id {customer_id}")
+            incidents.append(raw)
+    return requests, incidents

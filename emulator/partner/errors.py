@@ -63,6 +63,8 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.TransitionNotEligible: (400, 900236),
     e.MigrationNotEligible: (400, 900215),  # [I] 900215-900226 are documented without their cases
     e.MigrationNotFound: (404, 800002),  # [I]  # [I] which of 900236 and 900258-61 fits which case is not documented
+    # service requests (issue 15)
+    e.ServiceRequestNotFound: (404, 1000),  # [I] as the other "not found" of resources without a documented code
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

@@ -6,6 +6,7 @@ import random
 
 from emulator.clock import Clock
 from emulator.partner.models.agreements import Agreements
+from emulator.partner.models.audit import AuditTrail
 from emulator.partner.models.base import Ids
 from emulator.partner.models.carts import Carts
 from emulator.partner.models.catalog import Catalog
@@ -18,6 +19,7 @@ from emulator.partner.models.offers import Offers
 from emulator.partner.models.orders import Orders
 from emulator.partner.models.profiles import Profiles
 from emulator.partner.models.subscriptions import Subscriptions
+from emulator.partner.models.support import ServiceIncidents, ServiceRequests
 from emulator.partner.models.transitions import Transitions
 from emulator.partner.models.users import CustomerUsers
 from emulator.world import World
@@ -45,5 +47,12 @@ class PartnerCenter:
         self.licenses = Licenses(world, clock, ids).bind(self.catalog, self.subscriptions, self.users)
         self.transitions = Transitions(world, clock, ids).on(self.subscriptions)
         self.migrations = Migrations(world, clock, ids).on(self.subscriptions)
+        # Service requests, service incidents and the audit trail (issue 15): every change of the store's tables
+        # is recorded as it commits.
+        self.service_requests = ServiceRequests(world, clock, ids)
+        self.service_incidents = ServiceIncidents(world, clock, ids)
+        self.audit = AuditTrail(world, clock, ids)
+        world.store.on_change = self.audit.observe
         for model in (self.orders, self.subscriptions, self.carts, self.transitions, self.migrations):
             model.provisioning_delay = provisioning_delay
+        self.service_requests.provisioning_delay = provisioning_delay

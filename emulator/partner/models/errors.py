@@ -314,3 +314,11 @@ class MigrationNotEligible(DomainError):
 class MigrationNotFound(DomainError):
     def __init__(self, migration_id: str) -> None:
         super().__init__(f"Migration with id {migration_id[:64]} was not found.")  # [I]
+
+
+# --- service requests (issue 15) ---------------------------------------------------------------------------------
+
+
+class ServiceRequestNotFound(DomainError):
+    def __init__(self, service_request_id: str) -> None:
+        super().__init__(f"Not found: no service request with id {service_request_id[:64]}.")
