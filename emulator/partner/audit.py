@@ -175,7 +175,8 @@ async def list_audit_records(state: EmulatorState, request: Request) -> Response
                 f"'startDate' {datetime.fromtimestamp(start, UTC):%Y-%m-%d} is more than 90 days before today: "
                 "activity records are kept for the previous 90 days."
             )
-        end = parse_date(raw_end, "endDate", end=True) if raw_end else min(start + WINDOW_DAYS * DAY, now)
+        # No end date: the largest window or now, whichever is earlier (a start in the future: nothing).
+        end = parse_date(raw_end, "endDate", end=True) if raw_end else max(start, min(start + WINDOW_DAYS * DAY, now))
         if end < start:
             raise InvalidInput("'endDate' is before 'startDate'.")
         size = min(int_param(params, "size", PAGE_SIZE, 0) or PAGE_SIZE, PAGE_SIZE)

@@ -12,7 +12,7 @@ Who acted comes from the request's token: the router's handlers run with `ACTOR`
 a change made without a request (the control API) has no user and no application.
 
 Records are kept 90 days on the emulator's clock (get-a-record-of-partner-center-activity-by-user.md: "activity
-log data availability is limited to the previous 90 days") and at most RECORDS_KEPT of them [I]: the newest
+log data availability is limited to the previous 90 days") and at most trail.RECORDS_KEPT of them [I]: the newest
 win. Sources and inferences: docs/sources/support.md.
 """
 
@@ -24,10 +24,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from emulator import formats
+from emulator import formats, trail
 from emulator.partner.models.base import Doc, Model
 from emulator.store import Change, Transaction
-from emulator.trail import RECORDS_KEPT, TABLE, AuditTable
+from emulator.trail import TABLE, AuditTable
 
 RETENTION = 90 * 24 * 3600
 
@@ -239,7 +239,7 @@ class AuditTrail(Model):
         resource_type, operation = rule.operation(before, after)
         doc = after if after is not None else before
         assert doc is not None
-        record: Doc = {"id": str(seq % RECORDS_KEPT), "_seq": seq, "_at": now, "partnerId": self.world.partner.id}
+        record: Doc = {"id": str(seq % trail.RECORDS_KEPT), "_seq": seq, "_at": now, "partnerId": self.world.partner.id}
         customer_id = _customer_id(table, doc)
         if customer_id is not None:
             record["customerId"] = customer_id
