@@ -73,7 +73,9 @@ class AuditTable(Table):
         return records
 
     def oldest(self) -> Iterator[Doc]:
-        return iter(list(self._ordered().values()))
+        """The records, oldest first, without a copy: for the store's transactions, under its lock (a transaction
+        stages its writes, so the records do not change while it reads them)."""
+        return iter(self._ordered().values())
 
     def last_seq(self) -> int:
         records = self._ordered()

@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from emulator.partner.common import Handler, collection, int_param, query, self_uri
 from emulator.partner.gate import CLAIMS_KEY
-from emulator.partner.models.audit import ACTOR, RETENTION, Actor
+from emulator.partner.models.audit import ACTOR, RETENTION, Actor, resource_values
 from emulator.partner.models.base import Doc, guid
 from emulator.partner.models.errors import InvalidInput
 from emulator.partner.responses import PartnerJSON as JSON
@@ -144,7 +144,8 @@ def _matcher(raw: str | None) -> Any:
 
 
 def record_document(record: Doc) -> s.AuditRecord:
-    return convert({k: v for k, v in record.items() if not k.startswith("_") and k != "id"}, s.AuditRecord)
+    document = {k: v for k, v in record.items() if not k.startswith("_") and k != "id"}
+    return convert(document | resource_values(record), s.AuditRecord)
 
 
 async def list_audit_records(state: EmulatorState, request: Request) -> Response:

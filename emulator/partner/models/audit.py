@@ -197,6 +197,21 @@ def _details(table: str, operation: str, before: Doc | None, after: Doc | None) 
     return [{"key": key, "value": doc.get("applicationId") if table == "consents" else doc.get("id")}], None
 
 
+def resource_values(record: Doc) -> Doc:
+    """resourceOldValue and resourceNewValue of a record: JSON strings of the resource, PascalCase, with its
+    Attributes.ObjectType, as the documented sample's (an update has both, a creation the new, a deletion the
+    old); a license update's new value is the LicenseUpdate."""
+    if "_value" in record:
+        return {"resourceNewValue": _json(record["_value"])}
+    attributes = {"Attributes": {"ObjectType": record["_objectType"]}}
+    values: Doc = {}
+    if "_old" in record:
+        values["resourceOldValue"] = _json({**_pascal(record["_old"]), **attributes})
+    if "_new" in record:
+        values["resourceNewValue"] = _json({**_pascal(record["_new"]), **attributes})
+    return values
+
+
 # --- the model ---------------------------------------------------------------------------------------------------
 
 
@@ -253,15 +268,16 @@ class AuditTrail(Model):
             record["applicationId"] = actor.application_id
         record["resourceType"] = resource_type
         data, value = _details(table, operation, before, after)
-        attributes = {"Attributes": {"ObjectType": rule.object_type}}
-        if before is not None and after is not None and value is None:
-            record["resourceOldValue"] = _json({**_pascal(before), **attributes})
+        # The resource's values are kept as the documents themselves (the store never edits a stored document)
+        # and written as JSON when a record is read: a change pays no serialisation (resource_values()).
         if value is not None:
-            record["resourceNewValue"] = _json(value)
-        elif after is not None:
-            record["resourceNewValue"] = _json({**_pascal(after), **attributes})
+            record["_value"] = value
         else:
-            record["resourceOldValue"] = _json({**_pascal(before), **attributes})
+            record["_objectType"] = rule.object_type
+            if before is not None:
+                record["_old"] = before
+            if after is not None:
+                record["_new"] = after
         record |= {
             "operationType": operation,
             "operationDate": formats.dotnet_timestamp(now),
