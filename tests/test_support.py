@@ -177,6 +177,7 @@ def test_an_order_is_a_create_order_record_as_documented(
     created = client.post(f"/v1/customers/{FABRIKAM}/orders", json=order, headers=app).json()
     sid = created["lineItems"][0]["subscriptionId"]
     principal = jwt.decode(app["Authorization"][7:], options={"verify_signature": False})["oid"]
+    assert records(client, app) == records(client, user)  # app-only and App+User tokens alike
     (record,) = records(client, user)
     new_value = json.loads(record.pop("resourceNewValue"))
     assert record == {
@@ -415,7 +416,7 @@ BAD_AUDIT_QUERIES = [
     ("?size=ten", invalid("'size' must be an integer, got 'ten'.")),
     ("?filter=bri", invalid('\'filter\' is not JSON; expected {"Field","Value","Operator"} URL-encoded.')),
     ("?filter=" + quote('{"Field":"Domain","Value":"x","Operator":"equals"}'),
-     invalid("filter 'Field' must be one of: Companyname, Customerid, Resourcetype.")),
+     invalid("filter 'Field' must be one of: CompanyName, CustomerId, ResourceType.")),
     ("?filter=" + quote('{"Field":"CompanyName","Value":"bri","Operator":"equals"}'),
      invalid("filter 'Operator' for CompanyName must be substring.")),
     ("?filter=" + quote('{"Field":"CustomerId","Value":"not-a-guid","Operator":"equals"}'),
@@ -917,7 +918,7 @@ def test_bad_incident_calls(client: TestClient, user: dict[str, str]) -> None:
     for raw, message in [
         ('{"Field":"Resolved","Value":"maybe","Operator":"equals"}', "filter Resolved must be true or false, got 'maybe'."),
         ('{"Field":"Workload","Value":"x","Operator":"equals"}',
-         "filter 'Field' must be one of: Resolved, Messagetype, Startdate, Enddate."),
+         "filter 'Field' must be one of: Resolved, MessageType, StartDate, EndDate."),
         ('{"Field":"StartDate","Value":"soon","Operator":"equals"}', "filter StartDate 'soon' is not a date (yyyy-mm-dd)."),
         ("[]", "'filter' must be a JSON object with Field, Value and Operator."),
     ]:  # fmt: skip

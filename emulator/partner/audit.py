@@ -38,7 +38,7 @@ DEFAULT_DAYS = 30  # documented: "If none is provided, the result set will defau
 WINDOW_DAYS = 30
 PAGE_SIZE = 500  # the documented sample's self link: size=500 where the request gave none
 DAY = 86400.0
-FILTER_FIELDS = {"companyname": ("substring",), "customerid": ("equals",), "resourcetype": ("equals",)}
+FILTER_FIELDS = {"CompanyName": ("substring",), "CustomerId": ("equals",), "ResourceType": ("equals",)}
 # auditing-resources.md's resource types
 RESOURCE_TYPES = (
     "customer", "customer_user", "order", "subscription", "license", "third_party_add_on", "mpn_association",
@@ -88,13 +88,17 @@ def parse_date(raw: str, name: str, *, end: bool) -> float:
             day = datetime.strptime(text, form).replace(tzinfo=UTC)
         except ValueError:
             continue
-        return (day + timedelta(days=1)).timestamp() - 0.001 if end else day.timestamp()
+        return (day + timedelta(days=1)).timestamp() - 0.001 if end and day.year < 9999 else day.timestamp()
     for form in _MOMENT_FORMS:
         try:
             return datetime.strptime(text, form).replace(tzinfo=UTC).timestamp()
         except ValueError:
             continue
     raise InvalidInput(f"'{name}' '{text[:32]}' is not a date in yyyy-mm-dd format.")
+
+
+def _day(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).date().isoformat()
 
 
 def _encode(position: dict[str, Any]) -> str:
@@ -173,7 +177,7 @@ async def list_audit_records(state: EmulatorState, request: Request) -> Response
         oldest = datetime.fromtimestamp(now - RETENTION, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         if start < oldest.timestamp():
             raise InvalidInput(
-                f"'startDate' {datetime.fromtimestamp(start, UTC):%Y-%m-%d} is more than 90 days before today: "
+                f"'startDate' {_day(start)} is more than 90 days before today: "
                 "activity records are kept for the previous 90 days."
             )
         # No end date: the largest window or now, whichever is earlier (a start in the future: nothing).
@@ -182,9 +186,9 @@ async def list_audit_records(state: EmulatorState, request: Request) -> Response
             raise InvalidInput("'endDate' is before 'startDate'.")
         size = min(int_param(params, "size", PAGE_SIZE, 0) or PAGE_SIZE, PAGE_SIZE)
         before = None
-        self_query = f"startDate={datetime.fromtimestamp(start, UTC):%Y-%m-%d}"
+        self_query = f"startDate={_day(start)}"
         if raw_end:
-            self_query += f"&endDate={datetime.fromtimestamp(end, UTC):%Y-%m-%d}"
+            self_query += f"&endDate={_day(end)}"
         self_query += f"&size={size}"
         if raw_filter is not None:
             self_query += f"&filter={quote(raw_filter, safe='')}"

@@ -45,8 +45,9 @@ MAX_PAGE_SIZE = 500  # [I] as customers'
 
 
 def parse_filter(raw: str, fields: Mapping[str, tuple[str, ...]]) -> tuple[str, str]:
-    """A documented simple filter, {"Field": …, "Value": …, "Operator": …} (keys in any case), as (field, value);
-    `fields` names each field (lower case) and its operators. Anything else is invalid input."""
+    """A documented simple filter, {"Field": …, "Value": …, "Operator": …} (keys and field in any case), as
+    (field in lower case, value); `fields` names each field as documented, with its operators. Anything else is
+    invalid input."""
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
@@ -55,14 +56,14 @@ def parse_filter(raw: str, fields: Mapping[str, tuple[str, ...]]) -> tuple[str, 
         raise InvalidInput("'filter' must be a JSON object with Field, Value and Operator.")
     lowered = {str(k).lower(): v for k, v in data.items()}
     field, value, operator = lowered.get("field"), lowered.get("value"), lowered.get("operator")
-    names = ", ".join(f[:1].upper() + f[1:] for f in fields)
-    if not isinstance(field, str) or field.lower() not in fields:
-        raise InvalidInput(f"filter 'Field' must be one of: {names}.")
+    named = {name.lower(): name for name in fields}
+    if not isinstance(field, str) or field.lower() not in named:
+        raise InvalidInput(f"filter 'Field' must be one of: {', '.join(fields)}.")
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput("filter 'Value' must be a non-empty string.")
-    operators = fields[field.lower()]
+    operators = fields[named[field.lower()]]
     if not isinstance(operator, str) or operator.lower() not in operators:
-        raise InvalidInput(f"filter 'Operator' for {field} must be {' or '.join(operators)}.")
+        raise InvalidInput(f"filter 'Operator' for {named[field.lower()]} must be {' or '.join(operators)}.")
     return field.lower(), value.strip()
 
 
@@ -95,7 +96,7 @@ def _list(state: EmulatorState, request: Request, customer: Doc | None, path: st
     status = None
     if raw is not None:
         # ServiceRequestSearchField: Status (the .NET SDK's samples: {"Field":"Status","Value":"Open",…"equals"})
-        _, value = parse_filter(raw, {"status": ("equals",)})
+        _, value = parse_filter(raw, {"Status": ("equals",)})
         status = enum_value(value, STATUSES, "service request status")
     found = state.models.service_requests.of(customer, status)
     chosen = [request_document(d) for d in found[offset : offset + size]]
@@ -172,8 +173,8 @@ async def support_topics(state: EmulatorState, request: Request) -> Response:
 _RANK = ("normal", "information", "warning", "critical")
 _MESSAGE_TYPES = ("none", "incident", "message_center", "all")
 INCIDENT_FIELDS = {
-    "resolved": ("equals",), "messagetype": ("equals",), "startdate": ("equals", "greater_than_or_equals"),
-    "enddate": ("equals", "less_than_or_equals"),
+    "Resolved": ("equals",), "MessageType": ("equals",), "StartDate": ("equals", "greater_than_or_equals"),
+    "EndDate": ("equals", "less_than_or_equals"),
 }  # fmt: skip
 
 
