@@ -50,11 +50,11 @@ class AuditTable(Table):
         return []
 
     def put(self, doc: Doc) -> None:
-        records = self._ordered()
+        records = self._records
         key = doc["id"].lower()
         records.pop(key, None)
-        if records and doc["_seq"] < next(reversed(records.values()))["_seq"]:
-            self._sorted = False
+        if self._sorted and records and doc["_seq"] < next(reversed(records.values()))["_seq"]:
+            self._sorted = False  # sorted once, when next read: a restore of wrapped slots stays linear
         records[key] = doc
 
     def delete(self, key: str) -> bool:
