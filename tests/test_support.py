@@ -302,6 +302,36 @@ def test_every_table_of_the_world_is_audited_or_says_why_not(state: EmulatorStat
     assert not set(AUDITED) & set(NOT_AUDITED)
 
 
+CUSTOMER = {
+    "id": "c",
+    "companyProfile": {"companyName": "A"},
+    "billingProfile": {"email": "a@a"},
+    "relationshipToPartner": "reseller",
+}
+USER = {"id": "u", "userPrincipalName": "a@x.com", "state": "active", "_licenses": []}
+RULES = [
+    ("customers", None, CUSTOMER, ("customer", "add_customer")),
+    ("customers", CUSTOMER, None, ("customer", "delete_customer")),
+    ("customers", CUSTOMER, {**CUSTOMER, "billingProfile": {"email": "b@b"}}, ("customer", "update_customer_billing_profile")),
+    ("customers", CUSTOMER, {**CUSTOMER, "relationshipToPartner": "none"},
+     ("partner_customer_relationship", "remove_partner_customer_relationship")),
+    ("customers", CUSTOMER, {**CUSTOMER, "companyProfile": {"companyName": "B"}}, ("customer", "update_company_info")),
+    ("customerUsers", USER, {**USER, "_licenses": ["s"]}, ("license", "update_customer_user_licenses")),
+    ("customerUsers", USER, {**USER, "userPrincipalName": "b@x.com"}, ("customer_user", "update_customer_user_principal_name")),
+    ("customerUsers", {**USER, "state": "inactive"}, USER, ("customer_user", "restore_customer_user")),
+    ("customerUsers", USER, {**USER, "displayName": "B"}, ("customer_user", "update_customer_user")),
+    ("orders", None, {"id": "o"}, ("order", "create_order")),
+    ("orders", {"id": "o"}, {"id": "o", "status": "cancelled"}, ("order", "update_order")),
+    ("consents", {"id": "k"}, None, ("application", "unregister_application")),
+    ("migrations", None, {"id": "m"}, ("new_commerce_migration", "create_new_commerce_migration")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("table", "before", "after", "names"), RULES)
+def test_the_operation_of_each_kind_of_change(table: str, before: Any, after: Any, names: tuple[str, str]) -> None:
+    assert AUDITED[table].operation(before, after) == names
+
+
 def test_records_expire_after_90_days_on_the_emulators_clock(client: TestClient, state: EmulatorState) -> None:
     client.post("/v1/customers", json=customer_body("old"), headers=signed_in(state))
     state.clock.advance(89 * DAY)

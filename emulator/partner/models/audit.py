@@ -65,6 +65,8 @@ def _customer(before: Doc | None, after: Doc | None) -> tuple[str, str]:
         return "customer", "add_customer"
     if after is None:
         return "customer", "delete_customer"  # documented: sandbox integration accounts only, as the emulator's
+    if before.get("relationshipToPartner") != after.get("relationshipToPartner") == "none":
+        return "partner_customer_relationship", "remove_partner_customer_relationship"
     if before.get("billingProfile") != after.get("billingProfile"):
         return "customer", "update_customer_billing_profile"
     if before.get("qualification") != after.get("qualification"):
@@ -77,7 +79,7 @@ def _customer_user(before: Doc | None, after: Doc | None) -> tuple[str, str]:
         return "customer_user", "create_customer_user"
     if after is None:
         return "customer_user", "delete_customer_user"
-    if _public(before) == _public(after):
+    if _public(before) == _public(after) and before.get("_licenses") != after.get("_licenses"):
         return "license", "update_customer_user_licenses"  # only the user's licenses (licenseupdates) changed
     if before.get("userPrincipalName") != after.get("userPrincipalName"):
         return "customer_user", "update_customer_user_principal_name"
