@@ -4,12 +4,14 @@ large worlds (`pcemu world --generate N`) for paging and performance work."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import random
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +22,11 @@ import msgspec
 from emulator.catalog import OFFERS, new_subscription
 from emulator.companies import COMPANIES, CURRENCIES
 from emulator.formats import creation_date, day_start
+from emulator.generate_support import (
+    customer_service_requests,
+    partner_service_requests,
+    service_incidents,
+)
 from emulator.roles import (
     ADMIN_AGENT,
     BILLING_ADMINISTRATOR,
@@ -373,15 +380,23 @@ def _records() -> dict[str, tuple[str, str, Any]]:
         "devices": ("devices.json", "devices", records.DeviceRecord),
         "resellerCustomers": ("relationships.json", "customers", records.ResellerCustomerRecord),
         "usageBudgets": ("usage-budgets.json", "budgets", records.UsageBudgetRecord),
+        "serviceRequests": ("service-requests.json", "serviceRequests", records.ServiceRequestRecord),
     }
 
 
 CHUNK = 2000  # customers per piece of work (even: every second customer has a consent)
 
 
-def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[str, Any]]]:
+def _tables(first: int, last: int, app: tuple[str, str], partner: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Customers first..last-1 with what they own, in fixture order."""
-    all_customers, all_subscriptions, all_orders, all_users, all_members, served, budgets = [], [], [], [], [], [], []
+    all_customers: list[dict[str, Any]] = []
+    all_subscriptions: list[dict[str, Any]] = []
+    all_orders: list[dict[str, Any]] = []
+    all_users: list[dict[str, Any]] = []
+    all_members: list[dict[str, Any]] = []
+    served: list[dict[str, Any]] = []
+    budgets: list[dict[str, Any]] = []
+    requests: list[dict[str, Any]] = []
     all_devices: dict[str, list[dict[str, Any]]] = {"policies": [], "deviceBatches": [], "devices": []}
     for index in range(first, last):
         cust = customer(index)
@@ -397,6 +412,7 @@ def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[
         for key, rows in devices(index, cust).items():
             all_devices[key] += rows
         served += reseller_customers(index, cust)
+        requests += customer_service_requests(partner, index, cust)
     return {
         "customers": all_customers,
         "subscriptions": all_subscriptions,
@@ -409,6 +425,7 @@ def _tables(first: int, last: int, app: tuple[str, str]) -> dict[str, list[dict[
         "devices": all_devices["devices"],
         "resellerCustomers": served,
         "usageBudgets": budgets,
+        "serviceRequests": requests,
     }
 
 
@@ -431,8 +448,8 @@ def _checked_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[Any
     return rows
 
 
-def _chunk(first: int, last: int, app: tuple[str, str]) -> dict[str, list[Any]]:
-    return _checked_rows(_tables(first, last, app))
+def _chunk(first: int, last: int, app: tuple[str, str], partner: dict[str, Any]) -> dict[str, list[Any]]:
+    return _checked_rows(_tables(first, last, app, partner))
 
 
 # --- devices.json and syndication.json (issue 15) -------------------------------------------------------------
@@ -568,14 +585,16 @@ def write_world(
     for name in (PARTNER_FILE, APPS_FILE, USERS_FILE):
         (directory / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
     apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
+    partner = json.loads((source / PARTNER_FILE).read_text(encoding="utf-8"))
     web = next((a for a in apps if a["type"] == "confidential"), apps[0])
     app = (web["clientId"].lower(), web["displayName"])
-    partner = json.loads((source / PARTNER_FILE).read_text(encoding="utf-8"))["tenant"]["id"].lower()
     partner_users = json.loads((source / USERS_FILE).read_text(encoding="utf-8"))["users"]
-    # Documents that belong to no customer: the invoices, and the partner users' roles (before the customers').
+    # Documents that belong to no customer: the invoices, the partner users' roles and the partner's own service
+    # requests (these two before the customers').
     own: dict[str, list[dict[str, Any]]] = {
         "invoices": invoices(invoice_count),
-        "roleMembers": partner_role_members(partner, partner_users),
+        "roleMembers": partner_role_members(partner["tenant"]["id"].lower(), partner_users),
+        "serviceRequests": partner_service_requests(partner),
     }
     _write_json(directory / OFFERS_FILE, {"offers": OFFERS}, indent=True)
     _write_json(directory / "catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
@@ -583,10 +602,13 @@ def write_world(
     if form == "sqlite":
         # The indirect resellers stay JSON; the customers they serve are in the world file.
         _write_json(directory / "relationships.json", {"partners": RESELLERS}, indent=True)
-        return _write_world_file(directory, count, app, own)
-    tables = _tables(0, count, app)
+        return _write_world_file(directory, count, app, partner, own)
+    tables = _tables(0, count, app, partner)
     tables["roleMembers"] = own["roleMembers"] + tables["roleMembers"]
+    tables["serviceRequests"] = own["serviceRequests"] + tables["serviceRequests"]
     tables["invoices"] = own["invoices"]
+    incidents = service_incidents([c["id"] for c in tables["customers"]])
+    _write_json(directory / "service-incidents.json", {"incidents": incidents}, indent=True)
     files: dict[str, dict[str, list[dict[str, Any]]]] = {"relationships.json": {"partners": RESELLERS}}
     for table, rows in tables.items():
         name, key, _ = _records()[table]
@@ -598,7 +620,7 @@ def write_world(
 
 
 def _write_world_file(
-    directory: Path, count: int, app: tuple[str, str], own: dict[str, list[dict[str, Any]]]
+    directory: Path, count: int, app: tuple[str, str], partner: dict[str, Any], own: dict[str, list[dict[str, Any]]]
 ) -> dict[str, int]:
     """Chunks of customers are made and checked in worker processes (each customer's documents depend only on
     its index), in order, while this process writes the finished ones: 2 cores make a 100,000-customer world in
@@ -608,20 +630,27 @@ def _write_world_file(
 
     writer = Writer(directory / WORLD_FILE, {t: SPECS[t] for t in _records()})
     try:
-        writer.add("roleMembers", _checked_rows({"roleMembers": own["roleMembers"]})["roleMembers"])
+        for table in ("roleMembers", "serviceRequests"):
+            writer.add(table, _checked_rows({table: own[table]})[table])
+        customer_ids: list[str] = []
         bounds = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
         workers = os.cpu_count() or 1
-        if len(bounds) > 1 and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")  # the workers inherit the imported modules
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                pieces = pool.map(_chunk, *zip(*bounds, strict=True), [app] * len(bounds))
-                for piece in pieces:
-                    for table, rows in piece.items():
-                        writer.add(table, rows)
-        else:
-            for first, last in bounds:
-                for table, rows in _chunk(first, last, app).items():
+        with contextlib.ExitStack() as stack:
+            if len(bounds) > 1 and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("fork")  # the workers inherit the imported modules
+                pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+                n = len(bounds)
+                pieces: Iterable[dict[str, list[Any]]] = pool.map(
+                    _chunk, *zip(*bounds, strict=True), [app] * n, [partner] * n
+                )
+            else:
+                pieces = (_chunk(first, last, app, partner) for first, last in bounds)
+            for piece in pieces:
+                for table, rows in piece.items():
                     writer.add(table, rows)
+                customer_ids += [row[1] for row, _ in piece["customers"]]
+        incidents = service_incidents(customer_ids)
+        _write_json(directory / "service-incidents.json", {"incidents": incidents}, indent=True)
         writer.add("invoices", _checked_rows({"invoices": own["invoices"]})["invoices"])
         return writer.close()
     except BaseException:

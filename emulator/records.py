@@ -17,6 +17,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType, field, inspect
 
 from emulator.partner.schemas.billing import Product
 from emulator.partner.schemas.resources import GUID_PATTERN, Address, ApplicationGrant, Contact
+from emulator.partner.schemas.support import ServiceRequestContact, ServiceRequestOrganization
 
 Text = Annotated[str, Meta(min_length=1)]
 Guid = Annotated[str, Meta(pattern=GUID_PATTERN)]
@@ -401,6 +402,62 @@ class UsageBudgetRecord(Record, kw_only=True):
 
     id: Guid  # the customer's id
     amount: Annotated[int, Meta(ge=0)] | Annotated[float, Meta(ge=0)]
+
+
+# --- service-requests.json, service-incidents.json (optional; issue 15) --------------------------------------------
+
+
+class ServiceRequestNoteRecord(Record, kw_only=True):
+    created_by_name: Text
+    created_date: Text
+    text: Text
+
+
+class ServiceRequestRecord(Record, kw_only=True):
+    title: Text
+    description: Text
+    severity: Literal["unknown", "critical", "moderate", "minimal"]
+    support_topic_id: Text
+    support_topic_name: Text
+    id: Annotated[str, Meta(pattern="^[0-9]{1,20}$")]
+    status: Literal["none", "open", "closed", "attention_needed"]
+    organization: ServiceRequestOrganization
+    primary_contact: ServiceRequestContact | UnsetType = UNSET
+    product_name: Text | UnsetType = UNSET
+    created_date: Text
+    last_modified_date: Text
+    last_closed_date: Text
+    notes: list[ServiceRequestNoteRecord] = []
+    country_code: Text
+    customer_id: Guid | UnsetType = field(default=UNSET, name="_customerId")  # absent: the partner's own
+
+
+# An incident's times: UTC to the second (2026-11-20T08:15:00Z); filters compare them.
+Moment = Annotated[str, Meta(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")]
+
+
+class ServiceIncidentMessageRecord(Record, kw_only=True):
+    published_time: Text
+    message_text: Text
+
+
+class ServiceIncidentRecord(Record, kw_only=True):
+    id: Text
+    message_type: Literal["incident", "message_center"]
+    start_time: Moment
+    end_time: Moment | UnsetType = UNSET
+    status: Literal["normal", "information", "warning", "critical"]
+    messages: list[ServiceIncidentMessageRecord]
+    workload: Text
+    affected_workload_names: list[Text]
+    resolved: bool
+    impacted_area: Text
+    follow_up_url: Text | UnsetType = UNSET
+    required_by: Text | UnsetType = UNSET
+    category: Text | UnsetType = UNSET
+    action_type: Text | UnsetType = UNSET
+    severity: Literal["normal", "information", "warning", "critical"] | UnsetType = UNSET
+    customer_ids: list[Guid] = field(default_factory=list, name="_customerIds")  # the customers it affects
 
 
 # --- checking a file's data against a record ---------------------------------------------------------------------

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 Doc = dict[str, Any]
 Write = tuple[str, str, "Doc | None"]  # (table, lower-cased id, new document or None: deleted)
+# One document's change in a transaction: (table, lower-cased id, document before or None, after or None).
+Change = tuple[str, str, "Doc | None", "Doc | None"]
 
 
 class Base(Protocol):
@@ -322,6 +324,11 @@ class Store:
         # before they are applied, and told of every reset.
         self.on_write: Callable[[list[Write]], None] | None = None
         self.on_reset: Callable[[], None] | None = None
+        # The audit trail: handed each transaction's changes (with the documents as they were) when its block
+        # ends, before they are saved and applied. It may stage writes of its own in the same transaction (its
+        # records), which are saved and applied with the changes they describe, all or nothing, and are not
+        # handed to it again.
+        self.on_change: Callable[[Transaction, list[Change]], None] | None = None
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -329,6 +336,8 @@ class Store:
         with self.lock:
             tx = Transaction(self)
             yield tx
+            if tx._writes and self.on_change is not None:
+                self.on_change(tx, [(t, key, self.tables[t].get(key), doc) for (t, key), doc in tx._writes.items()])
             if tx._writes and self.on_write is not None:
                 self.on_write([(table, key, doc) for (table, key), doc in tx._writes.items()])
             tx._apply()

@@ -14,6 +14,8 @@ from emulator.identity.federation import FederatedCredential
 from emulator.jsonfiles import JsonFileError, read_json
 from emulator.roles import DIRECTORY_ROLE_BY_ID, PARTNER_ROLE_BY_ID, member_key
 from emulator.store import Doc, Store, Table
+from emulator.trail import TABLE as AUDIT_TABLE
+from emulator.trail import AuditTable
 from emulator.worldfile import WORLD_FILE, Spec, WorldFile, WorldFileError
 
 PARTNER_FILE = "partner.json"
@@ -61,6 +63,7 @@ SPECS: dict[str, Spec] = {
     "devices": Spec(_owner),
     "resellerCustomers": Spec(lambda d: str(d["resellerId"])),  # by customer id: the customers a reseller serves
     "usageBudgets": Spec(),  # by customer id
+    "serviceRequests": Spec(lambda d: str(d.get("_customerId", ""))),  # the partner's own: group ""
 }
 
 
@@ -68,6 +71,10 @@ def table(name: str, rows: list[Doc] | None = None, file: WorldFile | None = Non
     spec = SPECS[name]
     base = file.base(name, spec.indexes) if file is not None else None
     return Table(rows or (), group_of=spec.group_of, indexes=spec.indexes, base=base)
+
+
+SERVICE_REQUESTS_FILE = "service-requests.json"  # optional (issue 15): a missing file is an empty list
+SERVICE_INCIDENTS_FILE = "service-incidents.json"  # optional (issue 15)
 
 
 class WorldError(Exception):
@@ -180,6 +187,11 @@ class World:
     partner_relationships: Table = field(default_factory=lambda: Table(()))
     reseller_customers: Table = field(default_factory=lambda: Table(()))  # by customer id (a row's reseller changes)
     partner_profiles: Table = field(init=False)
+    # Service requests (the partner's own: group ""; a customer's: its id), Office service incidents (read-only,
+    # each with the customers it affects) and the audit trail (issue 15).
+    service_requests: Table = field(default_factory=lambda: Table((), group_of=lambda d: d.get("_customerId", "")))
+    service_incidents: list[dict[str, Any]] = field(default_factory=list)
+    audit_records: AuditTable = field(default_factory=AuditTable)
     # The tables above, changed only through the store's transactions (by the Partner Center models).
     store: Store = field(init=False)
 
@@ -244,6 +256,8 @@ class World:
             "resellerCustomers": self.reseller_customers,
             "partnerProfiles": self.partner_profiles,
             "usageBudgets": self.usage_budgets,
+            "serviceRequests": self.service_requests,
+            AUDIT_TABLE: self.audit_records,
         }
 
     def reset(self) -> None:
@@ -478,6 +492,8 @@ def load_world(directory: Path | None = None) -> World:
         partner_relationships=Table(partners),
         reseller_customers=tables["resellerCustomers"],
         usage_budgets=tables["usageBudgets"],
+        service_requests=tables["serviceRequests"],
+        service_incidents=_service_incidents(directory, lambda c: c in tables["customers"]),
     )
 
 
@@ -542,6 +558,7 @@ def _json_tables(
         for i, (_, budget) in enumerate(budgets):
             owned(budgets_file, f"budgets[{i}].id", budget.id)
     tables["usageBudgets"] = table("usageBudgets", [{**raw, "id": raw["id"].lower()} for raw, _ in budgets])
+    tables["serviceRequests"] = table("serviceRequests", _service_requests(directory, customer_ids))
     return tables
 
 
@@ -675,3 +692,28 @@ def catalog_item_ids() -> set[str]:
         for s in p.skus
         for segment in s.segments
     }
+
+
+def _service_requests(directory: Path, customer_ids: set[str]) -> list[dict[str, Any]]:
+    """service-requests.json, optional (older fixture directories have none; a world file holds them itself)."""
+    requests: list[dict[str, Any]] = []
+    if (directory / SERVICE_REQUESTS_FILE).exists():
+        file = _File(directory, SERVICE_REQUESTS_FILE)
+        for i, (raw, request) in enumerate(file.rows("serviceRequests", records.ServiceRequestRecord)):
+            if isinstance(request.customer_id, str) and request.customer_id.lower() not in customer_ids:
+                raise file.error(f"serviceRequests[{i}]._customerId", f"no customer with id {request.customer_id}")
+            requests.append(raw)
+    return requests
+
+
+def _service_incidents(directory: Path, is_customer: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """service-incidents.json, optional, in both forms of a world (a few incidents, each with its customers)."""
+    incidents: list[dict[str, Any]] = []
+    if (directory / SERVICE_INCIDENTS_FILE).exists():
+        file = _File(directory, SERVICE_INCIDENTS_FILE)
+        for i, (raw, incident) in enumerate(file.rows("incidents", records.ServiceIncidentRecord)):
+            for n, customer_id in enumerate(incident.customer_ids):
+                if not is_customer(customer_id.lower()):
+                    raise file.error(f"incidents[{i}]._customerIds[{n}]", f"no customer with id {customer_id}")
+            incidents.append(raw)
+    return incidents

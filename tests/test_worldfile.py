@@ -36,6 +36,7 @@ TABLES = (
     "devices",
     "resellerCustomers",
     "usageBudgets",
+    "serviceRequests",
 )
 
 
@@ -85,6 +86,7 @@ def test_the_default_world_imported_answers_as_the_default_world(tmp_path: Path,
         "devices": 14,
         "resellerCustomers": 6,
         "usageBudgets": 8,
+        "serviceRequests": 10,
     }
     paths = [
         "/v1/customers?size=500",

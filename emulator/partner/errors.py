@@ -97,6 +97,8 @@ WIRE: dict[type[e.DomainError], tuple[int, int | str]] = {
     e.SubscriptionWithoutUsage: (404, 3000),  # [I]
     e.LegacyAzureOnly: (404, 20003),  # [I] the code of a subscription not found
     e.LineItemsNotOnInvoice: (400, 800002),  # [I]
+    # service requests (issue 15)
+    e.ServiceRequestNotFound: (404, 1000),  # [I] as the other "not found" of resources without a documented code
 }
 
 # Errors Partner Center answers in its second, extended form (confirm-customer-consent-customer-agreement.md).

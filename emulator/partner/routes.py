@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator.partner import (
+    audit,
     commerce,
     consents,
     customers,
@@ -30,6 +31,7 @@ from emulator.partner import (
     relations,
     roles,
     subscriptions,
+    support,
     syndication,
     usage,
     users,
@@ -43,6 +45,7 @@ from emulator.partner.schemas import relations as rel
 from emulator.partner.schemas import reports
 from emulator.partner.schemas import requests as rq
 from emulator.partner.schemas import resources as w
+from emulator.partner.schemas import support as sr
 from emulator.partner.schemas import usage as ug
 from emulator.partner.schemas import users as us
 from emulator.state import EmulatorState
@@ -116,6 +119,11 @@ RELATIONSHIP_FILTER = param(
 )
 DOMAIN_PARAM = param("domain", "path", TEXT, "The domain, such as contoso.onmicrosoft.com.")
 IF_MATCH = param("If-Match", "header", TEXT, "The profile's etag (or attributes.etag in the body).")
+SR_ID = param("service_request_id", "path", TEXT, "The service request id (15 digits, such as 616122292874576).")
+SR_FILTER = param("filter", "query", TEXT, 'URL-encoded {"Field":"Status","Value":"Open","Operator":"equals"}.')
+INCIDENT_FILTER = param(
+    "filter", "query", TEXT, 'URL-encoded {"Field":"Resolved","Value":"false","Operator":"equals"}, or MessageType.'
+)
 SEEK = (
     param("seekOperation", "query", {"enum": ["Next", "next"]}, "With MS-ContinuationToken: the next page."),
     param("MS-ContinuationToken", "header", TEXT, "The token from links.next.headers of the previous page."),
@@ -162,7 +170,8 @@ class Operation:
 def _op(
     method: str, path: str, handler: Handler, operation_id: str, summary: str, answer: Any, **more: Any
 ) -> Operation:
-    return Operation(method, path, handler, operation_id, summary, answer, **more)
+    # Every handler runs with its caller known to the audit trail, which names it in the records of the changes.
+    return Operation(method, path, audit.as_caller(handler), operation_id, summary, answer, **more)
 
 
 OPERATIONS: list[Operation] = [
@@ -396,6 +405,48 @@ OPERATIONS: list[Operation] = [
         app_user_only=True, params=(ROLE_ID, MEMBER_ID)),
     # (end of users)
     # --- service requests, service incidents and audit records (issue 15) ---
+    _op("GET", "/v1/servicerequests", support.list_requests, "listServiceRequests",
+        "The partner's own service requests (size/offset, filter on Status)", w.Collection[sr.ServiceRequest],
+        app_user_only=True, params=(*PAGING, SR_FILTER)),
+    _op("GET", "/v1/servicerequests/supporttopics", support.support_topics, "listSupportTopics",
+        "The support topics a service request may name", w.Collection[sr.SupportTopic], app_user_only=True,
+        coverage="world"),
+    _op("POST", "/v1/servicerequests/{service_request_id}", support.create_request, "createServiceRequest",
+        "File a service request (the path's segment is the agent locale, such as en-US)", sr.ServiceRequest,
+        status=201, body=sr.ServiceRequestCreate, app_user_only=True, params=(param(
+            "service_request_id", "path", TEXT, "For POST: the agent locale, such as en-US."),)),
+    _op("GET", "/v1/servicerequests/{service_request_id}", support.get_request, "getServiceRequest",
+        "Get one of the partner's service requests", sr.ServiceRequest, app_user_only=True, params=(SR_ID,)),
+    _op("PATCH", "/v1/servicerequests/{service_request_id}", support.update_request, "updateServiceRequest",
+        "Update a service request: status, severity, title, description, a new note", sr.ServiceRequest,
+        body=sr.ServiceRequestUpdate, app_user_only=True, params=(SR_ID,)),
+    _op("GET", "/v1/customers/{customer_id}/servicerequests", support.list_customer_requests,
+        "listCustomerServiceRequests", "A customer's service requests (size/offset, filter on Status)",
+        w.Collection[sr.ServiceRequest], app_user_only=True, params=(CUSTOMER_ID, *PAGING, SR_FILTER)),
+    _op("GET", "/v1/customers/{customer_id}/servicerequests/{service_request_id}", support.get_customer_request,
+        "getCustomerServiceRequest", "Get a customer's service request", sr.ServiceRequest, app_user_only=True,
+        params=(CUSTOMER_ID, SR_ID)),
+    _op("PATCH", "/v1/customers/{customer_id}/servicerequests/{service_request_id}", support.update_customer_request,
+        "updateCustomerServiceRequest", "Update a customer's service request", sr.ServiceRequest,
+        body=sr.ServiceRequestUpdate, app_user_only=True, params=(CUSTOMER_ID, SR_ID)),
+    _op("GET", "/v1/serviceincidents/office", support.office_incidents, "listOfficeServiceIncidents",
+        "Office service health: incidents and message-center messages by workload", w.Collection[sr.ServiceIncidents],
+        params=(INCIDENT_FILTER,), coverage="world"),
+    _op("GET", "/v1/serviceincidents/office/count", support.office_incident_count, "countOfficeServiceIncidents",
+        "Office service incidents one by one; totalCount counts them", w.Collection[sr.ServiceIncidentDetail],
+        params=(INCIDENT_FILTER,), coverage="world"),
+    _op("GET", "/v1/customers/{customer_id}/serviceincidents/office", support.customer_office_incidents,
+        "listCustomerOfficeServiceIncidents", "The Office service incidents that affect a customer",
+        w.Collection[sr.ServiceIncidents], params=(CUSTOMER_ID, INCIDENT_FILTER), coverage="world"),
+    _op("GET", "/v1/auditrecords", audit.list_audit_records, "listAuditRecords",
+        "Records of the partner's activity (every change), newest first, kept 90 days", w.Collection[sr.AuditRecord],
+        params=(
+            param("startDate", "query", TEXT, "yyyy-mm-dd; default 30 days ago; at most 90 days ago."),
+            param("endDate", "query", TEXT, "yyyy-mm-dd (the whole day); default: 30 days after the start or now."),
+            param("size", "query", {"type": "integer", "minimum": 0}, "Page size (at most 500, the default)."),
+            param("filter", "query", TEXT, 'URL-encoded {"Field":"CompanyName","Value":…,"Operator":"substring"}, '
+                  "or CustomerId or ResourceType with equals."),
+            *SEEK)),
     # (end of service requests)
     # --- relationships, profiles, validations and domains (issue 15) ---
     _op("GET", "/v1/relationships", relations.list_partner_relationships, "listPartnerRelationships",

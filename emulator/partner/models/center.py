@@ -8,6 +8,7 @@ from emulator.clock import Clock
 from emulator.partner.models.addresses import Addresses
 from emulator.partner.models.agreements import Agreements
 from emulator.partner.models.analytics import Analytics
+from emulator.partner.models.audit import AuditTrail
 from emulator.partner.models.base import Ids
 from emulator.partner.models.carts import Carts
 from emulator.partner.models.catalog import Catalog
@@ -27,6 +28,7 @@ from emulator.partner.models.profiles import Profiles
 from emulator.partner.models.relations import Relations
 from emulator.partner.models.roles import DirectoryRoleMembers, PartnerRoleMembers
 from emulator.partner.models.subscriptions import Subscriptions
+from emulator.partner.models.support import ServiceIncidents, ServiceRequests
 from emulator.partner.models.syndication import Syndication
 from emulator.partner.models.transitions import Transitions
 from emulator.partner.models.usage import Usage
@@ -75,3 +77,10 @@ class PartnerCenter:
         self.preferences = Preferences(world, clock, ids)
         self.syndication = Syndication(world, clock, ids).bind(self.customers)
         self.devices.provisioning_delay = self.syndication.provisioning_delay = provisioning_delay
+        # Service requests, service incidents and the audit trail (issue 15): every change of the store's tables
+        # is recorded as it commits.
+        self.service_requests = ServiceRequests(world, clock, ids)
+        self.service_incidents = ServiceIncidents(world, clock, ids)
+        self.audit = AuditTrail(world, clock, ids)
+        world.store.on_change = self.audit.observe
+        self.service_requests.provisioning_delay = provisioning_delay

@@ -494,3 +494,11 @@ class LineItemsNotOnInvoice(DomainError):
             f"Invalid request input: invoice {invoice_id} has no {provider} {kind} line items; its invoiceDetails "
             "name the billing providers and line item types it has."
         )
+
+
+# --- service requests (issue 15) ---------------------------------------------------------------------------------
+
+
+class ServiceRequestNotFound(DomainError):
+    def __init__(self, service_request_id: str) -> None:
+        super().__init__(f"Not found: no service request with id {service_request_id[:64]}.")
