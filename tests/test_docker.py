@@ -16,6 +16,10 @@ import yaml
 ROOT = Path(__file__).parent.parent
 
 
+def service_volumes() -> list[str]:
+    return list(yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["pcemu"]["volumes"])
+
+
 def test_compose_structure() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     service = compose["services"]["pcemu"]
@@ -39,6 +43,12 @@ def test_dockerfile_structure() -> None:
     assert 'ENTRYPOINT ["pcemu", "serve"]' in final
     assert "gcc" not in final and "build-essential" not in final  # no build tools in the image
     assert "VOLUME" in final and "/var/lib/pcemu" in final
+    # The compose file's mount points exist in the image and are the user's (else Docker makes a new volume root's).
+    made = re.search(r"mkdir (.*?) && chown pcemu:pcemu ([^\n]*)", final, re.DOTALL)
+    assert made is not None
+    for volume in service_volumes():
+        mount = volume.split(":", 1)[1]
+        assert mount in made.group(1) and mount in made.group(2).split()
 
 
 @pytest.mark.heavy
