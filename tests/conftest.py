@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,3 +58,10 @@ class ContractClient(TestClient):
 def client(emulator_app: EmulatorApp) -> Iterator[TestClient]:
     with ContractClient(emulator_app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as test_client:
         yield test_client
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The docs tests' count: blocks run, and the skipped ones with their reasons."""
+    docs = sys.modules.get("tests.test_docs")
+    for line in docs.summary() if docs is not None else []:
+        terminalreporter.write_line(line)
