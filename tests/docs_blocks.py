@@ -12,7 +12,8 @@ Every fenced block of README.md and docs/**/*.md is one of:
   blocks exported. The working directory has `.venv/bin/pcemu` and `.venv/bin/python`, as `make run` leaves
   them in a clone, and HOME is the page's own: `~/.local/state/pcemu` is the emulator's state directory, and
   `/home/you` in the docs stands for HOME in what the blocks print.
-- **output**, after `<!-- docs-test: output -->`: what the run block before it prints on stdout. `…` matches
+- **output**, after `<!-- docs-test: output -->`: what the run block before it prints on stdout (after a
+  serve block: what the server printed up to its ready line). `…` matches
   any text within a line, and a line of `…` alone any number of lines. Output blocks are checked, never
   trusted.
 - **skipped**, after `<!-- docs-test: skip REASON -->`: a block that needs Docker, port 443, a person at a
@@ -83,10 +84,10 @@ def parse(path: Path) -> list[Block]:
             end += 1
         body = [line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[index + 1 : end]]
         block = Block(path, index + 1, lang, "\n".join(body) + "\n")
-        mark = _mark_before(lines, index)
+        marks = _marks_before(lines, index)
         gap = lines[last_run_end:index] if last_run_end is not None else None
         block.follows_run = gap is not None and all(not line.strip() or MARK.match(line.strip()) for line in gap)
-        _classify(block, mark)
+        _classify(block, marks)
         blocks.append(block)
         if block.kind in ("run", "serve"):
             last_run_end = end + 1
@@ -94,15 +95,26 @@ def parse(path: Path) -> list[Block]:
     return blocks
 
 
-def _mark_before(lines: list[str], index: int) -> re.Match[str] | None:
+def _marks_before(lines: list[str], index: int) -> dict[str, str]:
+    """The docs-test comments on the lines just above a fence (blank lines between are allowed)."""
+    marks: dict[str, str] = {}
     before = index - 1
-    while before >= 0 and not lines[before].strip():
+    while before >= 0:
+        line = lines[before].strip()
+        mark = MARK.match(line)
+        if mark is not None:
+            marks[mark["what"]] = mark["arg"]
+        elif line:
+            break
         before -= 1
-    return MARK.match(lines[before].strip()) if before >= 0 else None
+    return marks
 
 
-def _classify(block: Block, mark: re.Match[str] | None) -> None:
-    what, arg = (mark["what"], mark["arg"]) if mark else ("", "")
+def _classify(block: Block, marks: dict[str, str]) -> None:
+    status = marks.pop("status", None)
+    if len(marks) > 1:
+        block.problems.append(f"one of skip, output and serve at a time, not {sorted(marks)}")
+    what, arg = next(iter(marks.items()), ("", ""))
     if what == "skip":
         block.kind, block.reason = "skip", arg
         if not arg:
@@ -115,8 +127,8 @@ def _classify(block: Block, mark: re.Match[str] | None) -> None:
             block.problems.append("a serve block is a bash block with `pcemu serve …` or `make run`")
     elif block.lang in RUN_LANGUAGES:
         block.kind = "run"
-        if what == "status":
-            block.status = int(arg)
+        if status is not None:
+            block.status = int(status)
     elif block.lang in DATA_LANGUAGES:
         if block.follows_run:
             block.problems.append(
@@ -124,7 +136,7 @@ def _classify(block: Block, mark: re.Match[str] | None) -> None:
             )
     else:
         block.problems.append(f"a {block.lang} block must be skipped with its reason: <!-- docs-test: skip REASON -->")
-    if what == "status" and block.kind != "run":
+    if status is not None and block.kind != "run":
         block.problems.append("docs-test: status belongs on a run block")
 
 
