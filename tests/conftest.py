@@ -61,7 +61,11 @@ def client(emulator_app: EmulatorApp) -> Iterator[TestClient]:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The docs tests' count: blocks run, and the skipped ones with their reasons."""
+    """The docs tests' count (blocks run, and the skipped ones with their reasons) and the container test's times."""
     docs = sys.modules.get("tests.test_docs")
     for line in docs.summary() if docs is not None else []:
         terminalreporter.write_line(line)
+    container = sys.modules.get("tests.test_container")
+    if container is not None and container.TIMINGS:
+        times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in container.TIMINGS.items())
+        terminalreporter.write_line(f"container: {times}")

@@ -1,4 +1,5 @@
-"""Dockerfile and docker-compose.yml: their structure, and their command run outside docker (no engine here)."""
+"""Dockerfile and docker-compose.yml: their structure, and their command run outside a container (tests/test_container.py
+runs the image itself, with podman)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,11 @@ def test_compose_structure() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     service = compose["services"]["pcemu"]
     assert service["build"] == "."
-    assert sorted(service["ports"]) == ["127.0.0.1:8080:8080", "127.0.0.1:8443:8443", "127.0.0.1:8888:8888"]
+    assert sorted(service["ports"]) == [
+        "127.0.0.1:${PCEMU_HOST_HTTPS_PORT:-8443}:8443",
+        "127.0.0.1:${PCEMU_HOST_HTTP_PORT:-8080}:8080",
+        "127.0.0.1:${PCEMU_HOST_PROXY_PORT:-8888}:8888",
+    ]
     assert service["volumes"] == ["pcemu-state:/var/lib/pcemu", "pcemu-public:/var/lib/pcemu/public"]
     assert set(compose["volumes"]) == {"pcemu-state", "pcemu-public"}
     assert set(service["environment"]) == {"PCEMU_PROFILE", "PCEMU_SCENARIOS"}
