@@ -68,7 +68,9 @@ def _debian_mirror() -> str:
     """The host's Debian mirror (apt's sources), so that the base image comes from where apt-get works here."""
     for source in [Path("/etc/apt/sources.list"), *sorted(Path("/etc/apt/sources.list.d").glob("*"))]:
         if source.suffix in (".list", ".sources", "") and source.is_file():
-            for match in re.finditer(r"(?:^deb\s+(?:\[[^]]*\]\s+)?|^URIs:\s*)(\S+/debian)/?\s", source.read_text(), re.M):
+            for match in re.finditer(
+                r"(?:^deb\s+(?:\[[^]]*\]\s+)?|^URIs:\s*)(\S+/debian)/?\s", source.read_text(), re.M
+            ):
                 return match.group(1)
     return "http://deb.debian.org/debian"
 

@@ -80,7 +80,9 @@ class Page:
         # What `make run` leaves in a clone: .venv/bin/pcemu and .venv/bin/python, here this test's interpreter.
         (bin_dir / "python").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
         # As pip writes a console script, so that the banner and the process list look as they do for a user.
-        (bin_dir / "pcemu").write_text(f"#!{sys.executable}\nimport sys\nfrom emulator.__main__ import run\nsys.exit(run())\n")
+        (bin_dir / "pcemu").write_text(
+            f"#!{sys.executable}\nimport sys\nfrom emulator.__main__ import run\nsys.exit(run())\n"
+        )
         for name in ("python", "pcemu"):
             (bin_dir / name).chmod(0o755)
         env = {k: v for k, v in os.environ.items() if not CLEARED.match(k) and k.lower() not in PROXIES}
