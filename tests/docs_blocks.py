@@ -21,6 +21,8 @@ Every fenced block of README.md and docs/**/*.md is one of:
 - **serve**, after `<!-- docs-test: serve -->`: a `pcemu serve …` or `make run ARGS=…` command. It (re)starts
   the page's emulator with those flags, the ports made free. Without one, a page gets `pcemu serve`'s
   defaults (what `make run` starts).
+- **file**, after `<!-- docs-test: file NAME -->`: written to NAME in the working directory, for a later run
+  block to use (a test module that a bash block runs with pytest, a scenario file that it loads).
 - **data**: `json`, `text` and unmarked blocks that show a file, a format or an answer in prose. One that
   follows a run block directly must be marked output (or skipped), so that no shown output goes unchecked.
 
@@ -37,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN_LANGUAGES = {"bash": "bash", "sh": "bash", "shell": "bash", "python": "python", "py": "python"}
 DATA_LANGUAGES = {"", "json", "text"}
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+|~~~+)[ \t]*(?P<lang>[\w+-]*)[^\n]*$")
-MARK = re.compile(r"^<!--\s*docs-test:\s*(?P<what>skip|output|status|serve)\b\s*(?P<arg>.*?)\s*-->$")
+MARK = re.compile(r"^<!--\s*docs-test:\s*(?P<what>skip|output|status|serve|file)\b\s*(?P<arg>.*?)\s*-->$")
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Block:
     line: int  # 1-based line of the opening fence
     lang: str
     text: str
-    kind: str = "data"  # run, output, skip, serve, data
+    kind: str = "data"  # run, output, skip, serve, file, data
     reason: str = ""
     status: int = 0
     follows_run: bool = False  # nothing but blank lines between this block and a run block before it
@@ -121,6 +123,10 @@ def _classify(block: Block, marks: dict[str, str]) -> None:
             block.problems.append("a skipped block must say why: <!-- docs-test: skip REASON -->")
     elif what == "output":
         block.kind = "output"
+    elif what == "file":
+        block.kind, block.reason = "file", arg
+        if not arg or "/" in arg.strip("./"):
+            block.problems.append("a file block names a file of the working directory: <!-- docs-test: file NAME -->")
     elif what == "serve":
         block.kind = "serve"
         if block.lang not in RUN_LANGUAGES or not re.search(r"pcemu serve|make run", block.text):

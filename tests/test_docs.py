@@ -41,7 +41,7 @@ def test_every_block_is_run_checked_or_skipped_with_a_reason() -> None:
         for block in parse(page):
             if block.kind == "output":
                 assert previous is not None and previous.kind in ("run", "serve"), f"{block.where}: output of nothing"
-            if block.kind in ("run", "output", "serve", "skip"):
+            if block.kind in ("run", "output", "serve", "skip", "file"):
                 previous = block
 
 
@@ -200,7 +200,10 @@ def test_page(path: Path, page: Page) -> None:
         page.serve([])  # the page's emulator as `make run` starts it
     last: tuple[Block, subprocess.CompletedProcess[str]] | None = None
     for block in blocks:
-        if block.kind == "serve":
+        if block.kind == "file":
+            (page.work / block.reason).write_text(page.to_page(block.text))
+            RESULTS.append(f"{block.where} (written to {block.reason})")
+        elif block.kind == "serve":
             page.serve(serve_arguments(block))
             RESULTS.append(f"{block.where} (the page's emulator)")
             # What the server printed up to its ready line is this block's output.
