@@ -196,7 +196,8 @@ def page(tmp_path: Path) -> Iterator[Page]:
 @pytest.mark.parametrize("path", _pages_with_blocks(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_page(path: Path, page: Page) -> None:
     blocks = parse(path)
-    if not any(block.kind == "serve" for block in blocks[: next(i for i, b in enumerate(blocks) if b.kind == "run")]):
+    first = next(block for block in blocks if block.kind in ("run", "serve", "file"))
+    if first.kind != "serve":
         page.serve([])  # the page's emulator as `make run` starts it
     last: tuple[Block, subprocess.CompletedProcess[str]] | None = None
     for block in blocks:
@@ -235,6 +236,7 @@ def summary() -> list[str]:
     if not RESULTS:
         return []
     skipped = [b for page in documentation_pages() for b in parse(page) if b.kind == "skip"]
-    lines = [f"docs: {len(RESULTS)} blocks ran; {len(skipped)} skipped:"]
+    pages = len({where.split(":")[0] for where in RESULTS})
+    lines = [f"docs: {len(RESULTS)} blocks ran in {pages} pages; {len(skipped)} skipped:"]
     lines += [f"  {b.where} ({b.lang or 'text'}): {b.reason}" for b in skipped]
     return lines
