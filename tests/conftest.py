@@ -68,4 +68,4 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     container = sys.modules.get("tests.test_container")
     if container is not None and container.TIMINGS:
         times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in container.TIMINGS.items())
-        terminalreporter.write_line(f"container: {times}")
+        terminalreporter.write_line(f"container ({container.NOTE}): {times}")

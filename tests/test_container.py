@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 IMAGE = "partner-center-emulator:0.1.0"
 BASE_PACKAGES = "python3,python3-venv,python3-pip,python-is-python3,ca-certificates"
 HEALTH_PATH = "/_emulator/health"
-TIMINGS: dict[str, float] = {}  # printed at the end of the run (tests/conftest.py)
+TIMINGS: dict[str, float] = {}  # printed at the end of the run (tests/conftest.py), after NOTE
+NOTE = "the base image is a local Debian build (mmdebstrap), tagged with the FROM line's name: not the official image"
 
 pytestmark = pytest.mark.container
 
@@ -115,7 +116,7 @@ def podman() -> Iterator[Podman]:
 
 
 @pytest.fixture(scope="module")
-def image(podman: Podman) -> str:
+def image(podman: Podman) -> Iterator[str]:
     started = time.monotonic()
     base = _base_image()
     if not podman.exists(base):
@@ -145,7 +146,10 @@ def image(podman: Podman) -> str:
         pytest.skip(f"the package registry cannot be reached from the build: {built.stderr.strip()[-400:]}")
     assert built.returncode == 0, built.stdout + built.stderr
     TIMINGS["build"] = time.monotonic() - started
-    return IMAGE
+    yield IMAGE
+    # The images of earlier builds (and this build's first stage) are left untagged: remove them, so that runs
+    # on one machine do not pile them up. The base image and the tagged project image stay, for the next build.
+    podman.run("podman", "image", "prune", "-f", check=False)
 
 
 def _wait_healthy(podman: Podman, container: str, deadline: float = 90) -> None:
