@@ -152,9 +152,11 @@ class Page:
         text = self.to_page(block.text)
         if block.runner == "bash":
             script = f"""source {self.shell_state}
-__docs_save() {{
-  {{ declare -p $(compgen -v | grep -vxF -f {self.directory / "baseline"} | grep -v '^__docs') 2>/dev/null \\
-      | grep -v '^declare -[a-zA-Z]*r'; declare -f; }} > {self.shell_state}.new
+__docs_save() {{  # the page's own variables (not the shell's) and its functions, for the next block
+  local __docs_names
+  __docs_names=$(compgen -v | grep -vxF -f {self.directory / "baseline"} | grep -v '^__docs')
+  {{ if [ -n "$__docs_names" ]; then declare -p $__docs_names 2>/dev/null | grep -v '^declare -[a-zA-Z]*r'; fi
+     declare -f; }} > {self.shell_state}.new
   mv {self.shell_state}.new {self.shell_state}
 }}
 trap __docs_save EXIT
