@@ -242,3 +242,14 @@ def summary() -> list[str]:
     lines = [f"docs: {len(RESULTS)} blocks ran in {pages} pages; {len(skipped)} skipped:"]
     lines += [f"  {b.where} ({b.lang or 'text'}): {b.reason}" for b in skipped]
     return lines
+
+
+def test_the_scenario_table_is_the_packaged_scenarios_own_words() -> None:
+    """docs/reference/scenarios.md's table quotes each scenario file's description and expect, and lists them all."""
+    page = (ROOT / "docs" / "reference" / "scenarios.md").read_text()
+    rows = {m[1]: (m[2], m[3]) for m in re.finditer(r"^\| `([\w-]+)` \| (.+?) \| (.+?) \|$", page, re.MULTILINE)}
+    files = sorted((ROOT / "fixtures" / "scenarios").glob("*.json"))
+    packaged = {f.stem: json.loads(f.read_text()) for f in files}
+    assert set(rows) == set(packaged)
+    for name, scenario in packaged.items():
+        assert rows[name] == (scenario["description"], scenario["expect"]), name
