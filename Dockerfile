@@ -9,7 +9,11 @@ RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim
 # A user of its own; the state directory (keys, local CA, saved world) is the only place it writes.
-RUN useradd --create-home --uid 10001 pcemu && mkdir -p /var/lib/pcemu && chown pcemu:pcemu /var/lib/pcemu
+# Both mount points exist in the image and are the user's: Docker gives a new named volume the owner of the path
+# it is mounted on, and makes it root's when the image lacks that path (then the emulator could not write ca.pem).
+RUN useradd --create-home --uid 10001 pcemu \
+ && mkdir -p -m 0700 /var/lib/pcemu && mkdir -p -m 0755 /var/lib/pcemu/public \
+ && chown pcemu:pcemu /var/lib/pcemu /var/lib/pcemu/public
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels /root/.cache
 USER pcemu

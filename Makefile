@@ -1,10 +1,10 @@
-# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test` (`make docs` serves the docs).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean docs docs-build
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %d.%d)" % sys.version_info[:2])'
@@ -19,6 +19,10 @@ $(VENV)/.test: $(VENV)/.python-ok pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@ $(VENV)/.runtime
 
+$(VENV)/.docs: $(VENV)/.python-ok pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[docs]'
+	@touch $@
+
 run: $(VENV)/.runtime
 	$(BIN)/pcemu serve $(ARGS)
 
@@ -27,9 +31,18 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Every test, the heavy ones too (a bare `.venv/bin/pytest` leaves those out).
+# Every test: the heavy ones, the docs' examples and the container test too (a bare `.venv/bin/pytest` leaves
+# those out; the container test skips, saying why, without root and podman).
 test: lint
 	$(BIN)/pytest -m ''
+
+# The documentation site at http://127.0.0.1:8000 (MkDocs with Material), rebuilt as the pages change.
+docs: $(VENV)/.docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+# What CI checks: the site builds with no warning (broken links and anchors included) into build/site.
+docs-build: $(VENV)/.docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -241,6 +241,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StateDirError as exc:
         return _fail(str(exc))
     except OSError as exc:
+        if exc.filename is not None:  # a file of the state directory, not a socket
+            return _fail(f"{exc.filename}: {exc.strerror or exc}")
         return _fail(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}")
 
 

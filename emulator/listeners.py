@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, TextIO
 import emulator
 from emulator.app import EmulatorApp
 from emulator.config import Config
-from emulator.tls import ServerTLS, write_bundle
+from emulator.tls import PUBLIC_DIR, ServerTLS, write_bundle
 from emulator.tls import ensure as ensure_tls
 
 
@@ -76,7 +77,8 @@ class StateDirError(OSError):
 
 
 def check_state_dir(config: Config) -> None:
-    """The state directory exists (made, mode 0700) and is writable, when this serve needs one."""
+    """The state directory exists (made, mode 0700) and is writable, when this serve needs one; with HTTPS so is its
+    public/ subdirectory, where ca.pem and ca-bundle.pem are copied (a container may mount a volume there)."""
     if config.in_memory_key and not config.persist and config.https_port is None:
         return
     path = config.resolved_state_dir()
@@ -84,8 +86,23 @@ def check_state_dir(config: Config) -> None:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise StateDirError(f"the state directory {path} cannot be made: {exc.strerror or exc}") from None
-    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
-        raise StateDirError(f"the state directory {path} is not a directory this user can write")
+    _check_writable(path, "the state directory")
+    public = path / PUBLIC_DIR
+    if config.https_port is not None and (public.exists() or public.is_symlink()):
+        _check_writable(public, "the state directory's public/ subdirectory")
+
+
+def _check_writable(path: Path, what: str) -> None:
+    if path.is_dir() and os.access(path, os.W_OK | os.X_OK):
+        return
+    if not path.is_dir():
+        raise StateDirError(f"{what} {path} is not a directory")
+    info = path.stat()
+    user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "this user"  # no uids on Windows
+    raise StateDirError(
+        f"{what} {path} is not writable by {user}: it belongs to uid {info.st_uid} with mode "
+        f"{stat.filemode(info.st_mode)}; give it to {user} (chown) or choose another --state-dir"
+    )
 
 
 def open_listeners(config: Config) -> Listeners:

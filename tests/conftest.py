@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,3 +58,14 @@ class ContractClient(TestClient):
 def client(emulator_app: EmulatorApp) -> Iterator[TestClient]:
     with ContractClient(emulator_app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 50000)) as test_client:
         yield test_client
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The docs tests' count (blocks run, and the skipped ones with their reasons) and the container test's times."""
+    docs = sys.modules.get("tests.test_docs")
+    for line in docs.summary() if docs is not None else []:
+        terminalreporter.write_line(line)
+    container = sys.modules.get("tests.test_container")
+    if container is not None and container.TIMINGS:
+        times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in container.TIMINGS.items())
+        terminalreporter.write_line(f"container ({container.NOTE}): {times}")

@@ -22,7 +22,7 @@ USER_SCOPES = [f"{NW.PC}/user_impersonation"]
 
 @pytest.fixture
 def trusting(partner_center: PartnerCenterEmulator, monkeypatch: pytest.MonkeyPatch) -> PartnerCenterEmulator:
-    """The per-process settings the README shows: the CA bundle for requests-based clients."""
+    """The per-process settings the docs show: the CA bundle for requests-based clients."""
     assert partner_center.ca_bundle is not None
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(partner_center.ca_bundle))
     monkeypatch.delenv("HTTPS_PROXY", raising=False)

@@ -1,4 +1,5 @@
-"""Dockerfile and docker-compose.yml: their structure, and their command run outside docker (no engine here)."""
+"""Dockerfile and docker-compose.yml: their structure, and their command run outside a container (tests/test_container.py
+runs the image itself, with podman)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,19 @@ import yaml
 ROOT = Path(__file__).parent.parent
 
 
+def service_volumes() -> list[str]:
+    return list(yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["pcemu"]["volumes"])
+
+
 def test_compose_structure() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     service = compose["services"]["pcemu"]
     assert service["build"] == "."
-    assert sorted(service["ports"]) == ["127.0.0.1:8080:8080", "127.0.0.1:8443:8443", "127.0.0.1:8888:8888"]
+    assert sorted(service["ports"]) == [
+        "127.0.0.1:${PCEMU_HOST_HTTPS_PORT:-8443}:8443",
+        "127.0.0.1:${PCEMU_HOST_HTTP_PORT:-8080}:8080",
+        "127.0.0.1:${PCEMU_HOST_PROXY_PORT:-8888}:8888",
+    ]
     assert service["volumes"] == ["pcemu-state:/var/lib/pcemu", "pcemu-public:/var/lib/pcemu/public"]
     assert set(compose["volumes"]) == {"pcemu-state", "pcemu-public"}
     assert set(service["environment"]) == {"PCEMU_PROFILE", "PCEMU_SCENARIOS"}
@@ -39,6 +48,12 @@ def test_dockerfile_structure() -> None:
     assert 'ENTRYPOINT ["pcemu", "serve"]' in final
     assert "gcc" not in final and "build-essential" not in final  # no build tools in the image
     assert "VOLUME" in final and "/var/lib/pcemu" in final
+    # The compose file's mount points exist in the image and are the user's (else Docker makes a new volume root's).
+    made = re.search(r"mkdir (.*?) && chown pcemu:pcemu ([^\n]*)", final, re.DOTALL)
+    assert made is not None
+    for volume in service_volumes():
+        mount = volume.split(":", 1)[1]
+        assert mount in made.group(1) and mount in made.group(2).split()
 
 
 @pytest.mark.heavy

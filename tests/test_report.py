@@ -75,9 +75,9 @@ def test_report_from_a_running_emulator(emulator_app: EmulatorApp, capsys: pytes
 
 
 def _ci_recipe() -> str:
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
-    section = readme[readme.index("**In CI.**") :]
-    return section[section.index("```sh\n") + 6 : section.index("\n```", section.index("```sh\n"))]
+    page = (Path(__file__).parents[1] / "docs" / "how-to" / "ci.md").read_text()
+    section = page[page.index("The job's script:") :]
+    return section[section.index("```bash\n") + 8 : section.index("\n```", section.index("```bash\n"))]
 
 
 @pytest.mark.heavy

@@ -4,10 +4,12 @@ first token request starts the signing worker; it stops within a second and neve
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -96,3 +98,40 @@ def test_a_state_directory_that_cannot_be_made_is_named_as_such(tmp_path: Path) 
     )  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.strip() == (f"pcemu: the state directory {blocker / 'state'} cannot be made: Not a directory")
+
+
+def test_a_public_directory_it_cannot_write_is_named_before_the_ports() -> None:
+    """Docker's case: a named volume mounted at <state-dir>/public, a path the image lacks, is root's (0755), and
+    the emulator runs as another user. It exits 2 naming the directory, its owner and mode, before any port (the
+    busy port given here is never reported), instead of "cannot listen" after a PermissionError."""
+    base = Path(tempfile.mkdtemp(prefix="pcemu-public-"))  # outside pytest's 0700 tree: another user must enter it
+    try:
+        base.chmod(0o755)
+        state = base / "state"
+        public = state / "public"
+        public.mkdir(parents=True, mode=0o755)
+        command = pcemu("serve", "--https-port", "0", "--state-dir", str(state))
+        if os.geteuid() == 0:  # root writes anywhere: run as nobody, on a state directory of its own
+            user = 65534
+            os.chown(state, user, user)
+            command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+            owner = 0
+        else:
+            user = owner = os.getuid()
+            public.chmod(0o555)
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            command[command.index("serve") + 1 : command.index("serve") + 1] = ["--port", str(busy.getsockname()[1])]
+            result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        mode = "drwxr-xr-x" if owner == 0 else "dr-xr-xr-x"
+        assert (result.returncode, result.stderr.strip()) == (
+            2,
+            f"pcemu: the state directory's public/ subdirectory {public} is not writable by uid {user}: it belongs to "
+            f"uid {owner} with mode {mode}; give it to uid {user} (chown) or choose another --state-dir",
+        )
+        assert not (state / "ca.pem").exists()  # nothing was written before the check
+    finally:
+        if os.geteuid() != 0:
+            (base / "state" / "public").chmod(0o755)
+        shutil.rmtree(base)
