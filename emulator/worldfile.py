@@ -147,6 +147,7 @@ class SqliteBase:
         self._file, self._table, self._count, self._indexes = file, table, count, indexes
         self._docs = f'"docs_{table}"'
         self._cache: OrderedDict[str, Doc] = OrderedDict()
+        self._cached = threading.Lock()  # the cache is read and reordered by any thread that reads the table
         self._keys: list[str] | None = None
         self._decode = msgspec.json.Decoder().decode
 
@@ -154,15 +155,22 @@ class SqliteBase:
         return self._count
 
     def _remember(self, key: str, doc: Doc) -> Doc:
-        self._cache[key] = doc
-        if len(self._cache) > CACHED_DOCS:
-            self._cache.popitem(last=False)
+        with self._cached:
+            self._cache[key] = doc
+            if len(self._cache) > CACHED_DOCS:
+                self._cache.popitem(last=False)
         return doc
 
+    def _recall(self, key: str) -> Doc | None:
+        with self._cached:
+            doc = self._cache.get(key)
+            if doc is not None:
+                self._cache.move_to_end(key)
+            return doc
+
     def get(self, key: str) -> Doc | None:
-        doc = self._cache.get(key)
+        doc = self._recall(key)
         if doc is not None:
-            self._cache.move_to_end(key)
             return doc
         found = self._file.rows(f"SELECT doc FROM {self._docs} WHERE key = ?", key)
         return self._remember(key, self._decode(found[0][0])) if found else None
@@ -174,7 +182,7 @@ class SqliteBase:
         found = self._file.rows(
             f"SELECT key, doc FROM {self._docs} WHERE pos > ? AND pos <= ? ORDER BY pos", offset, offset + size
         )
-        return [(key, self._cache.get(key) or self._remember(key, self._decode(doc))) for key, doc in found]
+        return [(key, self._recall(key) or self._remember(key, self._decode(doc))) for key, doc in found]
 
     def keys(self) -> list[str]:
         """Every key in order: read once, and only when the overlay deleted something (a sandbox deletion)."""
