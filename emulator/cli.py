@@ -197,8 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from emulator.listeners import ListenError, StateDirError
-    from emulator.serve import run  # uvicorn only for the command that serves
+    from emulator.listeners import ListenError, StateDirError, check_state_dir, open_listeners
 
     overrides = {
         "host": args.host,
@@ -235,7 +234,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(str(exc))
     try:
-        return run(config)
+        # The state directory and the ports are checked before the app's modules are even imported (0.4 s).
+        check_state_dir(config)
+        listeners = open_listeners(config)
+        from emulator.serve import run  # uvicorn and the app only for the command that serves
+
+        return run(config, listeners=listeners)
     except (WorldError, KeyFileError, PersistenceError, TLSError, ListenError, ScenarioError, CertificateError) as exc:
         return _fail(str(exc))
     except StateDirError as exc:

@@ -11,13 +11,15 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import emulator
-from emulator.app import EmulatorApp
 from emulator.config import Config
 from emulator.tls import PUBLIC_DIR, ServerTLS, write_bundle
 from emulator.tls import ensure as ensure_tls
+
+if TYPE_CHECKING:  # the app (every handler) is imported after the ports are open: a busy port is told at once
+    from emulator.app import EmulatorApp
 
 
 class ListenError(OSError):

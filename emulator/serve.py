@@ -109,11 +109,12 @@ def _on_sigterm(signum: int, frame: object) -> None:
     raise _Stop
 
 
-def run(config: Config, out: TextIO = sys.stdout) -> int:
+def run(config: Config, out: TextIO = sys.stdout, listeners: Listeners | None = None) -> int:
     _configure_logging()
     # What can fail fast goes first: the state directory, then the ports, then the world (which may be large).
-    check_state_dir(config)
-    listeners = open_listeners(config)
+    if listeners is None:
+        check_state_dir(config)
+        listeners = open_listeners(config)
     try:
         app = create_app(config)
         problem = hook_problem()
