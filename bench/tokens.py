@@ -140,10 +140,12 @@ def served_rate(command: list[str], port: int, script: Path, seconds: int, *, wo
         url = f"http://127.0.0.1:{port}{TOKEN_PATH}"
         assert urllib.request.urlopen(urllib.request.Request(url, data=FORM.encode())).status == 200
         deadline = time.monotonic() + 10
-        # The first token starts the signing worker: measure once it signs.
+        # A token starts the signing worker: measure once it signs. The server sets its worker up just after it
+        # answers its first request, so a token that came sooner signed in-process and started none: ask again.
         while worker and b'"running":true' not in urllib.request.urlopen(f"http://127.0.0.1:{port}{health}").read():
             if time.monotonic() > deadline:
                 raise SystemExit("the signing worker did not start")
+            urllib.request.urlopen(urllib.request.Request(url, data=FORM.encode())).read()
             time.sleep(0.05)
         return wrk_post(url, script, seconds)
     finally:

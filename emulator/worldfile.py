@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -146,8 +145,9 @@ class SqliteBase:
     def __init__(self, file: WorldFile, table: str, count: int, indexes: set[str]) -> None:
         self._file, self._table, self._count, self._indexes = file, table, count, indexes
         self._docs = f'"docs_{table}"'
-        self._cache: OrderedDict[str, Doc] = OrderedDict()
-        self._cached = threading.Lock()  # the cache is read and reordered by any thread that reads the table
+        # The hot set: the documents last read, first in, first out (reads do not reorder it: no lock to read).
+        self._cache: dict[str, Doc] = {}
+        self._cached = threading.Lock()
         self._keys: list[str] | None = None
         self._decode = msgspec.json.Decoder().decode
 
@@ -155,18 +155,14 @@ class SqliteBase:
         return self._count
 
     def _remember(self, key: str, doc: Doc) -> Doc:
-        with self._cached:
+        with self._cached:  # writers take turns; a reader needs no lock (a dict lookup is atomic)
             self._cache[key] = doc
             if len(self._cache) > CACHED_DOCS:
-                self._cache.popitem(last=False)
+                del self._cache[next(iter(self._cache))]  # the first read: first in, first out
         return doc
 
     def _recall(self, key: str) -> Doc | None:
-        with self._cached:
-            doc = self._cache.get(key)
-            if doc is not None:
-                self._cache.move_to_end(key)
-            return doc
+        return self._cache.get(key)
 
     def get(self, key: str) -> Doc | None:
         doc = self._recall(key)
@@ -179,13 +175,20 @@ class SqliteBase:
         return key in self._cache or bool(self._file.rows(f"SELECT 1 FROM {self._docs} WHERE key = ?", key))
 
     def page(self, offset: int, size: int) -> list[tuple[str, Doc]]:
-        found = self._file.rows(
-            f"SELECT key, doc FROM {self._docs} WHERE pos > ? AND pos <= ? ORDER BY pos", offset, offset + size
-        )
-        return [(key, self._recall(key) or self._remember(key, self._decode(doc))) for key, doc in found]
+        """A page by position: its keys from the key list (read once, about 10 MB at 100,000), its documents from
+        the hot set, the others read in one query. A page read again costs no SQL (the lists stay flat)."""
+        keys = self.keys()[offset : offset + size]
+        docs = {key: self._recall(key) for key in keys}
+        missing = [key for key, doc in docs.items() if doc is None]
+        for start in range(0, len(missing), 500):  # SQLite's default limit is 32,766 variables: well below
+            chunk = missing[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, doc in self._file.rows(f"SELECT key, doc FROM {self._docs} WHERE key IN ({marks})", *chunk):
+                docs[key] = self._remember(key, self._decode(doc))
+        return [(key, doc) for key, doc in docs.items() if doc is not None]
 
     def keys(self) -> list[str]:
-        """Every key in order: read once, and only when the overlay deleted something (a sandbox deletion)."""
+        """Every key in order, read once when first needed (a page, or a deletion in the overlay)."""
         if self._keys is None:
             self._keys = [k for (k,) in self._file.rows(f"SELECT key FROM {self._docs} ORDER BY pos")]
         return self._keys
