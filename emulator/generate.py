@@ -11,8 +11,9 @@ import multiprocessing
 import os
 import random
 import uuid
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -599,6 +600,12 @@ def write_world(
     _write_json(directory / OFFERS_FILE, {"offers": OFFERS}, indent=True)
     _write_json(directory / "catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
     _write_json(directory / "syndication.json", {"customers": syndication(count)}, indent=True)
+    # A directory written before in the other form: its large tables would shadow or outlive these.
+    from emulator.worldfile import WORLD_FILE
+
+    stale = [WORLD_FILE] if form == "json" else sorted({name for name, _, _ in _records().values()})
+    for name in stale:
+        (directory / name).unlink(missing_ok=True)
     if form == "sqlite":
         # The indirect resellers stay JSON; the customers they serve are in the world file.
         _write_json(directory / "relationships.json", {"partners": RESELLERS}, indent=True)
@@ -634,15 +641,12 @@ def _write_world_file(
             writer.add(table, _checked_rows({table: own[table]})[table])
         customer_ids: list[str] = []
         bounds = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
-        workers = os.cpu_count() or 1
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         with contextlib.ExitStack() as stack:
             if len(bounds) > 1 and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
                 context = multiprocessing.get_context("fork")  # the workers inherit the imported modules
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
-                n = len(bounds)
-                pieces: Iterable[dict[str, list[Any]]] = pool.map(
-                    _chunk, *zip(*bounds, strict=True), [app] * n, [partner] * n
-                )
+                pieces: Iterable[dict[str, list[Any]]] = _in_order(pool, bounds, 2 * workers, app, partner)
             else:
                 pieces = (_chunk(first, last, app, partner) for first, last in bounds)
             for piece in pieces:
@@ -656,6 +660,19 @@ def _write_world_file(
     except BaseException:
         writer.abandon()
         raise
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, bounds: list[tuple[int, int]], ahead: int, app: tuple[str, str], partner: dict[str, Any]
+) -> Iterator[dict[str, list[Any]]]:
+    """The chunks' rows in order, with at most `ahead` chunks made and not yet written (bounded memory)."""
+    waiting: deque[Future[dict[str, list[Any]]]] = deque()
+    for first, last in bounds:
+        waiting.append(pool.submit(_chunk, first, last, app, partner))
+        if len(waiting) >= ahead:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
 
 
 def _write_json(path: Path, data: Any, *, indent: bool) -> None:
@@ -682,10 +699,11 @@ def write_tables(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> di
 def import_world(source: Path | None, directory: Path) -> dict[str, int]:
     """A JSON fixture world, checked as `serve` checks it (records, owners, offers), written as a world file."""
     from emulator.world import default_world_dir, load_world
+    from emulator.worldfile import WORLD_FILE
 
     source = (source or default_world_dir()).resolve()
     world = load_world(source)
-    if world.source.joinpath("world.sqlite").exists():
+    if world.source.joinpath(WORLD_FILE).exists():
         raise ValueError(f"{source} is a world file already")
     directory.mkdir(parents=True, exist_ok=True)
     # The small files (partner, apps, users, offers, and the other optional ones) stay JSON beside the file.

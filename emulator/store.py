@@ -35,7 +35,7 @@ class Base(Protocol):
     def keys(self) -> list[str]: ...
     def position(self, key: str) -> int: ...
     def group(self, name: str) -> list[str]: ...
-    def find(self, index: str, value: str) -> str | None: ...
+    def find(self, index: str, value: str) -> list[str]: ...
     def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]: ...
 
 
@@ -97,9 +97,8 @@ class MemoryBase:
                     built.setdefault(one, []).append(key)
         return built
 
-    def find(self, index: str, value: str) -> str | None:
-        keys = self._index(index).get(value)
-        return keys[0] if keys else None
+    def find(self, index: str, value: str) -> list[str]:
+        return self._index(index).get(value, [])
 
     def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]:
         value = self._indexes[index]
@@ -127,10 +126,10 @@ class Table:
         self._changed: dict[str, Doc] = {}
         self._deleted: set[str] = set()
         self._added: list[str] = []
-        self._added_groups: dict[str, list[str]] = {}
+        self._added_groups: dict[str, dict[str, None]] = {}  # ordered sets: a document moving back is listed once
         self._live: list[str] | None = None  # the id order once something was deleted, built on demand
         # Each index's values of changed and added documents (checked again on use: a value may have moved on).
-        self._indexed: dict[str, dict[str, str]] = {name: {} for name in self.indexes}
+        self._indexed: dict[str, dict[str, dict[str, None]]] = {name: {} for name in self.indexes}
 
     # --- reading -----------------------------------------------------------------------------------------------
 
@@ -178,15 +177,16 @@ class Table:
         return [d for d in docs if d is not None and (self.group_of is None or self.group_of(d).lower() == name)]
 
     def find(self, index: str, value: str) -> Doc | None:
-        """The document whose `index` value is `value` (lower-case), through the index: no scan."""
-        key = self._indexed[index].get(value)
-        doc = self.get(key) if key is not None else None
-        if doc is not None and value in self.indexes[index](doc):
-            return doc
-        key = self._base.find(index, value)
-        if key is None or key in self._changed or key in self._deleted:
-            return None
-        return self._base.get(key)
+        """A document whose `index` value is `value` (lower-case), through the index: no scan. Changed documents
+        are checked as they are now, so a value two documents shared is still found when one of them moves on."""
+        for key in list(self._indexed[index].get(value, ())):
+            doc = self.get(key)
+            if doc is not None and value in self.indexes[index](doc):
+                return doc
+        for key in self._base.find(index, value):
+            if key not in self._changed and key not in self._deleted:
+                return self._base.get(key)
+        return None
 
     def starting_with(self, index: str, prefix: str) -> list[str]:
         """The keys of the documents whose `index` value starts with `prefix` (lower-case), in table order. Keys,
@@ -195,8 +195,9 @@ class Table:
         hits = [
             (p, k) for p, k in self._base.prefixed(index, prefix) if k not in self._deleted and k not in self._changed
         ]
-        # Base documents changed since: checked as they are now, in their base place.
-        moved = [k for k, doc in self._changed.items() if k in self._base and _starts(value(doc), prefix)]
+        # Base documents changed since: checked as they are now, in their base place (the prefix first: a base
+        # lookup may be a query). A snapshot of the changes: another thread may be writing.
+        moved = [k for k, doc in list(self._changed.items()) if _starts(value(doc), prefix) and k in self._base]
         if moved:
             hits = sorted(hits + [(self._base.position(k), k) for k in moved if k not in self._deleted])
         added = [k for k in self._added if k not in self._deleted and _starts(value(self._changed[k]), prefix)]
@@ -216,16 +217,16 @@ class Table:
             if self._live is not None:
                 self._live.append(key)
             if self.group_of is not None:
-                self._added_groups.setdefault(self.group_of(doc).lower(), []).append(key)
+                self._added_groups.setdefault(self.group_of(doc).lower(), {})[key] = None
         elif self.group_of is not None:
             previous = self._changed.get(key) or self._base.get(key)
             group = self.group_of(doc).lower()
             if previous is not None and self.group_of(previous).lower() != group:
-                self._added_groups.setdefault(group, []).append(key)
+                self._added_groups.setdefault(group, {})[key] = None
         self._changed[key] = doc
         for name, value in self.indexes.items():
             for one in value(doc):
-                self._indexed[name][one] = key
+                self._indexed[name].setdefault(one, {})[key] = None
 
     def delete(self, key: str) -> bool:
         key = key.lower()

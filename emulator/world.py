@@ -46,9 +46,12 @@ def _owner(doc: Doc) -> str:
 SPECS: dict[str, Spec] = {
     "customers": Spec(
         indexes={
-            "domain": lambda d: tuple(
+            # every domain a customer holds, initial and verified: none may be another's
+            "domains": lambda d: tuple(
                 {str(d["companyProfile"]["domain"]).lower(), *(str(x).lower() for x in d.get("customDomains", ()))}
             ),
+            # the documented filter's fields: the company profile's domain and name
+            "domain": lambda d: (str(d["companyProfile"]["domain"]).lower(),),
             "companyName": lambda d: (str(d["companyProfile"]["companyName"]).lower(),),
         }
     ),

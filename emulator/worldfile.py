@@ -1,4 +1,4 @@
-"""Large worlds in one SQLite file (`world.sqlite` beside `partner.json`): `serve` opens it without parsing it.
+"""Large worlds in one SQLite file (`tables.sqlite` beside `partner.json`): `serve` opens it without parsing it.
 
 Why SQLite: the standard library reads it, a point read by key costs about 8 µs and a page of 100 documents a
 fraction of a millisecond, while parsing a 100,000-customer world's JSON took 12 s and 1.3 GiB. The documents are
@@ -22,7 +22,7 @@ import msgspec
 
 from emulator.store import Doc, Index
 
-WORLD_FILE = "world.sqlite"
+WORLD_FILE = "tables.sqlite"  # not world.sqlite: the saved state's name (a state dir may be a world dir)
 FORMAT = "pcemu-world 1"
 CACHED_DOCS = 4096  # parsed documents kept per table: the hot set (a page of customers is at most 500)
 
@@ -208,13 +208,13 @@ class SqliteBase:
             raise KeyError(index)
         return f'"idx_{self._table}_{index}"'
 
-    def find(self, index: str, value: str) -> str | None:
+    def find(self, index: str, value: str) -> list[str]:
         found = self._file.rows(
             f"SELECT d.key FROM {self._lookup(index)} i JOIN {self._docs} d ON d.pos = i.pos "
-            "WHERE i.value = ? ORDER BY i.pos LIMIT 1",
+            "WHERE i.value = ? ORDER BY i.pos",
             value,
         )
-        return found[0][0] if found else None
+        return [k for (k,) in found]
 
     def prefixed(self, index: str, prefix: str) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = self._file.rows(

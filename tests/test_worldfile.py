@@ -262,3 +262,26 @@ def test_a_document_moved_to_another_group_is_listed_there(tmp_path: Path) -> No
         served.put({"id": "c0", "resellerId": "r1"})
         assert [r["id"] for r in served.group("r1")] == ["c0", "c1"]
         assert [r["id"] for r in served.group("r2")] == ["c2"]
+
+
+def test_a_value_two_documents_share_is_found_while_one_still_has_it(tmp_path: Path) -> None:
+    rows = [{**_customer(n, f"C{n}"), "customDomains": ["shared.com"]} for n in range(2)]
+    for customers in _both(rows, tmp_path):
+        customers.delete(rows[0]["id"])
+        assert customers.find("domains", "shared.com") == rows[1]
+        customers.put({**rows[1], "customDomains": []})
+        assert customers.find("domains", "shared.com") is None
+        customers.put({**rows[1], "customDomains": ["shared.com"]})
+        assert customers.find("domains", "shared.com") is not None
+        # The filter's index holds the company profile's domain only.
+        assert customers.starting_with("domain", "shared") == []
+
+
+def test_writing_one_form_removes_the_other(tmp_path: Path) -> None:
+    write_world(tmp_path, 5)
+    write_world(tmp_path, 7, form="json")
+    assert not (tmp_path / WORLD_FILE).exists()
+    assert len(load_world(tmp_path).customers) == 7
+    write_world(tmp_path, 3)
+    assert not (tmp_path / "customers.json").exists()
+    assert len(load_world(tmp_path).customers) == 3

@@ -54,7 +54,7 @@ class Customers(Model):
 
     def in_use(self, domain: str) -> bool:
         """Whether a customer has this (lower-cased) domain: an index lookup, not a scan of every customer."""
-        return self.world.customers.find("domain", domain) is not None
+        return self.world.customers.find("domains", domain) is not None
 
     def create(self, spec: CustomerCreate, *, request_key: str | None = None) -> CreatedCustomer:
         domain = spec.company_profile.domain.lower()
