@@ -34,6 +34,9 @@ class Acknowledged:
         self.customers: list[str] = []
         self.orders: list[tuple[str, str]] = []
         self.names: dict[tuple[str, str], str] = {}  # (customer, subscription) -> the last name answered 200
+        # One rename of a subscription in flight at a time: answers then come back in the order the server applied
+        # them (two concurrent renames could be answered in the other order, and look like a lost write).
+        self.renaming: dict[tuple[str, str], threading.Lock] = {}
 
     def total(self) -> int:
         return len(self.customers) + len(self.orders) + len(self.names)
@@ -87,10 +90,14 @@ def writer(url: str, bearer: str, worker: int, run: int, seen: Acknowledged, don
                 else:
                     customer, sid = rng.choice(subscriptions)
                     name = f"renamed {run}-{worker}-{n}"
-                    answer = http.patch(f"/v1/customers/{customer}/subscriptions/{sid}", json={"friendlyName": name})
-                    if answer.status_code == 200:
-                        with seen.lock:
-                            seen.names[(customer, sid)] = name
+                    with seen.lock:
+                        renaming = seen.renaming.setdefault((customer, sid), threading.Lock())
+                    with renaming:
+                        path = f"/v1/customers/{customer}/subscriptions/{sid}"
+                        answer = http.patch(path, json={"friendlyName": name})
+                        if answer.status_code == 200:
+                            with seen.lock:
+                                seen.names[(customer, sid)] = name
             except httpx.HTTPError:
                 return
 
@@ -99,12 +106,18 @@ def lost(url: str, bearer: str, seen: Acknowledged) -> int:
     missing = 0
     with httpx.Client(base_url=url, timeout=10, headers={"Authorization": f"Bearer {bearer}"}) as http:
         for customer in seen.customers:
-            missing += http.get(f"/v1/customers/{customer}").status_code != 200
+            if http.get(f"/v1/customers/{customer}").status_code != 200:
+                missing += 1
+                print(f"  lost: customer {customer}")
         for customer, order in seen.orders:
-            missing += http.get(f"/v1/customers/{customer}/orders/{order}").status_code != 200
+            if http.get(f"/v1/customers/{customer}/orders/{order}").status_code != 200:
+                missing += 1
+                print(f"  lost: order {order} of {customer}")
         for (customer, sid), name in seen.names.items():
             answer = http.get(f"/v1/customers/{customer}/subscriptions/{sid}")
-            missing += answer.status_code != 200 or (bool(name) and answer.json()["friendlyName"] != name)
+            if answer.status_code != 200 or (bool(name) and answer.json()["friendlyName"] != name):
+                missing += 1
+                print(f"  lost: subscription {sid} of {customer}: {answer.status_code}, named {name!r}")
     return missing
 
 
