@@ -23,14 +23,13 @@ from starlette.responses import Response
 
 from emulator.partner.common import Handler, collection, int_param, query, self_uri
 from emulator.partner.gate import CLAIMS_KEY
-from emulator.partner.models.audit import ACTOR, RETENTION, Actor, resource_values
+from emulator.partner.models.audit import ACTOR, RETENTION, resource_values
 from emulator.partner.models.base import Doc, guid
 from emulator.partner.models.errors import InvalidInput
 from emulator.partner.responses import PartnerJSON as JSON
 from emulator.partner.responses import link
 from emulator.partner.schemas import support as s
 from emulator.partner.support import parse_filter
-from emulator.policy import caller
 from emulator.state import EmulatorState
 
 DEFAULT_DAYS = 30  # documented: "If none is provided, the result set will default to 30 days prior"
@@ -60,8 +59,7 @@ def as_caller(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def run(state: EmulatorState, request: Request) -> Response:
-        who = caller(request.scope.get(CLAIMS_KEY) or {})
-        token = ACTOR.set(Actor(who.upn if who.app_user else who.object_id, who.app_id))
+        token = ACTOR.set(request.scope.get(CLAIMS_KEY) or {})
         try:
             return await handler(state, request)
         finally:

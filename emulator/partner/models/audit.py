@@ -19,13 +19,14 @@ win. Sources and inferences: docs/sources/support.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from emulator import formats, trail
 from emulator.partner.models.base import Doc, Model
+from emulator.policy import caller
 from emulator.store import Change, Transaction
 from emulator.trail import TABLE, AuditTable
 
@@ -40,8 +41,16 @@ class Actor:
     application_id: str | None
 
 
-# Set by the Partner Center handlers for the duration of a request (emulator.partner.audit.as_caller).
-ACTOR: ContextVar[Actor | None] = ContextVar("pcemu_audit_actor", default=None)
+# The request's token claims, set by the Partner Center handlers for the duration of a request
+# (emulator.partner.audit.as_caller); read into an Actor only when a change is recorded, not on every request.
+ACTOR: ContextVar[Mapping[str, Any] | None] = ContextVar("pcemu_audit_actor", default=None)
+
+
+def _actor(claims: Mapping[str, Any] | None) -> Actor | None:
+    if claims is None:
+        return None
+    who = caller(claims)
+    return Actor(who.upn if who.app_user else who.object_id, who.app_id)
 
 
 # --- what is audited ---------------------------------------------------------------------------------------------
@@ -255,7 +264,7 @@ class AuditTrail(Model):
                 break
             tx.delete(TABLE, record["id"])
         seq = table.last_seq()
-        actor = ACTOR.get()
+        actor = _actor(ACTOR.get())
         for name, _, before, after in primary:
             seq += 1
             tx.put(TABLE, self._record(tx, seq, now, actor, name, before, after))
