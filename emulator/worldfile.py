@@ -5,7 +5,7 @@ fraction of a millisecond, while parsing a 100,000-customer world's JSON took 12
 checked against the fixture records when the file is written (`pcemu world --generate` or `--import`), not at
 every start. Memory holds what is hot: the documents last read (a bounded cache), never the whole table.
 
-Layout: per table `docs_<table>(pos INTEGER PRIMARY KEY, key, grp, doc)`, positions dense from 1 in fixture order,
+Layout: per table `docs_<table>(pos INTEGER PRIMARY KEY, key, grp, doc)`, positions in fixture order (see `SLOT`),
 unique on key, indexed on (grp, pos); per named index `idx_<table>_<name>(value, pos)`, a row per value (a
 customer's initial and verified domains), indexed on (value, pos).
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -38,31 +39,49 @@ class Spec:
         self.group_of = group_of
         self.indexes = dict(indexes or {})
 
-    def row(self, doc: Doc, encoded: bytes) -> Row:
-        """The world file's row of a document: no position yet (SQLite numbers rows in the order they are added),
-        its key, its group, its JSON and its index values."""
-        group = self.group_of(doc).lower() if self.group_of is not None else None
-        return (None, doc["id"].lower(), group, encoded), [value(doc) for value in self.indexes.values()]
+
+# Positions order a table's rows (fixture order) and need not be dense: the rows of slot n (a chunk of a generated
+# world, written by whichever process made it, in any order) are numbered n * SLOT + 1, + 2, …
+SLOT = 1 << 32
 
 
-# A document's row (no position yet: SQLite numbers rows in the order they are added) and its index values.
-Row = tuple[tuple[Any, ...], list[tuple[str, ...]]]
+def _writing(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode=OFF")  # a failed write leaves only the .partial file, removed
+    db.execute("PRAGMA synchronous=OFF")
+    # Index builds sort in memory: with the default 2 MiB cache they spill to temporary files.
+    db.execute("PRAGMA cache_size=-262144")
+    db.execute("PRAGMA temp_store=MEMORY")
+
+
+def _insert(db: sqlite3.Connection, table: str, spec: Spec, first: int, docs: list[Doc], encoded: list[bytes]) -> None:
+    """Documents (and their JSON, checked) as rows numbered from `first`, with their index values."""
+    positions = range(first, first + len(docs))
+    keys = [doc["id"].lower() for doc in docs]
+    group_of = spec.group_of
+    groups = [group_of(doc).lower() for doc in docs] if group_of is not None else [None] * len(docs)
+    db.executemany(
+        f'INSERT INTO "docs_{table}" VALUES (?, ?, ?, ?)', zip(positions, keys, groups, encoded, strict=True)
+    )
+    for name, index in spec.indexes.items():
+        rows = [(value, at) for doc, at in zip(docs, positions, strict=True) for value in index(doc)]
+        db.executemany(f'INSERT INTO "idx_{table}_{name}" VALUES (?, ?)', rows)
+
+
+# A table's documents and their JSON encodings (each checked against its fixture record).
+Encoded = tuple[list[Doc], list[bytes]]
 
 
 class Writer:
-    """A new world file, written table by table in chunks (rows in fixture order), indexed when closed."""
+    """A new world file: its tables' rows in slots (see `SLOT`), indexed when closed. Other processes may write
+    slots of their own at the same time (`Appender`, taking turns through a lock)."""
 
     def __init__(self, path: Path, specs: Mapping[str, Spec]) -> None:
         self.path, self.specs = path, specs
-        self._partial = path.with_name(path.name + ".partial")
-        self._partial.unlink(missing_ok=True)
-        self._db = sqlite3.connect(self._partial, check_same_thread=False)
+        self.partial = path.with_name(path.name + ".partial")
+        self.partial.unlink(missing_ok=True)
+        self._db = sqlite3.connect(self.partial, check_same_thread=False)
         self._db.execute("PRAGMA page_size=16384")  # documents of 1-3 KB: measured 20% quicker to insert than 4 KiB
-        self._db.execute("PRAGMA journal_mode=OFF")  # a failed write leaves only the .partial file, removed
-        self._db.execute("PRAGMA synchronous=OFF")
-        # Index builds sort in memory: with the default 2 MiB cache they spill to temporary files.
-        self._db.execute("PRAGMA cache_size=-262144")
-        self._db.execute("PRAGMA temp_store=MEMORY")
+        _writing(self._db)
         self._db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self.counts: dict[str, int] = {}
         for table, spec in specs.items():
@@ -72,16 +91,23 @@ class Writer:
             for name in spec.indexes:
                 self._db.execute(f'CREATE TABLE "idx_{table}_{name}" (value TEXT NOT NULL, pos INTEGER NOT NULL)')
             self.counts[table] = 0
+        self._db.commit()
+        self._own: dict[str, int] = {}
 
-    def add(self, table: str, rows: list[Row]) -> None:
-        start = self.counts[table] + 1  # the rowids SQLite gives these rows
-        self._db.executemany(f'INSERT INTO "docs_{table}" VALUES (?, ?, ?, ?)', [row for row, _ in rows])
-        for n, name in enumerate(self.specs[table].indexes):
-            self._db.executemany(
-                f'INSERT INTO "idx_{table}_{name}" VALUES (?, ?)',
-                [(value, start + i) for i, (_, values) in enumerate(rows) for value in values[n]],
-            )
-        self.counts[table] += len(rows)
+    def add(self, table: str, docs: list[Doc], encoded: list[bytes]) -> None:
+        """Documents after those added before, in slot 0 (before every other slot)."""
+        first = self._own.get(table, 0) + 1
+        if first + len(docs) > SLOT:
+            raise WorldFileError(f"{table}: more than {SLOT - 1} documents in one slot")
+        _insert(self._db, table, self.specs[table], first, docs, encoded)
+        self._db.commit()
+        self._own[table] = first - 1 + len(docs)
+        self.counts[table] += len(docs)
+
+    def added(self, counts: Mapping[str, int]) -> None:
+        """Documents an `Appender` added."""
+        for table, count in counts.items():
+            self.counts[table] += count
 
     def close(self) -> dict[str, int]:
         db = self._db
@@ -102,12 +128,34 @@ class Writer:
             db.commit()
         finally:
             db.close()
-        self._partial.replace(self.path)
+        self.partial.replace(self.path)
         return self.counts
 
     def abandon(self) -> None:
         self._db.close()
-        self._partial.unlink(missing_ok=True)
+        self.partial.unlink(missing_ok=True)
+
+
+class Appender:
+    """Another process's connection to a world file being written: it adds whole slots, one process at a time
+    (`lock`, shared by the writing processes). Returns each table's count; the `Writer` adds them up."""
+
+    def __init__(self, partial: Path, specs: Mapping[str, Spec], lock: AbstractContextManager[Any]) -> None:
+        self.specs, self._lock = specs, lock
+        self._db = sqlite3.connect(partial)
+        _writing(self._db)
+
+    def write(self, slot: int, tables: Mapping[str, Encoded]) -> dict[str, int]:
+        if slot < 1:
+            raise ValueError("slot 0 is the Writer's")
+        with self._lock:
+            for table, (docs, encoded) in tables.items():
+                _insert(self._db, table, self.specs[table], slot * SLOT + 1, docs, encoded)
+            self._db.commit()
+        return {table: len(docs) for table, (docs, _) in tables.items()}
+
+    def close(self) -> None:
+        self._db.close()
 
 
 class WorldFile:
