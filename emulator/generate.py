@@ -50,21 +50,24 @@ EPOCH = datetime(2026, 1, 5, tzinfo=UTC)
 _NAMESPACE_BYTES = NAMESPACE.bytes
 
 
+# RFC 4122 version 5: SHA-1 of the namespace and the name, its 13th hex digit the version (5), the 17th the variant
+# (binary 10xx).
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
 def gid(name: str) -> str:
     """uuid.uuid5(NAMESPACE, name), computed directly: the uuid module's object cost most of a large world."""
-    digest = bytearray(
-        hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16]
-    )  # RFC 4122 version 5: SHA-1 by definition
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    x = digest.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+    h = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest().hex()  # quicker than hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
+# A generated world has few distinct moments (a customer's are a function of its index modulo 600): formatted once.
+@functools.lru_cache(maxsize=4096)
 def iso(moment: datetime) -> str:
     return creation_date(moment, digits=2)
 
 
+@functools.lru_cache(maxsize=4096)
 def day(moment: datetime) -> str:
     return day_start(moment)
 
