@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import random
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
@@ -605,6 +606,42 @@ def reseller_customers(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]
     return [{"id": cust["id"], "resellerId": RESELLERS[0 if index % 13 == 3 else 1]["id"]}]
 
 
+class _Output:
+    """A world's files, each written beside its final name (NAME.partial) and renamed into place with the others
+    once all are written: a failed or interrupted write leaves the directory as it was."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._created = not directory.exists()
+        directory.mkdir(parents=True, exist_ok=True)
+        self._partial: list[Path] = []
+
+    def path(self, name: str) -> Path:
+        """Where to write `name` for now (a world file's `Writer` adds the suffix itself)."""
+        partial = self.directory / f"{name}.partial"
+        self._partial.append(partial)
+        return partial
+
+    def json(self, name: str, data: Any, *, indent: bool) -> None:
+        _write_json(self.path(name), data, indent=indent)
+
+    def commit(self, stale: Iterable[str]) -> None:
+        """Every file into place; `stale` (the other form's large tables) removed: they would shadow or outlive
+        these."""
+        written = set()
+        for partial in self._partial:
+            written.add(partial.name.removesuffix(".partial"))
+            partial.replace(partial.with_name(partial.name.removesuffix(".partial")))
+        for name in set(stale) - written:
+            (self.directory / name).unlink(missing_ok=True)
+
+    def abandon(self) -> None:
+        for partial in self._partial:
+            partial.unlink(missing_ok=True)
+        if self._created and not any(self.directory.iterdir()):
+            self.directory.rmdir()
+
+
 def write_world(
     directory: Path,
     count: int,
@@ -614,13 +651,26 @@ def write_world(
     form: str = "sqlite",
 ) -> dict[str, int]:
     """Write a world of `count` customers to `directory` (partner, apps and users copied from `partner_dir`):
-    the large tables in a world file (`form="sqlite"`) or as JSON fixture files (`form="json"`)."""
+    the large tables in a world file (`form="sqlite"`) or as JSON fixture files (`form="json"`). Nothing changes
+    in `directory` unless the whole world is written."""
+    out = _Output(directory)
+    try:
+        counts = _write_world(out, count, partner_dir, invoice_count, form)
+    except BaseException:
+        out.abandon()
+        raise
+    from emulator.worldfile import WORLD_FILE
+
+    out.commit([WORLD_FILE] if form == "json" else sorted({name for name, _, _ in _records().values()}))
+    return counts
+
+
+def _write_world(out: _Output, count: int, partner_dir: Path | None, invoice_count: int, form: str) -> dict[str, int]:
     from emulator.world import APPS_FILE, OFFERS_FILE, PARTNER_FILE, USERS_FILE, default_world_dir
 
-    directory.mkdir(parents=True, exist_ok=True)
     source = partner_dir or default_world_dir()
     for name in (PARTNER_FILE, APPS_FILE, USERS_FILE):
-        (directory / name).write_text((source / name).read_text(encoding="utf-8"), encoding="utf-8")
+        out.path(name).write_bytes((source / name).read_bytes())
     apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
     partner = json.loads((source / PARTNER_FILE).read_text(encoding="utf-8"))
     web = next((a for a in apps if a["type"] == "confidential"), apps[0])
@@ -633,37 +683,31 @@ def write_world(
         "roleMembers": partner_role_members(partner["tenant"]["id"].lower(), partner_users),
         "serviceRequests": partner_service_requests(partner),
     }
-    _write_json(directory / OFFERS_FILE, {"offers": OFFERS}, indent=True)
-    _write_json(directory / "catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
-    _write_json(directory / "syndication.json", {"customers": syndication(count)}, indent=True)
-    # A directory written before in the other form: its large tables would shadow or outlive these.
-    from emulator.worldfile import WORLD_FILE
-
-    stale = [WORLD_FILE] if form == "json" else sorted({name for name, _, _ in _records().values()})
-    for name in stale:
-        (directory / name).unlink(missing_ok=True)
+    out.json(OFFERS_FILE, {"offers": OFFERS}, indent=True)
+    out.json("catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
+    out.json("syndication.json", {"customers": syndication(count)}, indent=True)
     if form == "sqlite":
         # The indirect resellers stay JSON; the customers they serve are in the world file.
-        _write_json(directory / "relationships.json", {"partners": RESELLERS}, indent=True)
-        return _write_world_file(directory, count, app, partner, own)
+        out.json("relationships.json", {"partners": RESELLERS}, indent=True)
+        return _write_world_file(out, count, app, partner, own)
     tables = _tables(0, count, app, partner)
     tables["roleMembers"] = own["roleMembers"] + tables["roleMembers"]
     tables["serviceRequests"] = own["serviceRequests"] + tables["serviceRequests"]
     tables["invoices"] = own["invoices"]
     incidents = service_incidents([c["id"] for c in tables["customers"]])
-    _write_json(directory / "service-incidents.json", {"incidents": incidents}, indent=True)
+    out.json("service-incidents.json", {"incidents": incidents}, indent=True)
     files: dict[str, dict[str, list[dict[str, Any]]]] = {"relationships.json": {"partners": RESELLERS}}
     for table, rows in tables.items():
         name, key, _ = _records()[table]
         files.setdefault(name, {})[key] = rows  # devices.json holds three lists
     for name, data in files.items():
         # Small worlds are indented as json.dump(indent=2) writes them (the same bytes); large ones are compact.
-        _write_json(directory / name, data, indent=count <= 1000)
+        out.json(name, data, indent=count <= 1000)
     return {name: sum(len(rows) for rows in data.values()) for name, data in files.items()} | {OFFERS_FILE: len(OFFERS)}
 
 
 def _write_world_file(
-    directory: Path, count: int, app: tuple[str, str], partner: dict[str, Any], own: dict[str, list[dict[str, Any]]]
+    out: _Output, count: int, app: tuple[str, str], partner: dict[str, Any], own: dict[str, list[dict[str, Any]]]
 ) -> dict[str, int]:
     """Chunks of customers are made, checked and written by worker processes (each customer's documents depend
     only on its index), each chunk in a slot of its own, so that nothing but counts comes back: on 2 cores both
@@ -671,7 +715,7 @@ def _write_world_file(
     from emulator.world import SPECS
     from emulator.worldfile import WORLD_FILE, Appender, Writer
 
-    writer = Writer(directory / WORLD_FILE, {t: SPECS[t] for t in _records()})
+    writer = Writer(out.directory / WORLD_FILE, {t: SPECS[t] for t in _records()})
     try:
         for table in ("roleMembers", "serviceRequests", "invoices"):  # slot 0: before the customers' documents
             writer.add(table, *_checked({table: own[table]})[table])
@@ -706,12 +750,13 @@ def _write_world_file(
         for counts, ids in results:
             writer.added(counts)
             customer_ids += ids
-        incidents = service_incidents(customer_ids)
-        _write_json(directory / "service-incidents.json", {"incidents": incidents}, indent=True)
-        return writer.close()
+        out.json("service-incidents.json", {"incidents": service_incidents(customer_ids)}, indent=True)
+        counts = writer.close(publish=False)
     except BaseException:
         writer.abandon()
         raise
+    out.path(WORLD_FILE)  # the writer's .partial file: renamed with the others
+    return counts
 
 
 def _write_json(path: Path, data: Any, *, indent: bool) -> None:
@@ -722,21 +767,35 @@ def _write_json(path: Path, data: Any, *, indent: bool) -> None:
 
 def write_tables(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
     """Whole tables (an imported world) as a world file, each document checked first."""
+    out = _Output(directory)
+    try:
+        counts = _write_tables(out, tables)
+    except BaseException:
+        out.abandon()
+        raise
+    out.commit(())
+    return counts
+
+
+def _write_tables(out: _Output, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
     from emulator.world import SPECS
     from emulator.worldfile import WORLD_FILE, Writer
 
-    writer = Writer(directory / WORLD_FILE, {t: SPECS[t] for t in tables})
+    writer = Writer(out.directory / WORLD_FILE, {t: SPECS[t] for t in tables})
     try:
         for table, (docs, encoded) in _checked(tables).items():
             writer.add(table, docs, encoded)
-        return writer.close()
+        counts = writer.close(publish=False)
     except BaseException:
         writer.abandon()
         raise
+    out.path(WORLD_FILE)
+    return counts
 
 
 def import_world(source: Path | None, directory: Path) -> dict[str, int]:
-    """A JSON fixture world, checked as `serve` checks it (records, owners, offers), written as a world file."""
+    """A JSON fixture world, checked as `serve` checks it (records, owners, offers), written as a world file.
+    Nothing changes in `directory` unless the whole world is written."""
     from emulator.world import default_world_dir, load_world
     from emulator.worldfile import WORLD_FILE
 
@@ -744,13 +803,21 @@ def import_world(source: Path | None, directory: Path) -> dict[str, int]:
     world = load_world(source)
     if world.source.joinpath(WORLD_FILE).exists():
         raise ValueError(f"{source} is a world file already")
-    directory.mkdir(parents=True, exist_ok=True)
-    # The small files (partner, apps, users, offers, and the other optional ones) stay JSON beside the file.
+    if directory.resolve() == source:
+        raise ValueError(f"--out {directory} is the world being imported: choose another directory")
     large = {name for name, _, _ in _records().values()}
-    for path in sorted(source.glob("*.json")):
-        if path.name == "relationships.json":  # the resellers stay here; the customers they serve go to the file
-            _write_json(directory / path.name, {"partners": json.loads(path.read_bytes())["partners"]}, indent=True)
-        elif path.name not in large:
-            (directory / path.name).write_bytes(path.read_bytes())
-    tables = world.tables()
-    return write_tables(directory, {name: list(tables[name]) for name in _records()})
+    out = _Output(directory)
+    try:
+        # The small files (partner, apps, users, offers, and the other optional ones) stay JSON beside the file.
+        for path in sorted(source.glob("*.json")):
+            if path.name == "relationships.json":  # the resellers stay; the customers they serve go to the file
+                out.json(path.name, {"partners": json.loads(path.read_bytes())["partners"]}, indent=True)
+            elif path.name not in large:
+                out.path(path.name).write_bytes(path.read_bytes())
+        tables = world.tables()
+        counts = _write_tables(out, {name: list(tables[name]) for name in _records()})
+    except BaseException:
+        out.abandon()
+        raise
+    out.commit(large)
+    return counts

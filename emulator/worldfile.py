@@ -133,7 +133,9 @@ class Writer:
         for table, count in counts.items():
             self.counts[table] += count
 
-    def close(self) -> dict[str, int]:
+    def close(self, *, publish: bool = True) -> dict[str, int]:
+        """Indexes built, counts recorded; the file renamed into place (or left as `partial`, for the caller to
+        rename with the files it belongs with)."""
         db = self._db
         try:
             for table, spec in self.specs.items():
@@ -152,7 +154,8 @@ class Writer:
             db.commit()
         finally:
             db.close()
-        self.partial.replace(self.path)
+        if publish:
+            self.partial.replace(self.path)
         return self.counts
 
     def abandon(self) -> None:

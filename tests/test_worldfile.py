@@ -112,6 +112,51 @@ def test_a_bad_document_in_a_worker_stops_the_writer(tmp_path: Path, monkeypatch
     assert not (tmp_path / (WORLD_FILE + ".partial")).exists()
 
 
+def _files(directory: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+@pytest.mark.parametrize("form", ["sqlite", "json"])
+def test_a_failed_write_leaves_the_directory_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    """Every file is written beside its final name and renamed into place with the others at the end: a failure
+    (here in a worker, at customer 37) leaves the world that was there, of the other form, untouched."""
+    from emulator import generate
+
+    write_world(tmp_path / "world", 5, form="json" if form == "sqlite" else "sqlite")
+    before = _files(tmp_path / "world")
+    made = generate.users
+
+    def users(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
+        if index == 37:
+            raise RuntimeError("the disk is full")
+        return made(index, cust)
+
+    monkeypatch.setattr(generate, "CHUNK", 8)
+    monkeypatch.setattr(generate, "users", users)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        write_world(tmp_path / "world", 60, form=form)
+    assert _files(tmp_path / "world") == before
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        write_world(tmp_path / "new" / "world", 60, form=form)
+    assert not (tmp_path / "new" / "world").exists()
+
+
+def test_an_import_replaces_a_json_world_and_refuses_its_own_source(tmp_path: Path) -> None:
+    write_world(tmp_path / "src", 7, form="json")
+    write_world(tmp_path / "out", 3, form="json")
+    assert import_world(tmp_path / "src", tmp_path / "out")["customers"] == 7
+    names = set(_files(tmp_path / "out"))
+    assert WORLD_FILE in names and "relationships.json" in names
+    assert not names & {"customers.json", "subscriptions.json", "customer-users.json", "devices.json"}
+    assert len(load_world(tmp_path / "out").customers) == 7
+    before = _files(tmp_path / "src")
+    with pytest.raises(ValueError, match="is the world being imported"):
+        import_world(tmp_path / "src", tmp_path / "src")
+    assert _files(tmp_path / "src") == before
+
+
 @contextmanager
 def _client_of(world_dir: Path, signing_key: Any) -> Iterator[tuple[TestClient, dict[str, str]]]:
     app = EmulatorApp(EmulatorState(Config(in_memory_key=True, seed=7, fixtures=world_dir), key=signing_key))
