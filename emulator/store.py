@@ -277,7 +277,8 @@ class Transaction:
             new = name_ == table and doc is not None and key not in known
             if new and doc is not None and group_of is not None and group_of(doc).lower() == name.lower():
                 docs.append(doc)
-        return [d for d in docs if d is not None]
+        # A document this transaction moved to another group (a customer served by another reseller) is listed there.
+        return [d for d in docs if d is not None and (group_of is None or group_of(d).lower() == name.lower())]
 
     def put(self, table: str, doc: Doc) -> None:
         self._writes[(table, doc["id"].lower())] = doc

@@ -32,6 +32,18 @@ def test_writes_apply_together_when_the_block_ends() -> None:
     assert commits == ["commit"]
 
 
+def test_a_document_moved_in_the_transaction_is_listed_in_its_new_group() -> None:
+    store, _ = _store()
+    with store.transaction() as tx:
+        tx.put("users", {"id": "u1", "_customerId": "C2"})
+        assert tx.group("users", "c1") == []
+        assert tx.group("users", "c2") == [{"id": "u1", "_customerId": "C2"}]
+        tx.put("users", {"id": "u1", "_customerId": "C1"})
+        assert tx.group("users", "c1") == [{"id": "u1", "_customerId": "C1"}]
+        assert tx.group("users", "c2") == []
+    assert [u["id"] for u in store.tables["users"].group("c1")] == ["u1"]
+
+
 def test_an_error_leaves_nothing_behind() -> None:
     store, commits = _store()
     with pytest.raises(RuntimeError), store.transaction() as tx:
