@@ -59,37 +59,50 @@ def _writing(db: sqlite3.Connection) -> None:
 BATCH = 32
 
 
-def _insert_columns(db: sqlite3.Connection, name: str, columns: list[list[Any]]) -> None:
-    """Rows given column by column, inserted BATCH at a time (the rest one by one)."""
+# An INSERT statement and its parameters: one list per execution.
+Statement = tuple[str, list[list[Any]]]
+
+
+def _statements(name: str, columns: list[list[Any]]) -> list[Statement]:
+    """Rows given column by column, as INSERTs of BATCH rows (and one-row INSERTs for the rest)."""
     count, width = len(columns[0]), len(columns)
+    if not count:
+        return []
     flat: list[Any] = [None] * (count * width)
     for n, column in enumerate(columns):
         flat[n::width] = column
     full = count - count % BATCH
     row = "(" + ", ".join("?" * width) + ")"
-    if full:
-        step = BATCH * width
-        db.executemany(
+    step = BATCH * width
+    found = [
+        (
             f"INSERT INTO {name} VALUES " + ", ".join([row] * BATCH),
             [flat[at : at + step] for at in range(0, full * width, step)],
         )
-    if full < count:
-        rest = flat[full * width :]
-        db.executemany(f"INSERT INTO {name} VALUES {row}", [rest[at : at + width] for at in range(0, len(rest), width)])
+    ]
+    rest = flat[full * width :]
+    found.append((f"INSERT INTO {name} VALUES {row}", [rest[at : at + width] for at in range(0, len(rest), width)]))
+    return [(sql, params) for sql, params in found if params]
 
 
-def _insert(db: sqlite3.Connection, table: str, spec: Spec, first: int, docs: list[Doc], encoded: list[bytes]) -> None:
-    """Documents (and their JSON, checked) as rows numbered from `first`, with their index values."""
+def _rows(table: str, spec: Spec, first: int, docs: list[Doc], encoded: list[bytes]) -> list[Statement]:
+    """The INSERTs of documents (and their JSON, checked) as rows numbered from `first`, with their index values:
+    made before the file is locked, so that the lock is held only to execute them."""
     positions = list(range(first, first + len(docs)))
     keys = [doc["id"].lower() for doc in docs]
     group_of = spec.group_of
     groups = [group_of(doc).lower() for doc in docs] if group_of is not None else [None] * len(docs)
-    if docs:
-        _insert_columns(db, f'"docs_{table}"', [positions, keys, groups, encoded])
+    found = _statements(f'"docs_{table}"', [positions, keys, groups, encoded])
     for name, index in spec.indexes.items():
         pairs = [(value, at) for doc, at in zip(docs, positions, strict=True) for value in index(doc)]
-        if pairs:
-            _insert_columns(db, f'"idx_{table}_{name}"', [[v for v, _ in pairs], [at for _, at in pairs]])
+        found += _statements(f'"idx_{table}_{name}"', [[v for v, _ in pairs], [at for _, at in pairs]])
+    return found
+
+
+def _execute(db: sqlite3.Connection, statements: list[Statement]) -> None:
+    for sql, params in statements:
+        db.executemany(sql, params)
+    db.commit()
 
 
 # A table's documents and their JSON encodings (each checked against its fixture record).
@@ -124,8 +137,7 @@ class Writer:
         first = self._own.get(table, 0) + 1
         if first + len(docs) > SLOT:
             raise WorldFileError(f"{table}: more than {SLOT - 1} documents in one slot")
-        _insert(self._db, table, self.specs[table], first, docs, encoded)
-        self._db.commit()
+        _execute(self._db, _rows(table, self.specs[table], first, docs, encoded))
         self._own[table] = first - 1 + len(docs)
         self.counts[table] += len(docs)
 
@@ -176,10 +188,13 @@ class Appender:
     def write(self, slot: int, tables: Mapping[str, Encoded]) -> dict[str, int]:
         if slot < 1:
             raise ValueError("slot 0 is the Writer's")
+        statements = [
+            statement
+            for table, (docs, encoded) in tables.items()
+            for statement in _rows(table, self.specs[table], slot * SLOT + 1, docs, encoded)
+        ]
         with self._lock:
-            for table, (docs, encoded) in tables.items():
-                _insert(self._db, table, self.specs[table], slot * SLOT + 1, docs, encoded)
-            self._db.commit()
+            _execute(self._db, statements)
         return {table: len(docs) for table, (docs, _) in tables.items()}
 
     def close(self) -> None:
