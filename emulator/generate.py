@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
@@ -669,8 +669,6 @@ def _write_world(out: _Output, count: int, partner_dir: Path | None, invoice_cou
     from emulator.world import APPS_FILE, OFFERS_FILE, PARTNER_FILE, USERS_FILE, default_world_dir
 
     source = partner_dir or default_world_dir()
-    for name in (PARTNER_FILE, APPS_FILE, USERS_FILE):
-        out.path(name).write_bytes((source / name).read_bytes())
     apps = json.loads((source / APPS_FILE).read_text(encoding="utf-8"))["apps"]
     partner = json.loads((source / PARTNER_FILE).read_text(encoding="utf-8"))
     web = next((a for a in apps if a["type"] == "confidential"), apps[0])
@@ -683,13 +681,20 @@ def _write_world(out: _Output, count: int, partner_dir: Path | None, invoice_cou
         "roleMembers": partner_role_members(partner["tenant"]["id"].lower(), partner_users),
         "serviceRequests": partner_service_requests(partner),
     }
-    out.json(OFFERS_FILE, {"offers": OFFERS}, indent=True)
-    out.json("catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
-    out.json("syndication.json", {"customers": syndication(count)}, indent=True)
+
+    def small_files() -> None:
+        for name in (PARTNER_FILE, APPS_FILE, USERS_FILE):
+            out.path(name).write_bytes((source / name).read_bytes())
+        out.json(OFFERS_FILE, {"offers": OFFERS}, indent=True)
+        out.json("catalog-preferences.json", {"offerIds": PREFERRED_OFFERS}, indent=True)
+        out.json("syndication.json", {"customers": syndication(count)}, indent=True)
+        if form == "sqlite":
+            # The indirect resellers stay JSON; the customers they serve are in the world file.
+            out.json("relationships.json", {"partners": RESELLERS}, indent=True)
+
     if form == "sqlite":
-        # The indirect resellers stay JSON; the customers they serve are in the world file.
-        out.json("relationships.json", {"partners": RESELLERS}, indent=True)
-        return _write_world_file(out, count, app, partner, own)
+        return _write_world_file(out, count, app, partner, own, small_files)
+    small_files()
     tables = _tables(0, count, app, partner)
     tables["roleMembers"] = own["roleMembers"] + tables["roleMembers"]
     tables["serviceRequests"] = own["serviceRequests"] + tables["serviceRequests"]
@@ -707,18 +712,27 @@ def _write_world(out: _Output, count: int, partner_dir: Path | None, invoice_cou
 
 
 def _write_world_file(
-    out: _Output, count: int, app: tuple[str, str], partner: dict[str, Any], own: dict[str, list[dict[str, Any]]]
+    out: _Output,
+    count: int,
+    app: tuple[str, str],
+    partner: dict[str, Any],
+    own: dict[str, list[dict[str, Any]]],
+    meanwhile: Callable[[], None],
 ) -> dict[str, int]:
     """Chunks of customers are made, checked and written by worker processes (each customer's documents depend
     only on its index), each chunk in a slot of its own, so that nothing but counts comes back: on 2 cores both
-    make documents nearly all the time, and the documents are never copied between processes."""
+    make documents nearly all the time, and the documents are never copied between processes. This process
+    does `meanwhile` and writes the documents that belong to no customer while they work."""
     from emulator.world import SPECS
     from emulator.worldfile import WORLD_FILE, Appender, Writer
 
+    def own_rows(lock: AbstractContextManager[Any]) -> None:
+        meanwhile()
+        for table in ("roleMembers", "serviceRequests", "invoices"):  # slot 0: before the customers' documents
+            writer.add(table, *_checked({table: own[table]})[table], lock=lock)
+
     writer = Writer(out.directory / WORLD_FILE, {t: SPECS[t] for t in _records()})
     try:
-        for table in ("roleMembers", "serviceRequests", "invoices"):  # slot 0: before the customers' documents
-            writer.add(table, *_checked({table: own[table]})[table])
         bounds = [(first, min(first + CHUNK, count)) for first in range(0, count, CHUNK)]
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         results: list[tuple[dict[str, int], list[str]]] = []
@@ -732,11 +746,13 @@ def _write_world_file(
                     pool.submit(_worker_chunk, slot, *bound, app, partner) for slot, bound in enumerate(bounds, 1)
                 ]
                 try:
+                    own_rows(lock)
                     results = [future.result() for future in futures]
                 except BaseException:
                     pool.shutdown(cancel_futures=True)
                     raise
         else:
+            own_rows(contextlib.nullcontext())
             appender = Appender(writer.partial, writer.specs, contextlib.nullcontext())
             collecting = gc.isenabled()
             gc.disable()  # see _start_worker

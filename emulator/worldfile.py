@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -132,12 +132,17 @@ class Writer:
         self._db.commit()
         self._own: dict[str, int] = {}
 
-    def add(self, table: str, docs: list[Doc], encoded: list[bytes]) -> None:
-        """Documents after those added before, in slot 0 (before every other slot)."""
+    def add(
+        self, table: str, docs: list[Doc], encoded: list[bytes], *, lock: AbstractContextManager[Any] | None = None
+    ) -> None:
+        """Documents after those added before, in slot 0 (before every other slot); under `lock` while `Appender`s
+        are writing."""
         first = self._own.get(table, 0) + 1
         if first + len(docs) > SLOT:
             raise WorldFileError(f"{table}: more than {SLOT - 1} documents in one slot")
-        _execute(self._db, _rows(table, self.specs[table], first, docs, encoded))
+        statements = _rows(table, self.specs[table], first, docs, encoded)
+        with lock or nullcontext():
+            _execute(self._db, statements)
         self._own[table] = first - 1 + len(docs)
         self.counts[table] += len(docs)
 
