@@ -183,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("sqlite", "json"),
         default="sqlite",
-        help="--generate: the large tables in one world file that serve opens without parsing (default), or as "
+        help="--generate: the large tables in a world file (two SQLite files) that serve opens without parsing "
+        "(default), or as "
         "JSON fixture files to read and edit",
     )
     world.add_argument(

@@ -13,9 +13,9 @@ import multiprocessing
 import os
 import random
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import AbstractContextManager
+from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,7 @@ from emulator.roles import (
 )
 
 if TYPE_CHECKING:
-    from emulator.worldfile import Appender, Encoded
+    from emulator.worldfile import Appender, Encoded, Locks, Writer
 
 NAMESPACE = uuid.UUID("6f1c7d0e-2b1a-4e8f-9d3c-5a4b3c2d1e0f")
 EPOCH = datetime(2026, 1, 5, tzinfo=UTC)
@@ -473,7 +473,7 @@ def _chunk(appender: Appender, slot: int, first: int, last: int, app: tuple[str,
 _APPENDER: Appender | None = None  # a worker process's connection to the world file being written
 
 
-def _start_worker(partial: Path, lock: AbstractContextManager[Any]) -> None:
+def _start_worker(partials: dict[int, Path], locks: Locks) -> None:
     from emulator.world import SPECS
     from emulator.worldfile import Appender
 
@@ -481,7 +481,7 @@ def _start_worker(partial: Path, lock: AbstractContextManager[Any]) -> None:
     # The documents hold no reference cycles (reference counting frees them): the cyclic collector only cost time,
     # scanning every dict of a chunk again and again.
     gc.disable()
-    _APPENDER = Appender(partial, {t: SPECS[t] for t in _records()}, lock)
+    _APPENDER = Appender(partials, {t: SPECS[t] for t in _records()}, locks)
 
 
 def _worker_chunk(slot: int, first: int, last: int, app: tuple[str, str], partner: dict[str, Any]
@@ -659,9 +659,9 @@ def write_world(
     except BaseException:
         out.abandon()
         raise
-    from emulator.worldfile import WORLD_FILE
+    from emulator.worldfile import WORLD_FILES
 
-    out.commit([WORLD_FILE] if form == "json" else sorted({name for name, _, _ in _records().values()}))
+    out.commit(WORLD_FILES if form == "json" else sorted({name for name, _, _ in _records().values()}))
     return counts
 
 
@@ -724,12 +724,12 @@ def _write_world_file(
     make documents nearly all the time, and the documents are never copied between processes. This process
     does `meanwhile` and writes the documents that belong to no customer while they work."""
     from emulator.world import SPECS
-    from emulator.worldfile import WORLD_FILE, Appender, Writer
+    from emulator.worldfile import WORLD_FILE, Appender, Writer, part_path
 
-    def own_rows(lock: AbstractContextManager[Any]) -> None:
+    def own_rows(locks: Locks | None) -> None:
         meanwhile()
         for table in ("roleMembers", "serviceRequests", "invoices"):  # slot 0: before the customers' documents
-            writer.add(table, *_checked({table: own[table]})[table], lock=lock)
+            writer.add(table, *_checked({table: own[table]})[table], locks=locks)
 
     writer = Writer(out.directory / WORLD_FILE, {t: SPECS[t] for t in _records()})
     try:
@@ -738,22 +738,23 @@ def _write_world_file(
         results: list[tuple[dict[str, int], list[str]]] = []
         if len(bounds) > 1 and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")  # the workers inherit the imported modules
-            lock = context.Lock()
+            locks = {part: context.Lock() for part in writer.partials}
             with ProcessPoolExecutor(
-                workers, context, initializer=_start_worker, initargs=(writer.partial, lock)
+                workers, context, initializer=_start_worker, initargs=(writer.partials, locks)
             ) as pool:
                 futures = [
                     pool.submit(_worker_chunk, slot, *bound, app, partner) for slot, bound in enumerate(bounds, 1)
                 ]
                 try:
-                    own_rows(lock)
+                    own_rows(locks)
                     results = [future.result() for future in futures]
+                    counts = _finish(writer, results, out, pool)
                 except BaseException:
                     pool.shutdown(cancel_futures=True)
                     raise
         else:
-            own_rows(contextlib.nullcontext())
-            appender = Appender(writer.partial, writer.specs, contextlib.nullcontext())
+            own_rows(None)
+            appender = Appender(writer.partials, writer.specs, defaultdict(contextlib.nullcontext))
             collecting = gc.isenabled()
             gc.disable()  # see _start_worker
             try:
@@ -762,17 +763,26 @@ def _write_world_file(
                 appender.close()
                 if collecting:
                     gc.enable()
-        customer_ids: list[str] = []
-        for counts, ids in results:
-            writer.added(counts)
-            customer_ids += ids
-        out.json("service-incidents.json", {"incidents": service_incidents(customer_ids)}, indent=True)
-        counts = writer.close(publish=False)
+            counts = _finish(writer, results, out, None)
     except BaseException:
         writer.abandon()
         raise
-    out.path(WORLD_FILE)  # the writer's .partial file: renamed with the others
+    for part in writer.partials:
+        out.path(part_path(Path(WORLD_FILE), part).name)  # the writer's .partial files: renamed with the others
     return counts
+
+
+def _finish(
+    writer: Writer, results: list[tuple[dict[str, int], list[str]]], out: _Output, helper: Executor | None
+) -> dict[str, int]:
+    """The chunks' counts added up, the service incidents (which name customers) written, the indexes built (one
+    part by `helper`, a worker, at the same time)."""
+    customer_ids: list[str] = []
+    for counts, ids in results:
+        writer.added(counts)
+        customer_ids += ids
+    out.json("service-incidents.json", {"incidents": service_incidents(customer_ids)}, indent=True)
+    return writer.close(publish=False, helper=helper)
 
 
 def _write_json(path: Path, data: Any, *, indent: bool) -> None:
@@ -795,7 +805,7 @@ def write_tables(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> di
 
 def _write_tables(out: _Output, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
     from emulator.world import SPECS
-    from emulator.worldfile import WORLD_FILE, Writer
+    from emulator.worldfile import WORLD_FILE, Writer, part_path
 
     writer = Writer(out.directory / WORLD_FILE, {t: SPECS[t] for t in tables})
     try:
@@ -805,7 +815,8 @@ def _write_tables(out: _Output, tables: dict[str, list[dict[str, Any]]]) -> dict
     except BaseException:
         writer.abandon()
         raise
-    out.path(WORLD_FILE)
+    for part in writer.partials:
+        out.path(part_path(Path(WORLD_FILE), part).name)
     return counts
 
 

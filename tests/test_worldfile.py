@@ -89,8 +89,11 @@ def test_a_world_written_in_chunks_is_the_same_world(
     with sqlite3.connect(tmp_path / "file" / WORLD_FILE) as db:
         slots = [pos >> 32 for (pos,) in db.execute("SELECT pos FROM docs_customers ORDER BY pos")]
         assert slots == [1 + n // 8 for n in range(60)]  # slot 0: the partner's own documents
+        assert db.execute("SELECT count(*) FROM docs_invoices WHERE pos >> 32 = 0").fetchone() == (8,)
+    with sqlite3.connect(tmp_path / "file" / "tables-2.sqlite") as db:  # the second part
         assert db.execute("SELECT count(*) FROM docs_roleMembers WHERE pos >> 32 = 0").fetchone() == (6,)
-    assert not (tmp_path / "file" / (WORLD_FILE + ".partial")).exists()
+        assert dict(db.execute("SELECT name, value FROM meta")) == {"format": "pcemu-world 2", "part": "2"}
+    assert not [p.name for p in (tmp_path / "file").iterdir() if p.name.endswith(".partial")]
 
 
 def test_a_bad_document_in_a_worker_stops_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,8 +294,31 @@ def test_a_file_that_is_not_a_world_is_named(tmp_path: Path) -> None:
     db.execute("INSERT INTO meta VALUES ('format', 'something else 9')")
     db.commit()
     db.close()
-    with pytest.raises(WorldError, match="format 'something else 9', expected 'pcemu-world 1'"):
+    with pytest.raises(WorldError, match="format 'something else 9', expected 'pcemu-world 2'"):
         load_world(tmp_path)
+
+
+def test_a_missing_or_wrong_second_part_is_named(tmp_path: Path) -> None:
+    write_world(tmp_path / "a", 3)
+    write_world(tmp_path / "b", 4)
+    (tmp_path / "a" / "tables-2.sqlite").rename(tmp_path / "a" / "spare.sqlite")
+    with pytest.raises(WorldError, match=r"tables-2\.sqlite: missing \(part 2 of the world file .*tables\.sqlite\)"):
+        load_world(tmp_path / "a")
+    (tmp_path / "b" / WORLD_FILE).replace(tmp_path / "a" / "tables-2.sqlite")  # another world's first part
+    with pytest.raises(WorldError, match=r"tables-2\.sqlite: not part 2 of the world file"):
+        load_world(tmp_path / "a")
+
+
+def test_a_world_file_of_the_first_format_still_reads(tmp_path: Path) -> None:
+    """Format 1 was one file: its meta has no parts."""
+    rows = [_customer(n, f"C{n}") for n in range(3)]
+    writer = Writer(tmp_path / WORLD_FILE, {"customers": SPECS["customers"]})
+    writer.add("customers", rows, [json.dumps(r).encode() for r in rows])
+    writer.close()
+    with sqlite3.connect(tmp_path / WORLD_FILE) as db:
+        db.execute("UPDATE meta SET value = 'pcemu-world 1' WHERE name = 'format'")
+        db.execute("DELETE FROM meta WHERE name IN ('parts', 'part')")
+    assert table("customers", file=WorldFile(tmp_path / WORLD_FILE)).page(0, 5) == rows
 
 
 def test_an_invalid_json_world_is_not_imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
