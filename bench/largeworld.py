@@ -51,7 +51,7 @@ def main() -> None:
         subprocess.run([*pcemu, "world", "--generate", str(args.customers), "--out", str(world)], check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip
         generated = time.perf_counter() - started
-        size = (world / "tables.sqlite").stat().st_size / 2**20
+        size = sum(path.stat().st_size for path in world.glob("tables*.sqlite")) / 2**20
         token = subprocess.run([*pcemu, "token", "--user", ADMIN, "--mfa", "--state-dir", str(state)],
                                capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
         auth = {"Authorization": f"Bearer {token}"}
