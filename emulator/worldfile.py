@@ -220,7 +220,7 @@ class Writer:
         for part, db in self._dbs.items():
             meta = [("format", FORMAT), ("part", str(part))]
             if part == 1:
-                meta += [("parts", str(len(self._dbs))), *((f"count:{t}", str(n)) for t, n in self.counts.items())]
+                meta += [("parts", str(max(self._dbs))), *((f"count:{t}", str(n)) for t, n in self.counts.items())]
             db.executemany("INSERT INTO meta VALUES (?, ?)", meta)
             db.commit()
             db.close()
@@ -283,18 +283,28 @@ class WorldFile:
             self._db = sqlite3.connect(uri(path), uri=True, check_same_thread=False)
         except sqlite3.Error as exc:
             raise WorldFileError(f"{path}: not a world file ({exc})") from None
+        try:
+            self.counts = self._open(path)
+        except (WorldFileError, ValueError) as exc:
+            self._db.close()
+            if isinstance(exc, WorldFileError):
+                raise
+            raise WorldFileError(f"{path}: not a world file ({exc})") from None
+        self.lock = threading.Lock()
+
+    def _open(self, path: Path) -> dict[str, int]:
+        """Each table's count, once the format is known and the other parts attached: their tables are found by
+        their names, as the first part's are."""
         meta = self._meta(path, "main")
         if meta.get("format") not in READABLE:
             raise WorldFileError(f"{path}: format {meta.get('format')!r}, expected {FORMAT!r}")
-        # The other parts' tables are found by their names, as the first part's are.
         for part in range(2, int(meta.get("parts", "1")) + 1):
             other = part_path(path, part)
             if not other.exists():
                 raise WorldFileError(f"{other}: missing (part {part} of the world file {path})")
             if self._meta(other, f"part{part}").get("part") != str(part):
                 raise WorldFileError(f"{other}: not part {part} of the world file {path}")
-        self.counts = {k.removeprefix("count:"): int(v) for k, v in meta.items() if k.startswith("count:")}
-        self.lock = threading.Lock()
+        return {k.removeprefix("count:"): int(v) for k, v in meta.items() if k.startswith("count:")}
 
     def _meta(self, path: Path, schema: str) -> dict[str, str]:
         """The meta table of `path`, attached read-only as `schema` first unless it is the connection's own."""
