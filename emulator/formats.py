@@ -8,7 +8,6 @@ tests pin the bytes.
 from __future__ import annotations
 
 import base64
-import functools
 import random
 import uuid
 from datetime import UTC, datetime
@@ -66,7 +65,6 @@ def seconds(epoch: float) -> str:
     return _utc(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@functools.lru_cache(maxsize=4096)  # a generated world formats each of its few moments 100,000 times
 def day_start(moment: datetime) -> str:
     """effectiveStartDate, commitmentEndDate and a recurring invoice's date: midnight UTC, 2019-02-12T00:00:00Z [I]."""
     return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T00:00:00Z"

@@ -63,6 +63,7 @@ def gid(name: str) -> str:
 
 
 # A generated world has few distinct moments (a customer's are a function of its index modulo 600): formatted once.
+# Keyed by the moment, so only for UTC ones: two zones' equal moments would share an entry.
 @functools.lru_cache(maxsize=4096)
 def iso(moment: datetime) -> str:
     return creation_date(moment, digits=2)
