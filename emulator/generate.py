@@ -623,6 +623,10 @@ class _Output:
         self._partial.append(partial)
         return partial
 
+    def adopt(self, partials: Iterable[Path]) -> None:
+        """Files written here as NAME.partial by another writer (a world file's parts)."""
+        self._partial += partials
+
     def json(self, name: str, data: Any, *, indent: bool) -> None:
         _write_json(self.path(name), data, indent=indent)
 
@@ -725,7 +729,7 @@ def _write_world_file(
     make documents nearly all the time, and the documents are never copied between processes. This process
     does `meanwhile` and writes the documents that belong to no customer while they work."""
     from emulator.world import SPECS
-    from emulator.worldfile import WORLD_FILE, Appender, Writer, part_path
+    from emulator.worldfile import WORLD_FILE, Appender, Writer
 
     def own_rows(locks: Locks | None) -> None:
         meanwhile()
@@ -768,8 +772,7 @@ def _write_world_file(
     except BaseException:
         writer.abandon()
         raise
-    for part in writer.partials:
-        out.path(part_path(Path(WORLD_FILE), part).name)  # the writer's .partial files: renamed with the others
+    out.adopt(writer.partials.values())  # renamed with the others
     return counts
 
 
@@ -806,7 +809,7 @@ def write_tables(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> di
 
 def _write_tables(out: _Output, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
     from emulator.world import SPECS
-    from emulator.worldfile import WORLD_FILE, Writer, part_path
+    from emulator.worldfile import WORLD_FILE, Writer
 
     writer = Writer(out.directory / WORLD_FILE, {t: SPECS[t] for t in tables})
     try:
@@ -816,8 +819,7 @@ def _write_tables(out: _Output, tables: dict[str, list[dict[str, Any]]]) -> dict
     except BaseException:
         writer.abandon()
         raise
-    for part in writer.partials:
-        out.path(part_path(Path(WORLD_FILE), part).name)
+    out.adopt(writer.partials.values())
     return counts
 
 

@@ -173,10 +173,7 @@ class Writer:
     def __init__(self, path: Path, specs: Mapping[str, Spec]) -> None:
         self.path, self.specs = path, specs
         parts = sorted({1, *(spec.part for spec in specs.values())})
-        self.partials = {
-            part: part_path(path, part).with_name(part_path(path, part).name + ".partial") for part in parts
-        }
-        self.partial = self.partials[1]
+        self.partials = {part: Path(f"{part_path(path, part)}.partial") for part in parts}
         self._dbs: dict[int, sqlite3.Connection] = {}
         for part, partial in self.partials.items():
             partial.unlink(missing_ok=True)
