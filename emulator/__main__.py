@@ -8,6 +8,10 @@ import sys
 
 def run() -> int:
     try:
+        if sys.argv[1:2] == ["world"]:  # on its own: see emulator.cli_world
+            from emulator.cli_world import main as world
+
+            return world(sys.argv[2:])
         from emulator.cli import main
 
         return main()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -15,21 +13,17 @@ from emulator.cli_apps import cmd_app_cert
 from emulator.cli_control import CONTROL_COMMANDS
 from emulator.cli_control import fail as _fail
 from emulator.cli_judge import NOTHING_RECORDED_STATUS, cmd_check, cmd_report
+from emulator.cli_world import add_fixtures_arg, cmd_world, run_command
+from emulator.cli_world import add_parser as add_world_parser
 from emulator.clock import Clock
 from emulator.config import ConfigError, load_config
-from emulator.generate import import_world, write_world
 from emulator.keys import KeyFileError, KeyRing, load_or_create
 from emulator.persistence import PersistenceError
 from emulator.profiles import PARTNER_CENTER_RESOURCE, PROFILES
 from emulator.scenarios import ScenarioError
-from emulator.summary import world_summary
 from emulator.tls import TLSError
 from emulator.tokens import TokenIssuer
 from emulator.world import App, World, WorldError, load_world
-
-
-def _add_world_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--fixtures", type=Path, help="world directory (default: the packaged default world)")
 
 
 def _add_state_arg(parser: argparse.ArgumentParser, holds: str) -> None:
@@ -56,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cert-name", action="append", default=[], metavar="NAME", help="extra certificate name")
     serve.add_argument("--profile", choices=list(PROFILES), help="enforcement profile (default enforced-2026)")
     serve.add_argument("--rollout-percent", type=int, help="share of tenant+app pairs enforced by rollout-2026")
-    _add_world_args(serve)
+    add_fixtures_arg(serve)
     _add_state_arg(serve, "the signing key, the local CA and, with --persist, the world's changes")
     serve.add_argument("--clock-skew", type=float, help="seconds of skew allowed on exp/nbf (default 300)")
     serve.add_argument(
@@ -114,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--tenant", help="tenant id or domain (default: the partner tenant)")
     token.add_argument("--expired", action="store_true", help="a token that expired an hour ago")
     token.add_argument("--audience", default=PARTNER_CENTER_RESOURCE, help="the aud claim")
-    _add_world_args(token)
+    add_fixtures_arg(token)
     _add_state_arg(token, "the signing key the token is signed with")
 
     report = sub.add_parser("report", help="how many app+user calls a profile would refuse, and what to change")
@@ -175,25 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_app_cert_parser(sub)
 
-    world = sub.add_parser("world", help="print the world: tenants, apps, users, customers")
-    world.add_argument("--json", action="store_true", help="machine-readable output")
-    world.add_argument("--generate", type=int, metavar="N", help="write a world of N customers to --out instead")
-    world.add_argument("--out", type=Path, metavar="DIR", help="where --generate or --import writes the world")
-    world.add_argument(
-        "--format",
-        choices=("sqlite", "json"),
-        default="sqlite",
-        help="--generate: the large tables in a world file (two SQLite files) that serve opens without parsing "
-        "(default), or as "
-        "JSON fixture files to read and edit",
-    )
-    world.add_argument(
-        "--import",
-        dest="import_from",
-        action="store_true",
-        help="check the JSON world of --fixtures and write it to --out as a world file",
-    )
-    _add_world_args(world)
+    add_world_parser(sub)
     return parser
 
 
@@ -293,50 +269,6 @@ def _client_for_user(world: World, client_id: str | None) -> App | None:
     return next(iter(public or world.apps.values()), None)
 
 
-def cmd_world(args: argparse.Namespace) -> int:
-    if args.generate is not None or args.import_from:
-        if args.out is None:
-            return _fail(f"{'--generate' if args.generate is not None else '--import'} needs --out DIR")
-        if args.generate is not None and not 1 <= args.generate <= 1_000_000:
-            return _fail("--generate takes 1 to 1000000 customers")
-        try:
-            if args.generate is not None:
-                counts = write_world(args.out, args.generate, partner_dir=args.fixtures, form=args.format)
-            else:
-                counts = import_world(args.fixtures, args.out)
-        except WorldError as exc:
-            return _fail(str(exc))
-        except (OSError, ValueError, KeyError) as exc:
-            return _fail(f"cannot write the world: {exc}")
-        print(f"wrote {args.out}: " + ", ".join(f"{n} {name.removesuffix('.json')}" for name, n in counts.items()))
-        print(f"serve it with: pcemu serve --fixtures {args.out}")
-        return 0
-    try:
-        world = load_world(args.fixtures)
-    except WorldError as exc:
-        return _fail(str(exc))
-    summary = world_summary(world)
-    if args.json:
-        print(json.dumps(summary, indent=2))
-        return 0
-    for tenant in summary["tenants"]:
-        print(f"Tenant  {tenant['displayName']}: {tenant['domain']} ({tenant['id']})")
-    print("\nApps")
-    for app in summary["apps"]:
-        secret = f"  secret {app['secret']}" if app["secret"] else ""
-        print(f"  {app['displayName']:<32} {app['type']:<12} {app['clientId']}{secret}")
-    print("\nUsers")
-    for user in summary["users"]:
-        posture = (
-            "MFA required" if user["mfaRequired"] else ("MFA registered" if user["mfaRegistered"] else "password only")
-        )
-        print(f"  {user['userPrincipalName']:<50} {user['password']:<20} {posture}")
-    print(f"\nCustomers ({len(summary['customers'])})")
-    for customer in summary["customers"]:
-        print(f"  {customer['companyName']:<28} {customer['domain']:<36} {customer['id']}")
-    return 0
-
-
 def cmd_cert(args: argparse.Namespace) -> int:
     from emulator.tls import ensure, system_ca_file, write_bundle
 
@@ -379,8 +311,4 @@ def main(argv: list[str] | None = None) -> int:
         "cert": cmd_cert,
         "app-cert": cmd_app_cert,
     }
-    try:
-        return commands[args.command](args)
-    except BrokenPipeError:  # `pcemu world | head`
-        sys.stderr.close()
-        return 0
+    return run_command(commands[args.command], args)

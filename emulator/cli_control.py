@@ -14,8 +14,6 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any
 
-from emulator.scenarios import ScenarioError
-
 
 class ControlFailure(Exception):
     """The control API could not be reached or refused the request."""
@@ -58,7 +56,7 @@ def _call(args: argparse.Namespace, method: str, path: str, body: Any = None, *,
 
 
 def cmd_scenario(args: argparse.Namespace) -> int:
-    from emulator.scenarios import available, find
+    from emulator.scenarios import ScenarioError, available, find
 
     if args.action == "list":
         for item in available().values():

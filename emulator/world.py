@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import emulator
 from emulator import records
-from emulator.appcerts import AppCertificate, CertificateError, from_key_credential
-from emulator.identity.federation import FederatedCredential
 from emulator.jsonfiles import JsonFileError, read_json
 from emulator.roles import DIRECTORY_ROLE_BY_ID, PARTNER_ROLE_BY_ID, member_key
 from emulator.store import Doc, Store, Table
 from emulator.trail import TABLE as AUDIT_TABLE
 from emulator.trail import AuditTable
 from emulator.worldfile import WORLD_FILE, Spec, WorldFile, WorldFileError
+
+if TYPE_CHECKING:  # imported where apps are loaded: the world generator needs neither (cryptography, starlette)
+    from emulator.appcerts import AppCertificate
+    from emulator.identity.federation import FederatedCredential
 
 PARTNER_FILE = "partner.json"
 APPS_FILE = "apps.json"
@@ -367,6 +369,9 @@ def load_world(directory: Path | None = None) -> World:
         "support": dict(raw_partner["supportProfile"]),
         "mpn": dict(raw_partner["mpn"]),
     }
+
+    from emulator.appcerts import CertificateError, from_key_credential
+    from emulator.identity.federation import FederatedCredential
 
     apps_file = _File(directory, APPS_FILE)
     apps: dict[str, App] = {}

@@ -53,3 +53,46 @@ def test_the_banner_names_pcemu_as_the_user_can_run_it(tmp_path: Path, monkeypat
     assert command_name() == "pcemu"
     monkeypatch.setattr(sys, "argv", ["/somewhere/emulator/__main__.py", "serve"])
     assert command_name() == f"{sys.executable} -m emulator"
+
+
+# `pcemu world` on its own (emulator.__main__ sends it to emulator.cli_world): a large world's generation must not
+# first import the server's and the sign-in code's modules.
+_WORLD_ALONE = """
+import sys
+from emulator.__main__ import run
+sys.argv = ["pcemu", *sys.argv[1:]]
+status = run()
+heavy = sorted({name.split(".")[0] for name in sys.modules} & {"starlette", "uvicorn", "cryptography", "jwt"})
+print("status", status, "heavy", heavy)
+"""
+
+
+def test_world_generation_runs_without_the_server_modules(tmp_path: Path) -> None:
+    import subprocess
+
+    out = tmp_path / "w"
+    found = subprocess.run(
+        [sys.executable, "-c", _WORLD_ALONE, "world", "--generate", "3", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert found.stdout.splitlines()[-1] == "status 0 heavy []"
+    assert f"wrote {out}: " in found.stdout
+    assert (out / "tables.sqlite").is_file()
+
+
+def test_world_alone_parses_as_under_pcemu(capsys: pytest.CaptureFixture[str]) -> None:
+    from emulator.cli import main
+    from emulator.cli_world import main as world
+
+    for argv in (["--help"], ["--format", "xml"]):
+        with pytest.raises(SystemExit) as alone:
+            world(argv)
+        first = capsys.readouterr()
+        with pytest.raises(SystemExit) as under:
+            main(["world", *argv])
+        assert (alone.value.code, first) == (under.value.code, capsys.readouterr())
+    assert world(["--generate", "0", "--out", "unused"]) == 2
+    assert capsys.readouterr().err == "pcemu: --generate takes 1 to 1000000 customers\n"
