@@ -3,6 +3,7 @@ offers (Partner-Center-PowerShell session records, 2019), plus Azure. Rendered p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -239,9 +240,11 @@ def new_subscription(
     created: str,
     start: datetime,
     parent_id: str | None = None,
+    day: Callable[[datetime], str] = day_start,
 ) -> dict[str, Any]:
     """A subscription to `offer` as Partner Center shows it, with the emulator's internal fields (_customerId,
-    _version); for the generated worlds and for orders alike."""
+    _version); for the generated worlds and for orders alike. `day` formats its days (a generator passes a cached
+    day_start)."""
     usage = offer["billing"] == "usage"
     subscription: dict[str, Any] = {
         "id": subscription_id,
@@ -257,9 +260,9 @@ def new_subscription(
     subscription |= {
         "hasPurchasableAddons": offer["hasAddOns"],
         "creationDate": created,
-        "effectiveStartDate": day_start(start),
+        "effectiveStartDate": day(start),
         # Usage-based subscriptions have no end: "a date far, far away in the future" (subscription-resources.md).
-        "commitmentEndDate": "9999-12-14T00:00:00Z" if usage else day_start(start + timedelta(days=365)),
+        "commitmentEndDate": "9999-12-14T00:00:00Z" if usage else day(start + timedelta(days=365)),
         "status": status,
         "autoRenewEnabled": offer["isAutoRenewable"],
         "isTrial": offer["isTrial"],

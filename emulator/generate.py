@@ -177,6 +177,7 @@ def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], l
             created=iso(created),
             start=created,
             parent_id=subscriptions[0]["id"] if offer["isAddOn"] and subscriptions else None,
+            day=day,
         )
         if status == "suspended":
             subscription["suspensionReasons"] = ["CustomerCancellation"]
