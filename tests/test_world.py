@@ -7,7 +7,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from emulator.world import WorldError, default_world_dir, load_world
 from tests.helpers import NW
@@ -87,10 +89,20 @@ def test_missing_file(tmp_path: Path) -> None:
         load_world(directory)
 
 
-@pytest.mark.parametrize("name", ["customer-1", "user-é", "x" * 300, ""])
+@hypothesis.given(st.text())
+@hypothesis.example("customer-1")
+@hypothesis.example("user-é")
+@hypothesis.example("x" * 300)
+@hypothesis.example("")
 def test_generated_ids_are_uuid5(name: str) -> None:
+    """A generated world's GUIDs are checked against the GUID pattern in its first slot only (emulator.generate
+    `_chunk`): gid must make a GUID of any name."""
+    import re
     import uuid
 
     from emulator.generate import NAMESPACE, gid
+    from emulator.partner.schemas.resources import GUID_PATTERN
 
-    assert gid(name) == str(uuid.uuid5(NAMESPACE, name))
+    made = gid(name)
+    assert made == str(uuid.uuid5(NAMESPACE, name))
+    assert re.fullmatch(GUID_PATTERN.strip("^$"), made) and re.fullmatch(GUID_PATTERN.strip("^$"), made.upper())

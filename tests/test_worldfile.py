@@ -115,6 +115,88 @@ def test_a_bad_document_in_a_worker_stops_the_writer(tmp_path: Path, monkeypatch
     assert not (tmp_path / (WORLD_FILE + ".partial")).exists()
 
 
+def _strings(kind: Any, path: str = "$") -> dict[str, tuple[str | None, int | None, int | None]]:
+    """Every string field of a record type, nested ones included, by path: (pattern, min length, max length)."""
+    from msgspec import inspect
+
+    found: dict[str, tuple[str | None, int | None, int | None]] = {}
+    if isinstance(kind, inspect.StrType):
+        found[path] = (kind.pattern, kind.min_length, kind.max_length)
+    elif isinstance(kind, inspect.StructType):
+        for info in kind.fields:
+            found |= _strings(info.type, f"{path}.{info.encode_name}")
+    elif isinstance(kind, inspect.ListType):
+        found |= _strings(kind.item_type, f"{path}[]")
+    elif isinstance(kind, inspect.UnionType):
+        for n, member in enumerate(kind.types):
+            found |= _strings(member, f"{path}|{n}")
+    return found
+
+
+def test_generated_slots_check_guids_by_length_and_every_other_rule() -> None:
+    """guids_by_length: the same record, its GUID fields (nested ones, in lists and unions too) checked for their
+    length (36) instead of the pattern; every other field as it was. Literal paths, not the code's own walk."""
+    from msgspec import inspect
+
+    from emulator.generate import _records
+    from emulator.partner.schemas.resources import GUID_PATTERN
+    from emulator.records import guids_by_length
+
+    relaxed_paths: dict[str, list[str]] = {}
+    for name, (_, _, record) in _records().items():
+        strict, relaxed = _strings(inspect.type_info(record)), _strings(inspect.type_info(guids_by_length(record)))
+        assert strict.keys() == relaxed.keys(), name
+        for path, (pattern, low, high) in strict.items():
+            if pattern == GUID_PATTERN:
+                assert (low, high) == (None, None) and relaxed[path] == (None, 36, 36), (name, path)
+                relaxed_paths.setdefault(name, []).append(path)
+            else:
+                assert relaxed[path] == strict[path], (name, path)
+    assert relaxed_paths == {
+        "customers": ["$.id", "$.commerceId", "$.companyProfile.tenantId", "$.billingProfile.id"],
+        "subscriptions": ["$._customerId"],
+        "orders": ["$.referenceCustomerId"],
+        "customerUsers": ["$.id", "$._customerId"],
+        "consents": ["$.applicationId", "$._customerId"],
+        "roleMembers": ["$.roleId", "$.memberId", "$._tenantId"],
+        "devicePolicies": ["$.id", "$._customerId"],
+        "deviceBatches": ["$._customerId"],
+        "devices": ["$.id", "$.policies[].value|0", "$._customerId"],
+        "resellerCustomers": ["$.id", "$.resellerId"],
+        "usageBudgets": ["$.id"],
+        "serviceRequests": ["$._customerId"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("bad", "every", "message"),
+    [
+        # A value in the GUID's place that is not one, made for every customer: the first slot finds it.
+        ("zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", True, "Expected `str` matching regex"),
+        # Too short, for one customer of a later slot: the length is checked in every slot.
+        ("0000-0000", False, "Expected `str` of length >= 36"),
+    ],
+)
+def test_a_generated_guid_that_is_not_one_stops_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: str, every: bool, message: str
+) -> None:
+    from emulator import generate
+
+    made = generate.users
+
+    def users(index: int, cust: dict[str, Any]) -> list[dict[str, Any]]:
+        found = made(index, cust)
+        return [{**found[0], "_customerId": bad}, *found[1:]] if every or index == 37 else found
+
+    monkeypatch.setattr(generate, "CHUNK", 8)
+    monkeypatch.setattr(generate, "users", users)
+    with pytest.raises(
+        WorldError, match=rf"customerUsers: document [0-9a-f-]{{36}}: {message}.* - at `\$._customerId`"
+    ):
+        write_world(tmp_path / "world", 60)
+    assert not (tmp_path / "world").exists()
+
+
 def _files(directory: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
 
