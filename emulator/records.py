@@ -474,8 +474,9 @@ GuidLength = Annotated[str, Meta(min_length=36, max_length=36)]
 @functools.cache
 def guids_by_length(kind: Any) -> Any:
     """`kind` (a record type, or a type within one) with its GUID fields, its parts' included, checked for their
-    length only; every other rule stays. For generated documents, whose GUIDs come from emulator.generate.gid
-    (uuid5, formatted by hand) or are copied from the fixture files, which are checked with the patterns."""
+    length only; every other rule stays. For a generated world's documents after its first slot: their GUIDs are
+    made by emulator.generate.gid (uuid5, formatted by hand) or copied from the partner's files, as in the first
+    slot, which is checked in full (see emulator.generate._chunk)."""
     if kind == Guid:
         return GuidLength
     origin, args = typing.get_origin(kind), typing.get_args(kind)
