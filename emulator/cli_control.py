@@ -8,9 +8,7 @@ import contextlib
 import json
 import os
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +18,9 @@ class ControlFailure(Exception):
 
 
 def _control(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
+    import urllib.error  # here: `pcemu world` imports this module (fail) and needs neither (ssl, http.client)
+    import urllib.request
+
     base = (args.url or os.environ.get("PCEMU_URL") or "http://127.0.0.1:8080").rstrip("/")
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(f"{base}/_emulator/{path}", data=data, method=method)

@@ -50,7 +50,8 @@ def add_parser(sub: Any) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`pcemu world ARGS…` on its own: the same arguments, help and usage as under `pcemu`."""
+    """`pcemu world ARGS…` on its own: the same arguments, help and usage as under `pcemu` (an argument that
+    neither knows is reported by `pcemu world`, not `pcemu`)."""
     parser = argparse.ArgumentParser(prog="pcemu world")
     _add_arguments(parser)
     return run_command(cmd_world, parser.parse_args(argv))

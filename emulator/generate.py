@@ -395,7 +395,8 @@ def _records() -> dict[str, tuple[str, str, Any]]:
     }
 
 
-CHUNK = 2000  # customers per piece of work (even: every second customer has a consent)
+CHUNK = 2000  # customers per piece of work (even: every second customer has a consent); the first slot's are checked
+# in full, and must hold every kind of document (see _chunk; the generator's branches repeat within 600)
 
 
 def _tables(first: int, last: int, app: tuple[str, str], partner: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -62,7 +62,7 @@ import sys
 from emulator.__main__ import run
 sys.argv = ["pcemu", *sys.argv[1:]]
 status = run()
-heavy = sorted({name.split(".")[0] for name in sys.modules} & {"starlette", "uvicorn", "cryptography", "jwt"})
+heavy = sorted(set(sys.modules) & {"starlette", "uvicorn", "cryptography", "jwt", "ssl", "urllib.request"})
 print("status", status, "heavy", heavy)
 """
 
@@ -87,12 +87,17 @@ def test_world_alone_parses_as_under_pcemu(capsys: pytest.CaptureFixture[str]) -
     from emulator.cli import main
     from emulator.cli_world import main as world
 
-    for argv in (["--help"], ["--format", "xml"]):
+    for argv in (["--help"], ["--format", "xml"], ["--generate", "x"]):
         with pytest.raises(SystemExit) as alone:
             world(argv)
         first = capsys.readouterr()
         with pytest.raises(SystemExit) as under:
             main(["world", *argv])
         assert (alone.value.code, first) == (under.value.code, capsys.readouterr())
+    # An argument no parser knows: pcemu's own parser names pcemu, the world command's names pcemu world.
+    with pytest.raises(SystemExit) as alone:
+        world(["--bogus"])
+    assert alone.value.code == 2
+    assert capsys.readouterr().err.endswith("pcemu world: error: unrecognized arguments: --bogus\n")
     assert world(["--generate", "0", "--out", "unused"]) == 2
     assert capsys.readouterr().err == "pcemu: --generate takes 1 to 1000000 customers\n"
