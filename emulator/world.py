@@ -72,9 +72,8 @@ SPECS: dict[str, Spec] = {
     "devicePolicies": Spec(_owner),
     "deviceBatches": Spec(_owner),
     "devices": Spec(_owner),
-    "resellerCustomers": Spec(
-        lambda d: str(d["resellerId"]), part=2
-    ),  # by customer id: the customers a reseller serves
+    # by customer id: the customers a reseller serves
+    "resellerCustomers": Spec(lambda d: str(d["resellerId"]), part=2),
     "usageBudgets": Spec(part=2),  # by customer id
     "serviceRequests": Spec(lambda d: str(d.get("_customerId", "")), part=2),  # the partner's own: group ""
 }

@@ -124,8 +124,8 @@ def _statements(name: str, columns: list[list[Any]]) -> list[Statement]:
 
 def _rows(table: str, spec: Spec, first: int, docs: list[Doc], encoded: list[bytes]) -> list[Statement]:
     """The INSERTs of documents (and their JSON, checked) as rows numbered from `first`, with their index values:
-    made before the file is locked, so that the lock is held only to execute them. (map and chain loop in C: the
-    rows of a large world took a tenth of its generation as comprehensions.)"""
+    made before the file is locked, so that the lock is held only to execute them. (map and chain loop in C: 6%
+    fewer instructions than comprehensions; the rows are about 6% of a large world's generation.)"""
     positions = range(first, first + len(docs))
     keys = list(map(str.lower, map(_ID, docs)))
     group_of = spec.group_of
