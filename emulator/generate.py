@@ -150,26 +150,47 @@ PREFERRED_OFFERS = ["8BDBB60B-E526-43E9-92EF-AB760C8E0B72", "031C9E47-4802-4248-
 
 
 def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(subscriptions, orders) of one customer: one order per plan, one subscription per line item."""
+    """(subscriptions, orders) of one customer: one order per plan, one subscription per line item. Its class's
+    (`_purchases`), with its own ids."""
+    cid = cust["id"]
+    shaped_subscriptions, shaped_order = _purchases(index % _ROUND, cust["companyProfile"]["address"]["country"])
+    order_id = gid(f"order-{cid}")
+    subscriptions: list[dict[str, Any]] = []
+    for number, shaped in enumerate(shaped_subscriptions):
+        sid = gid(f"subscription-{cid}-{number}").upper()
+        ids = {"id": sid, "entitlementId": sid, "orderId": order_id, "_customerId": cid}
+        if "parentSubscriptionId" in shaped:
+            ids["parentSubscriptionId"] = subscriptions[0]["id"]
+        subscriptions.append(shaped | ids)  # | keeps the shaped document's order of fields
+    items = zip(shaped_order["lineItems"], subscriptions, strict=True)
+    line_items = [item | {"subscriptionId": subscription["id"]} for item, subscription in items]
+    return subscriptions, [shaped_order | {"id": order_id, "referenceCustomerId": cid, "lineItems": line_items}]
+
+
+_ROUND = 600  # a customer's plan, moment and company are functions of its index modulo this (6, 12, 300, 24, 60, 40)
+
+
+@functools.lru_cache(maxsize=2 * _ROUND)
+def _purchases(index: int, country: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The subscriptions and the order of customers whose index is `index` modulo _ROUND (their plan and moment)
+    and who are in `country` (their currency), with placeholders for their ids (see `purchases`): made once per
+    class, not once per customer (they were a quarter of a large world's making)."""
     plan = _PLANS[index % len(_PLANS)]
     if index % (2 * len(_PLANS)) == 4 + len(_PLANS):
         plan = [_RUNNING_TRIAL, *plan[1:]]
-    cid = cust["id"]
-    country = cust["companyProfile"]["address"]["country"]
     currency = CURRENCIES.get(country, ("USD", "$"))[0]
     created = EPOCH + timedelta(days=index % 300, hours=index % 24, minutes=index % 60)
-    order_id = gid(f"order-{cid}")
     line_items: list[dict[str, Any]] = []
     subscriptions: list[dict[str, Any]] = []
     for number, (offer_id, quantity, status) in enumerate(plan):
         offer = _OFFERS[offer_id]
-        sid = gid(f"subscription-{cid}-{number}").upper()
+        sid = f"subscription-{number}"
         cycle = offer["supportedBillingCycles"][-1]
         subscription = new_subscription(
             offer,
             subscription_id=sid,
-            customer_id=cid,
-            order_id=order_id,
+            customer_id="customer",
+            order_id="order",
             quantity=quantity,
             friendly_name=offer["name"],
             billing_cycle=cycle,
@@ -192,15 +213,15 @@ def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], l
             }
         )
     order = {
-        "id": order_id,
-        "referenceCustomerId": cid,
+        "id": "order",
+        "referenceCustomerId": "customer",
         "billingCycle": subscriptions[0]["billingCycle"],
         "currencyCode": currency,
         "lineItems": line_items,
         "creationDate": iso(created),
         "status": "completed",
     }
-    return subscriptions, [order]
+    return subscriptions, order
 
 
 AZURE_PLAN_ITEM = "DZH318Z0BPS6:0001:DZH318Z0BML6"  # the New Commerce Azure plan (emulator.nce_products)

@@ -7,6 +7,7 @@ ServiceHealth models of partnercenterservices. Titles, texts and workloads are t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,12 +28,25 @@ def _when(days: float) -> datetime:
     return EPOCH + timedelta(days=days)
 
 
+# A generated world's requests have few distinct times (a customer's repeat every 60 days): formatted once.
+@functools.lru_cache(maxsize=256)
+def _times(created: datetime, noted: tuple[datetime, ...], closes: bool) -> tuple[str, str, str, tuple[str, ...]]:
+    """A request's createdDate, lastModifiedDate and lastClosedDate, and its notes' createdDate."""
+    modified = max([created, *noted])
+    closed = modified + timedelta(hours=2) if closes else None
+    return (
+        creation_date(created, digits=2),
+        creation_date(closed or modified, digits=2),
+        creation_date(closed, digits=2) if closed else NEVER,
+        tuple(request_date_time(when.timestamp()) for when in noted),
+    )
+
+
 def _request(
     name: str, title: str, description: str, severity: str, topic: int, status: str, created: datetime,
     organization: dict[str, Any], contact: dict[str, Any], country: str, notes: list[tuple[str, datetime, str]],
 ) -> dict[str, Any]:  # fmt: skip
-    modified = max([created, *(when for _, when, _ in notes)])
-    closed = modified + timedelta(hours=2) if status == "closed" else None
+    made, modified, closed, noted = _times(created, tuple(when for _, when, _ in notes), status == "closed")
     return {
         "title": title,
         "description": description,
@@ -43,12 +57,12 @@ def _request(
         "status": status,
         "organization": organization,
         "primaryContact": {"organization": organization, **contact},
-        "createdDate": creation_date(created, digits=2),
-        "lastModifiedDate": creation_date(closed or modified, digits=2),
-        "lastClosedDate": creation_date(closed, digits=2) if closed else NEVER,
+        "createdDate": made,
+        "lastModifiedDate": modified,
+        "lastClosedDate": closed,
         "notes": [
-            {"createdByName": who, "createdDate": request_date_time(when.timestamp()), "text": text}
-            for who, when, text in notes
+            {"createdByName": who, "createdDate": when, "text": text}
+            for (who, _, text), when in zip(notes, noted, strict=True)
         ],
         "countryCode": country,
     }

@@ -67,7 +67,7 @@ SPECS: dict[str, Spec] = {
     "orders": Spec(lambda d: str(d["referenceCustomerId"])),
     "customerUsers": Spec(_owner, {"upn": lambda d: (str(d["userPrincipalName"]).lower(),)}, part=2),
     "invoices": Spec(),
-    "consents": Spec(_owner),
+    "consents": Spec(_owner, part=2),
     "roleMembers": Spec(lambda d: str(d["_tenantId"]), part=2),
     "devicePolicies": Spec(_owner),
     "deviceBatches": Spec(_owner),

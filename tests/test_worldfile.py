@@ -196,6 +196,37 @@ def test_customers_after_the_first_slot_hold_guids_that_the_full_check_accepts()
     }
 
 
+def test_the_default_world_is_the_generators_first_40_customers(tmp_path: Path) -> None:
+    """fixtures/default is what `write_world` makes of 40 customers, byte for byte: a change to the generator (a
+    quicker way of making the same documents, say) that changes a document shows here."""
+    write_world(tmp_path / "made", 40, form="json")
+    made = _files(tmp_path / "made")
+    assert sorted(made) == sorted(_files(default_world_dir()))
+    for name, data in _files(default_world_dir()).items():
+        assert made[name] == data, name
+
+
+def test_later_customers_documents_are_unchanged() -> None:
+    """Customers 2,000-2,599 (a second slot, its companies numbered) and what they own: the digest of their JSON,
+    as generated when it was recorded. A change that is meant to change them records a new digest."""
+    import hashlib
+
+    from emulator.generate import _checked, _tables
+
+    source = default_world_dir()
+    partner = json.loads((source / "partner.json").read_text(encoding="utf-8"))
+    apps = json.loads((source / "apps.json").read_text(encoding="utf-8"))["apps"]
+    web = next(a for a in apps if a["type"] == "confidential")
+    digest = hashlib.sha256()
+    for name, (_, encoded) in _checked(
+        _tables(2000, 2600, (web["clientId"].lower(), web["displayName"]), partner)
+    ).items():
+        digest.update(name.encode())
+        for text in encoded:
+            digest.update(text)
+    assert digest.hexdigest() == "4290f793d81ade3f2071efd872729188519f23869c8466bbb0deefa3f96a9548"
+
+
 @pytest.mark.parametrize(
     ("bad", "every", "message"),
     [
