@@ -47,16 +47,22 @@ MOCK_VERSION = "8.2.3"
 MOCK_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pcemu-bench" / "oauth2-mock-server"
 
 
-def wrk_post(url: str, script: Path, seconds: int) -> float:
+def wrk_post(url: str, script: Path, seconds: int, *, strict: bool = True) -> tuple[float, int]:
+    """(requests per second, requests that timed out at wrk's 2 s). Any error fails the bench, and so does a timeout
+    when `strict`: the reference rows are single processes whose event loop is saturated, and uvicorn then leaves
+    some connections waiting over a second (a minimal Starlette endpoint as well), which is theirs to show, not a
+    reason to stop the bench."""
     out = subprocess.run(
         ["wrk", "-t2", "-c64", f"-d{seconds}s", "-s", str(script), url], capture_output=True, text=True, check=True
     ).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise SystemExit(out)
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    counts = [int(n) for n in errors.groups()] if errors else [0, 0, 0, 0]
+    if "Non-2xx" in out or any(counts[:3]) or (strict and counts[3]):
+        raise SystemExit(f"{url}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), counts[3]  # type: ignore[union-attr]
 
 
-def mock_server_rate(script: Path, seconds: int) -> float | str:
+def mock_server_rate(script: Path, seconds: int) -> tuple[float, int] | str:
     """oauth2-mock-server's rate on the same form, or why it was not measured."""
     if shutil.which("npm") is None or shutil.which("node") is None:
         return "not measured: node and npm are needed"
@@ -85,7 +91,7 @@ def mock_server_rate(script: Path, seconds: int) -> float | str:
                 if time.monotonic() > deadline:
                     return "not measured: oauth2-mock-server did not answer"
                 time.sleep(0.1)
-        return wrk_post(url, script, seconds)
+        return wrk_post(url, script, seconds, strict=False)
     finally:
         mock.terminate()
         mock.wait()
@@ -132,7 +138,9 @@ MINIMAL_APP = textwrap.dedent(
 TOKEN_PATH = "/a8e23bce-3ed8-5a60-9109-66655e9d1c6e/oauth2/v2.0/token"
 
 
-def served_rate(command: list[str], port: int, script: Path, seconds: int, *, worker: bool = False) -> float:
+def served_rate(
+    command: list[str], port: int, script: Path, seconds: int, *, worker: bool = False, strict: bool = True
+) -> tuple[float, int]:
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     try:
         health = "/_emulator/health" if "emulator" in command else "/health"
@@ -147,7 +155,7 @@ def served_rate(command: list[str], port: int, script: Path, seconds: int, *, wo
                 raise SystemExit("the signing worker did not start")
             urllib.request.urlopen(urllib.request.Request(url, data=FORM.encode())).read()
             time.sleep(0.05)
-        return wrk_post(url, script, seconds)
+        return wrk_post(url, script, seconds, strict=strict)
     finally:
         server.terminate()
         server.wait()
@@ -163,12 +171,13 @@ def main() -> None:
         script.write_text(LUA)
         serve = [sys.executable, "-m", "emulator", "serve", "--no-https", "--state-dir", tmp, "--port"]
         port = free_port()
-        issued = served_rate([*serve, str(port)], port, script, args.seconds, worker=True)
+        issued, _ = served_rate([*serve, str(port)], port, script, args.seconds, worker=True)
         port = free_port()
-        single = served_rate([*serve, str(port), "--no-sign-worker"], port, script, args.seconds)
+        single = served_rate([*serve, str(port), "--no-sign-worker"], port, script, args.seconds, strict=False)
         (Path(tmp) / "minimal.py").write_text(MINIMAL_APP)
         port = free_port()
-        minimal = served_rate([sys.executable, str(Path(tmp) / "minimal.py"), str(port)], port, script, args.seconds)
+        minimal_app = [sys.executable, str(Path(tmp) / "minimal.py"), str(port)]
+        minimal = served_rate(minimal_app, port, script, args.seconds, strict=False)
         mock = mock_server_rate(script, args.seconds)
     state = EmulatorState(Config(in_memory_key=True), key=generate_key())
     reset_ms = timeit.timeit(state.reset, number=2000) / 2000 * 1000
@@ -176,17 +185,22 @@ def main() -> None:
     print(f"{'PyJWT RS256 signing, key object loaded once (one core)':<66} {ceiling:>8.0f}/s")
     print(f"{'client_credentials v2 through the emulator (wrk -c64)':<66} {issued:>8.0f}/s")
     print(f"{'ratio emulator / PyJWT':<66} {issued / ceiling:>10.2f} {'>= 0.70':>10}")
-    for name, rate in (
+    for name, (rate, late) in (
         ("  the same, --no-sign-worker (one process; reference)", single),
         ("  a minimal Starlette endpoint with jwt.encode (reference)", minimal),
     ):
-        print(f"{name:<66} {rate:>8.0f}/s {rate / ceiling:>6.2f} of PyJWT")
+        print(f"{name:<66} {rate:>8.0f}/s {rate / ceiling:>6.2f} of PyJWT{_late(late)}")
     print(f"{'in-process reset (the pytest fixture before each test)':<66} {reset_ms:>8.3f}ms {'<= 1 ms':>10}")
     if isinstance(mock, str):
         print(f"{'oauth2-mock-server ' + MOCK_VERSION + ', same form (wrk -c64)':<66} {mock}")
     else:
-        print(f"{'oauth2-mock-server ' + MOCK_VERSION + ', same form (wrk -c64)':<66} {mock:>8.0f}/s")
-        print(f"{'ratio emulator / oauth2-mock-server':<66} {issued / mock:>10.2f} {'>= 1.5':>10}")
+        rate, late = mock
+        print(f"{'oauth2-mock-server ' + MOCK_VERSION + ', same form (wrk -c64)':<66} {rate:>8.0f}/s{_late(late)}")
+        print(f"{'ratio emulator / oauth2-mock-server':<66} {issued / rate:>10.2f} {'>= 1.5':>10}")
+
+
+def _late(timeouts: int) -> str:
+    return f", {timeouts} timed out (2 s)" if timeouts else ""
 
 
 if __name__ == "__main__":

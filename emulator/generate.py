@@ -151,7 +151,8 @@ PREFERRED_OFFERS = ["8BDBB60B-E526-43E9-92EF-AB760C8E0B72", "031C9E47-4802-4248-
 
 def purchases(index: int, cust: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(subscriptions, orders) of one customer: one order per plan, one subscription per line item. Its class's
-    (`_purchases`), with its own ids."""
+    (`_purchases`), with its own ids; they share their nested lists (actions) with the class's others: read them,
+    do not change them in place (the generator only encodes them)."""
     cid = cust["id"]
     shaped_subscriptions, shaped_order = _purchases(index % _ROUND, cust["companyProfile"]["address"]["country"])
     order_id = gid(f"order-{cid}")
