@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from emulator.profiles import (
     ACCEPTED_AUDIENCES,
@@ -43,8 +42,9 @@ WRONG_AUDIENCE_REFUSED = Refusal(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
+# Caller and Decision are named tuples, not frozen dataclasses: both are made for every call, and a frozen
+# dataclass's __init__ sets each field through object.__setattr__ (decide took 3.7 µs, 1.7 of them for the Caller).
+class Caller(NamedTuple):
     """Who is calling, read once from verified claims."""
 
     app_id: str | None  # appid (v1) or azp (v2)
@@ -76,8 +76,7 @@ def caller(claims: Mapping[str, Any]) -> Caller:
     )
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     allowed: bool  # the call goes through under this profile
     would_refuse: bool  # the profile's rule refuses it (report-only lets it through anyway)
     compliant: bool  # app-only, or app+user with 'mfa' in amr: passes in every era
