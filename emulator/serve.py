@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -131,6 +132,9 @@ def run(config: Config, out: TextIO = sys.stdout, listeners: Listeners | None = 
             if unavailable is not None:
                 print(f"pcemu: {unavailable}", file=sys.stderr, flush=True)
                 return 2
+        # What start-up made (modules, the world, the app) lives as long as the server: moved out of the cyclic
+        # collector's reach, so that its collections during requests no longer walk it (3% of a GET's instructions).
+        gc.freeze()
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             with asyncio.Runner(loop_factory=uvicorn_config(app, config).get_loop_factory()) as runner:
