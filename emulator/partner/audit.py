@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,9 +20,8 @@ from msgspec import convert
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.partner.common import Handler, collection, int_param, query, self_uri
-from emulator.partner.gate import CLAIMS_KEY
-from emulator.partner.models.audit import ACTOR, RETENTION, resource_values
+from emulator.partner.common import collection, int_param, query, self_uri
+from emulator.partner.models.audit import RETENTION, resource_values
 from emulator.partner.models.base import Doc, guid
 from emulator.partner.models.errors import InvalidInput
 from emulator.partner.responses import PartnerJSON as JSON
@@ -48,24 +46,6 @@ RESOURCE_TYPES = (
     "new_commerce_migration",
 )  # fmt: skip
 _NOT_OURS = "the MS-ContinuationToken header is not a continuation token this service issued."
-
-
-# --- who acts ----------------------------------------------------------------------------------------------------
-
-
-def as_caller(handler: Handler) -> Handler:
-    """`handler`, run with its caller set as the audit trail's ACTOR: the records of the changes it makes name
-    the token's user (its UPN; an app-only token's object id) and application."""
-
-    @functools.wraps(handler)
-    async def run(state: EmulatorState, request: Request) -> Response:
-        token = ACTOR.set(request.scope.get(CLAIMS_KEY) or {})
-        try:
-            return await handler(state, request)
-        finally:
-            ACTOR.reset(token)
-
-    return run
 
 
 # --- dates, filter, continuation ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from starlette.types import Message, Receive, Scope, Send
 from emulator import formats
 from emulator.faults import DROP, FaultRule, default_partner_body, headers_for
 from emulator.journal import Entry
+from emulator.partner.models.audit import ACTOR
 from emulator.partner.responses import CONTENT_TYPE, error_body
 from emulator.partner.router import ROUTE_KEY, PartnerRouter
 from emulator.policy import caller, decide
@@ -155,7 +156,13 @@ class PartnerGate:
             )
         scope[CLAIMS_KEY] = claims
         scope[DECISION_KEY] = decision
-        await self.router(scope, receive, send)
+        # The audit trail's ACTOR: the records of the changes the call makes name its token's user and application
+        # (read only when a change is recorded). Set here, once, for whichever handler the router runs.
+        actor = ACTOR.set(claims)
+        try:
+            await self.router(scope, receive, send)
+        finally:
+            ACTOR.reset(actor)
 
 
 async def _apply_fault(state: EmulatorState, rule: FaultRule, send: Send) -> bool:

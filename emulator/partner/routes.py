@@ -170,8 +170,7 @@ class Operation:
 def _op(
     method: str, path: str, handler: Handler, operation_id: str, summary: str, answer: Any, **more: Any
 ) -> Operation:
-    # Every handler runs with its caller known to the audit trail, which names it in the records of the changes.
-    return Operation(method, path, audit.as_caller(handler), operation_id, summary, answer, **more)
+    return Operation(method, path, handler, operation_id, summary, answer, **more)
 
 
 OPERATIONS: list[Operation] = [

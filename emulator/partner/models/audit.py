@@ -41,8 +41,8 @@ class Actor:
     application_id: str | None
 
 
-# The request's token claims, set by the Partner Center handlers for the duration of a request
-# (emulator.partner.audit.as_caller); read into an Actor only when a change is recorded, not on every request.
+# The request's token claims, set by the Partner Center gate around its router for the duration of a request;
+# read into an Actor only when a change is recorded, not on every request.
 ACTOR: ContextVar[Mapping[str, Any] | None] = ContextVar("pcemu_audit_actor", default=None)
 
 
