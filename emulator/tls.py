@@ -95,8 +95,8 @@ def read_pem_pair(key_path: Path, cert_path: Path) -> tuple[PrivateKeyTypes, x50
     """A PEM private key and certificate; ValueError, TypeError or OSError says why they cannot be read.
 
     An RSA key is not validated (its primes checked): the state directory's keys are the emulator's own, written
-    by it, and the check was 50 ms of every start (a fifth of it, at the time). A damaged key still fails to
-    parse, and its signatures would fail the emulator's own verification."""
+    by it, and the check took 50 ms of every start. A damaged key still fails to parse, and its signatures would
+    fail the emulator's own verification."""
     return (
         serialization.load_pem_private_key(key_path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True),
         x509.load_pem_x509_certificate(cert_path.read_bytes()),
