@@ -60,6 +60,7 @@ class MemoryBase:
             if group_of is not None:
                 self._groups.setdefault(group_of(row).lower(), []).append(key)
         self._order = list(self._docs)
+        self._pairs = list(self._docs.items())  # in order: a page is a slice of it
         self._indexes = indexes
         self._built: dict[str, dict[str, list[str]]] = {}
         self._positions: dict[str, int] | None = None
@@ -74,7 +75,7 @@ class MemoryBase:
         return key in self._docs
 
     def page(self, offset: int, size: int) -> list[tuple[str, Doc]]:
-        return [(k, self._docs[k]) for k in self._order[offset : offset + size]]
+        return self._pairs[offset : offset + size]
 
     def keys(self) -> list[str]:
         return self._order
@@ -155,7 +156,8 @@ class Table:
         if self._deleted:
             return [self._changed.get(k) or self._doc(k) for k in self._order()[offset : offset + size]]
         based = self._base.page(offset, size) if offset < len(self._base) else []
-        docs = [self._changed.get(k) or doc for k, doc in based]
+        changed = self._changed
+        docs = [changed.get(k) or doc for k, doc in based] if changed else [doc for _, doc in based]
         if len(docs) < size:
             start = max(0, offset - len(self._base))
             docs += [self._changed[k] for k in self._added[start : start + size - len(docs)]]
