@@ -67,12 +67,13 @@ def caller(claims: Mapping[str, Any]) -> Caller:
     app = claims.get("appid") or claims.get("azp")
     upn = (claims.get("upn") or claims.get("unique_name")) if app_user else None
     tid, oid = claims.get("tid"), claims.get("oid")
+    # In field order: a class called with keywords gets them as a dict (on every Partner Center call).
     return Caller(
-        app_id=str(app) if app else None,
-        tenant_id=str(tid) if tid else None,
-        app_user=app_user,
-        upn=str(upn) if upn else None,
-        object_id=str(oid) if oid else None,
+        str(app) if app else None,  # app_id
+        str(tid) if tid else None,  # tenant_id
+        app_user,
+        str(upn) if upn else None,  # upn
+        str(oid) if oid else None,  # object_id
     )
 
 

@@ -105,21 +105,22 @@ class PartnerGate:
             profile = self.state.profile
             client = scope.get("client")
             self.state.journal.record(
-                Entry(
-                    time=self.state.clock.now(),
-                    kind="partner",
-                    method=scope["method"],
-                    path=scope["path"],
-                    route=found[0].template if found is not None else None,
-                    request_id=request_id.decode("latin-1"),
-                    correlation_id=correlation_id.decode("latin-1"),
-                    ip=client[0] if client else None,
-                    status=status,
-                    profile=profile.name,
-                    rollout_percent=profile.rollout_percent,
-                    claims=claims,
-                    enforce_header=header,
-                    problem=problem or None,
+                Entry(  # in field order (see Entry)
+                    self.state.clock.now(),  # time
+                    "partner",  # kind
+                    scope["method"],  # method
+                    scope["path"],  # path
+                    status,  # status
+                    profile.name,  # profile
+                    profile.rollout_percent,  # rollout_percent
+                    0,  # seq
+                    found[0].template if found is not None else None,  # route
+                    request_id.decode("latin-1"),  # request_id
+                    correlation_id.decode("latin-1"),  # correlation_id
+                    client[0] if client else None,  # ip
+                    claims,  # claims
+                    header,  # enforce_header
+                    problem or None,  # problem
                 )
             )
 
