@@ -168,18 +168,26 @@ def test_generated_slots_check_guids_by_length_and_every_other_rule() -> None:
     }
 
 
-def test_customers_after_the_first_slot_hold_guids_that_the_full_check_accepts() -> None:
-    """Later slots' GUIDs are checked for their length only, because the first slot holds every kind of document
-    and value the generator makes: its branches (every 2nd to 13th customer, 300 days, 600 moments) repeat within
-    600 customers. Customers 2,000 to 2,599, one whole round after the first slot, pass the full check."""
-    from emulator.generate import CHUNK, _checked, _tables
+def _second_round() -> dict[str, list[dict[str, Any]]]:
+    """Customers 2,000-2,599 and what they own, as `pcemu world --generate` makes them from the default world's
+    partner and web application (the first slot after the first, one whole round of 600)."""
+    from emulator.generate import _tables
 
     source = default_world_dir()
     partner = json.loads((source / "partner.json").read_text(encoding="utf-8"))
     apps = json.loads((source / "apps.json").read_text(encoding="utf-8"))["apps"]
     web = next(a for a in apps if a["type"] == "confidential")
-    tables = _tables(CHUNK, CHUNK + 600, (web["clientId"].lower(), web["displayName"]), partner)
-    checked = _checked(tables, guid_patterns=True)
+    return _tables(2000, 2600, (web["clientId"].lower(), web["displayName"]), partner)
+
+
+def test_customers_after_the_first_slot_hold_guids_that_the_full_check_accepts() -> None:
+    """Later slots' GUIDs are checked for their length only, because the first slot holds every kind of document
+    and value the generator makes: its branches (every 2nd to 13th customer, 300 days, 600 moments) repeat within
+    600 customers. Customers 2,000 to 2,599, one whole round after the first slot, pass the full check."""
+    from emulator.generate import CHUNK, _checked
+
+    assert CHUNK == 2000
+    checked = _checked(_second_round(), guid_patterns=True)
     assert {name: len(docs) for name, (docs, _) in checked.items()} == {
         "customers": 600,
         "subscriptions": 1200,
@@ -211,16 +219,10 @@ def test_later_customers_documents_are_unchanged() -> None:
     as generated when it was recorded. A change that is meant to change them records a new digest."""
     import hashlib
 
-    from emulator.generate import _checked, _tables
+    from emulator.generate import _checked
 
-    source = default_world_dir()
-    partner = json.loads((source / "partner.json").read_text(encoding="utf-8"))
-    apps = json.loads((source / "apps.json").read_text(encoding="utf-8"))["apps"]
-    web = next(a for a in apps if a["type"] == "confidential")
     digest = hashlib.sha256()
-    for name, (_, encoded) in _checked(
-        _tables(2000, 2600, (web["clientId"].lower(), web["displayName"]), partner)
-    ).items():
+    for name, (_, encoded) in _checked(_second_round()).items():
         digest.update(name.encode())
         for text in encoded:
             digest.update(text)
